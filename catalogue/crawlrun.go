@@ -1,0 +1,31 @@
+package catalogue
+
+import "time"
+
+// CrawlRun is one pass of the crawler over the repositories it discovered.
+type CrawlRun struct {
+	ID         int64              `json:"id"`
+	StartedAt  time.Time          `json:"startedAt"`
+	FinishedAt *time.Time         `json:"finishedAt,omitempty"`
+	Counts     map[RepoStatus]int `json:"counts"`
+}
+
+// Seen is the number of repositories the run handled.
+func (r CrawlRun) Seen() int {
+	n := 0
+	for _, c := range r.Counts {
+		n += c
+	}
+	return n
+}
+
+// Listed is the number of repositories whose software is listed after the run.
+func (r CrawlRun) Listed() int {
+	n := 0
+	for s, c := range r.Counts {
+		if s.Listed() {
+			n += c
+		}
+	}
+	return n
+}

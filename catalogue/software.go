@@ -1,0 +1,40 @@
+package catalogue
+
+import (
+	"time"
+
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
+)
+
+// Software is one entry of the catalogue, identified by its canonical URL (the `url`
+// of its publiccode.yml, or the URL of the repository that carries it) and by an
+// opaque ID given at first listing that never changes and is never reused.
+//
+// Its content comes from one repository, the source: the repository at the
+// canonical URL when it is crawled here, else the first mirror that listed it. A
+// file that was valid and became invalid keeps its last valid content listed (Valid
+// stays true); the new findings are on the source repository.
+type Software struct {
+	ID   string `json:"id"`
+	URL  string `json:"url"`
+	Name string `json:"name"`
+	// File is the listed publiccode.yml content, normalised.
+	File *publiccode.File `json:"-"`
+	// Raw is the publiccode.yml text the content was read from.
+	Raw          string               `json:"-"`
+	Valid        bool                 `json:"valid"`
+	Findings     publiccode.Counts    `json:"findings"`
+	Repositories []SoftwareRepository `json:"repositories"`
+	Publishers   []string             `json:"publishers"`
+	CreatedAt    time.Time            `json:"createdAt"`
+	UpdatedAt    time.Time            `json:"updatedAt"`
+}
+
+// SoftwareRepository is a repository that carries a software.
+type SoftwareRepository struct {
+	URL        string     `json:"url"`
+	Publisher  string     `json:"publisher,omitempty"`
+	Status     RepoStatus `json:"status"`
+	Role       RepoRole   `json:"role"`
+	Publishers []string   `json:"-"`
+}

@@ -1,0 +1,293 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
+)
+
+// storedFile is how a normalised publiccode file is kept as JSON: the description
+// map loses the file's language order, so it is kept beside it.
+type storedFile struct {
+	File      *publiccode.File `json:"file"`
+	Languages []string         `json:"languages"`
+}
+
+func encodeFile(f *publiccode.File) (string, error) {
+	b, err := json.Marshal(storedFile{File: f, Languages: f.Languages})
+	return string(b), err
+}
+
+func decodeFile(s string) (*publiccode.File, error) {
+	var sf storedFile
+	if err := json.Unmarshal([]byte(s), &sf); err != nil {
+		return nil, err
+	}
+	if sf.File == nil {
+		sf.File = &publiccode.File{}
+	}
+	sf.File.Languages = sf.Languages
+	return sf.File, nil
+}
+
+// repoState is what the store knew about a repository before a crawl result.
+type repoState struct {
+	id         int64
+	softwareID string
+	rawHash    string
+}
+
+// ApplyCrawl implements catalogue.Store.
+func (s *Store) ApplyCrawl(ctx context.Context, r catalogue.CrawlResult) (catalogue.RepoStatus, error) {
+	canonical, err := catalogue.CanonicalURL(r.RepoURL)
+	if err != nil {
+		return "", fmt.Errorf("apply crawl of %s: %w", r.RepoURL, err)
+	}
+	var status catalogue.RepoStatus
+	err = s.write(ctx, func(t *tx) error {
+		id, err := t.ensureRepository(ctx, r.RepoURL, canonical)
+		if err != nil {
+			return err
+		}
+		prev := repoState{id: id}
+		var swID sql.NullString
+		if err := t.queryRow(ctx, `SELECT software_id, raw_hash FROM repositories WHERE id = ?`, id).Scan(&swID, &prev.rawHash); err != nil {
+			return err
+		}
+		prev.softwareID = swID.String
+		status, err = t.apply(ctx, prev, r)
+		if err != nil {
+			return err
+		}
+		if r.RunID != 0 {
+			if _, err := t.exec(ctx, `INSERT INTO crawl_results (run_id, repository_id, status) VALUES (?, ?, ?)
+				ON CONFLICT (run_id, repository_id) DO UPDATE SET status = excluded.status`, r.RunID, id, string(status)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("apply crawl of %s: %w", r.RepoURL, err)
+	}
+	return status, nil
+}
+
+func (t *tx) apply(ctx context.Context, prev repoState, r catalogue.CrawlResult) (catalogue.RepoStatus, error) {
+	findings, err := json.Marshal(nonNilFindings(r.Findings))
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case r.Outcome == catalogue.StatusFailed:
+		// A failure is usually passing: what was listed stays listed.
+		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, last_crawled_at = ? WHERE id = ?`,
+			string(catalogue.StatusFailed), r.Reason, t.now, prev.id)
+		return catalogue.StatusFailed, err
+	case r.Outcome == catalogue.StatusNoPubliccode:
+		if _, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, head = ?, software_id = NULL, software_url = '', role = '',
+			path = '', findings = '[]', raw = '', raw_hash = '', content = '', last_crawled_at = ? WHERE id = ?`,
+			string(catalogue.StatusNoPubliccode), r.Reason, r.Head, t.now, prev.id); err != nil {
+			return "", err
+		}
+		return catalogue.StatusNoPubliccode, t.refreshSoftware(ctx, prev.softwareID)
+	case !r.File.Listable():
+		// Unreadable or nameless: whatever this repository listed before stays listed.
+		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, head = ?, path = ?, findings = ?, raw = ?, raw_hash = ?, last_crawled_at = ? WHERE id = ?`,
+			string(catalogue.StatusInvalid), r.Reason, r.Head, r.Path, string(findings), string(r.Raw), hash(r.Raw), t.now, prev.id)
+		return catalogue.StatusInvalid, err
+	}
+
+	role, swURL := catalogue.RoleOf(r.RepoURL, r.File.URL, func(c string) bool {
+		var n int
+		err := t.queryRow(ctx, `SELECT COUNT(*) FROM repositories WHERE canonical_url = ? AND id <> ? AND status <> ?`, c, prev.id, string(catalogue.StatusGone)).Scan(&n)
+		return err == nil && n > 0
+	})
+	content, err := encodeFile(r.File)
+	if err != nil {
+		return "", err
+	}
+	rawHash := hash(r.Raw)
+	valid := publiccode.Valid(r.Findings)
+
+	var status catalogue.RepoStatus
+	swID := ""
+	if role == catalogue.RoleFork {
+		status = catalogue.StatusFork
+	} else {
+		swID, status, err = t.listSoftware(ctx, prev, role, swURL, r, content, valid)
+		if err != nil {
+			return "", err
+		}
+	}
+	if !valid {
+		status = catalogue.StatusInvalid
+	}
+	var swIDArg any
+	if swID != "" {
+		swIDArg = swID
+	}
+	if _, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = '', role = ?, software_id = ?, software_url = ?, head = ?, path = ?,
+		findings = ?, raw = ?, raw_hash = ?, content = ?, last_crawled_at = ? WHERE id = ?`,
+		string(status), string(role), swIDArg, swURL, r.Head, r.Path, string(findings), string(r.Raw), rawHash, content, t.now, prev.id); err != nil {
+		return "", err
+	}
+	if prev.softwareID != "" && prev.softwareID != swID {
+		if err := t.refreshSoftware(ctx, prev.softwareID); err != nil {
+			return "", err
+		}
+	}
+	return status, nil
+}
+
+// softwareRow is what the store keeps of a software entry while applying a crawl.
+type softwareRow struct {
+	id        string
+	source    sql.NullInt64
+	raw       string
+	valid     bool
+	hidden    bool
+	sourceOK  bool // the source repository still carries this software
+	sourceOri bool // the source repository is the origin
+}
+
+// listSoftware lists, updates or links the software a listable file names, and
+// returns its ID with the repository's status.
+func (t *tx) listSoftware(ctx context.Context, prev repoState, role catalogue.RepoRole, swURL string, r catalogue.CrawlResult,
+	content string, valid bool) (string, catalogue.RepoStatus, error) {
+	sw, err := t.softwareByURL(ctx, swURL)
+	counts := publiccode.Count(r.Findings)
+	st := catalogue.StatusUnchanged
+	switch {
+	case role == catalogue.RoleMirror:
+		st = catalogue.StatusMirror
+	case prev.rawHash == "":
+		st = catalogue.StatusNew
+	case prev.rawHash != hash(r.Raw):
+		st = catalogue.StatusUpdated
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		id := catalogue.NewID()
+		if _, err := t.exec(ctx, `INSERT INTO software (id, url, name, source_repo_id, content, raw, valid, errors, warnings, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, swURL, r.File.Name, prev.id, content, string(r.Raw), valid, counts.Errors, counts.Warnings, t.now, t.now); err != nil {
+			return "", "", fmt.Errorf("list software %s: %w", swURL, err)
+		}
+		return id, st, t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpUpsert, id)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("software %s: %w", swURL, err)
+	}
+
+	isSource := sw.source.Valid && sw.source.Int64 == prev.id
+	if !isSource && (sw.hidden || !sw.sourceOK || (role == catalogue.RoleOrigin && !sw.sourceOri)) {
+		isSource = true
+	}
+	changed := false
+	if isSource {
+		sameContent := sw.raw == string(r.Raw) && sw.source.Valid && sw.source.Int64 == prev.id
+		// A file that was valid and became invalid keeps its last valid content listed.
+		replace := !sameContent && (valid || !sw.valid)
+		switch {
+		case replace:
+			if _, err := t.exec(ctx, `UPDATE software SET name = ?, source_repo_id = ?, content = ?, raw = ?, valid = ?, errors = ?, warnings = ?, hidden = FALSE, updated_at = ? WHERE id = ?`,
+				r.File.Name, prev.id, content, string(r.Raw), valid, counts.Errors, counts.Warnings, t.now, sw.id); err != nil {
+				return "", "", fmt.Errorf("update software %s: %w", sw.id, err)
+			}
+			changed = true
+		case sw.hidden:
+			if _, err := t.exec(ctx, `UPDATE software SET hidden = FALSE, source_repo_id = ?, updated_at = ? WHERE id = ?`, prev.id, t.now, sw.id); err != nil {
+				return "", "", err
+			}
+			changed = true
+		}
+	}
+	if !changed && prev.softwareID != sw.id {
+		// A new repository carries it: its publishers and repositories changed.
+		if _, err := t.exec(ctx, `UPDATE software SET updated_at = ? WHERE id = ?`, t.now, sw.id); err != nil {
+			return "", "", err
+		}
+		changed = true
+	}
+	if changed {
+		if err := t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpUpsert, sw.id); err != nil {
+			return "", "", err
+		}
+	}
+	return sw.id, st, nil
+}
+
+func (t *tx) softwareByURL(ctx context.Context, swURL string) (softwareRow, error) {
+	var sw softwareRow
+	err := t.queryRow(ctx, `SELECT s.id, s.source_repo_id, s.raw, s.valid, s.hidden,
+			COALESCE(r.software_url = s.url AND r.software_id = s.id, FALSE), COALESCE(r.role = 'origin', FALSE)
+		FROM software s LEFT JOIN repositories r ON r.id = s.source_repo_id WHERE s.url = ?`, swURL).
+		Scan(&sw.id, &sw.source, &sw.raw, &sw.valid, &sw.hidden, &sw.sourceOK, &sw.sourceOri)
+	return sw, err
+}
+
+// refreshSoftware re-derives a software entry after a repository stopped carrying
+// it: another repository becomes its source, or it is hidden when none is left.
+func (t *tx) refreshSoftware(ctx context.Context, id string) error {
+	if id == "" {
+		return nil
+	}
+	var (
+		repoID  int64
+		content string
+		raw     string
+		status  string
+	)
+	err := t.queryRow(ctx, `SELECT r.id, r.content, r.raw, r.status FROM repositories r JOIN software s ON s.id = r.software_id
+		WHERE r.software_id = ? ORDER BY CASE WHEN r.role = 'origin' THEN 0 ELSE 1 END, r.id LIMIT 1`, id).Scan(&repoID, &content, &raw, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		res, err := t.exec(ctx, `UPDATE software SET hidden = TRUE, updated_at = ? WHERE id = ? AND hidden = FALSE`, t.now, id)
+		if err != nil {
+			return fmt.Errorf("hide software %s: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpHide, id)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("refresh software %s: %w", id, err)
+	}
+	f, err := decodeFile(content)
+	if err != nil {
+		return fmt.Errorf("refresh software %s: %w", id, err)
+	}
+	var findingsJSON string
+	if err := t.queryRow(ctx, `SELECT findings FROM repositories WHERE id = ?`, repoID).Scan(&findingsJSON); err != nil {
+		return err
+	}
+	var fs []publiccode.Finding
+	_ = json.Unmarshal([]byte(findingsJSON), &fs)
+	c := publiccode.Count(fs)
+	if _, err := t.exec(ctx, `UPDATE software SET name = ?, source_repo_id = ?, content = ?, raw = ?, valid = ?, errors = ?, warnings = ?, updated_at = ? WHERE id = ?`,
+		f.Name, repoID, content, raw, c.Errors == 0, c.Errors, c.Warnings, t.now, id); err != nil {
+		return fmt.Errorf("refresh software %s: %w", id, err)
+	}
+	return t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpUpsert, id)
+}
+
+func hash(b []byte) string {
+	if b == nil {
+		return ""
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+func nonNilFindings(f []publiccode.Finding) []publiccode.Finding {
+	if f == nil {
+		return []publiccode.Finding{}
+	}
+	return f
+}

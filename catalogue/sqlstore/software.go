@@ -1,0 +1,174 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/oscat-eu/oscat/catalogue"
+)
+
+const softwareColumns = `s.id, s.url, s.name, s.content, s.raw, s.valid, s.errors, s.warnings, s.created_at, s.updated_at`
+
+func scanSoftware(r scanner) (catalogue.Software, error) {
+	var sw catalogue.Software
+	var content string
+	if err := r.Scan(&sw.ID, &sw.URL, &sw.Name, &content, &sw.Raw, &sw.Valid, &sw.Findings.Errors, &sw.Findings.Warnings, &sw.CreatedAt, &sw.UpdatedAt); err != nil {
+		return sw, err
+	}
+	f, err := decodeFile(content)
+	if err != nil {
+		return sw, fmt.Errorf("software %s: content: %w", sw.ID, err)
+	}
+	sw.File = f
+	sw.CreatedAt, sw.UpdatedAt = sw.CreatedAt.UTC(), sw.UpdatedAt.UTC()
+	return sw, nil
+}
+
+// Software implements catalogue.Store.
+func (s *Store) Software(ctx context.Context, id string) (catalogue.Software, error) {
+	list, err := s.SoftwareByIDs(ctx, []string{id})
+	if err != nil {
+		return catalogue.Software{}, err
+	}
+	if len(list) == 0 {
+		return catalogue.Software{}, fmt.Errorf("software %s: %w", id, catalogue.ErrNotFound)
+	}
+	return list[0], nil
+}
+
+// SoftwareByIDs implements catalogue.Store.
+func (s *Store) SoftwareByIDs(ctx context.Context, ids []string) ([]catalogue.Software, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, err := s.loadSoftware(ctx, `WHERE s.hidden = FALSE AND s.id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	order := make(map[string]int, len(ids))
+	for i, id := range ids {
+		order[id] = i
+	}
+	sort.Slice(list, func(i, j int) bool { return order[list[i].ID] < order[list[j].ID] })
+	return list, nil
+}
+
+// ListSoftware implements catalogue.Store.
+func (s *Store) ListSoftware(ctx context.Context, publisher string, page catalogue.Page) ([]catalogue.Software, string, error) {
+	size := pageSize(page.Size)
+	where := `WHERE s.hidden = FALSE AND s.id > ?`
+	args := []any{page.After}
+	if publisher != "" {
+		where += ` AND s.id IN (SELECT r.software_id FROM repositories r JOIN repository_publishers rp ON rp.repository_id = r.id WHERE rp.publisher_id = ?)`
+		args = append(args, publisher)
+	}
+	args = append(args, size+1)
+	list, err := s.loadSoftware(ctx, where+` ORDER BY s.id LIMIT ?`, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(list) > size {
+		list = list[:size]
+		next = list[size-1].ID
+	}
+	return list, next, nil
+}
+
+// loadSoftware reads software rows and the repositories that carry them.
+func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]catalogue.Software, error) {
+	rows, err := s.query(ctx, `SELECT `+softwareColumns+` FROM software s `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load software: %w", err)
+	}
+	var list []catalogue.Software
+	byURL := map[string]int{}
+	for rows.Next() {
+		sw, err := scanSoftware(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("load software: %w", err)
+		}
+		byURL[sw.URL] = len(list)
+		list = append(list, sw)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load software: %w", err)
+	}
+	if len(list) == 0 {
+		return list, nil
+	}
+	urls := make([]string, 0, len(list))
+	for _, sw := range list {
+		urls = append(urls, sw.URL)
+	}
+	rrows, err := s.query(ctx, `SELECT r.id, r.url, r.software_url, r.status, r.role FROM repositories r
+		WHERE r.software_url IN (`+placeholders(len(urls))+`) ORDER BY CASE WHEN r.role = 'origin' THEN 0 ELSE 1 END, r.id`, anys(urls)...)
+	if err != nil {
+		return nil, fmt.Errorf("load software repositories: %w", err)
+	}
+	type link struct {
+		sw   int
+		repo catalogue.SoftwareRepository
+		id   int64
+	}
+	var links []link
+	for rrows.Next() {
+		var l link
+		var swURL, status, role string
+		if err := rrows.Scan(&l.id, &l.repo.URL, &swURL, &status, &role); err != nil {
+			rrows.Close()
+			return nil, fmt.Errorf("load software repositories: %w", err)
+		}
+		l.repo.Status, l.repo.Role = catalogue.RepoStatus(status), catalogue.RepoRole(role)
+		l.sw = byURL[swURL]
+		links = append(links, l)
+	}
+	rrows.Close()
+	if err := rrows.Err(); err != nil {
+		return nil, fmt.Errorf("load software repositories: %w", err)
+	}
+	repoIDs := make([]int64, len(links))
+	for i, l := range links {
+		repoIDs[i] = l.id
+	}
+	pubs := map[int64][]string{}
+	if len(repoIDs) > 0 {
+		if pubs, err = repositoryPublishers(ctx, s.db, s.d, repoIDs); err != nil {
+			return nil, err
+		}
+	}
+	seen := make([]map[string]bool, len(list))
+	for _, l := range links {
+		sw := &list[l.sw]
+		l.repo.Publishers = pubs[l.id]
+		if len(l.repo.Publishers) > 0 {
+			l.repo.Publisher = l.repo.Publishers[0]
+		}
+		sw.Repositories = append(sw.Repositories, l.repo)
+		if l.repo.Role == catalogue.RoleFork {
+			continue
+		}
+		if seen[l.sw] == nil {
+			seen[l.sw] = map[string]bool{}
+		}
+		for _, p := range l.repo.Publishers {
+			if !seen[l.sw][p] {
+				seen[l.sw][p] = true
+				sw.Publishers = append(sw.Publishers, p)
+			}
+		}
+	}
+	for i := range list {
+		sort.Strings(list[i].Publishers)
+		if list[i].Publishers == nil {
+			list[i].Publishers = []string{}
+		}
+		if list[i].Repositories == nil {
+			list[i].Repositories = []catalogue.SoftwareRepository{}
+		}
+	}
+	return list, nil
+}
