@@ -8,6 +8,8 @@ type CrawlRun struct {
 	StartedAt  time.Time          `json:"startedAt"`
 	FinishedAt *time.Time         `json:"finishedAt,omitempty"`
 	Counts     map[RepoStatus]int `json:"counts"`
+	// Listed is the number of repositories whose software is listed after the run.
+	Listed int `json:"listed"`
 }
 
 // Seen is the number of repositories the run handled.
@@ -15,17 +17,6 @@ func (r CrawlRun) Seen() int {
 	n := 0
 	for _, c := range r.Counts {
 		n += c
-	}
-	return n
-}
-
-// Listed is the number of repositories whose software is listed after the run.
-func (r CrawlRun) Listed() int {
-	n := 0
-	for s, c := range r.Counts {
-		if s.Listed() {
-			n += c
-		}
 	}
 	return n
 }

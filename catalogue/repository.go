@@ -25,16 +25,6 @@ const (
 	StatusFailed       RepoStatus = "failed"
 )
 
-// Listed reports whether a repository with this status contributes to a listed
-// software entry.
-func (s RepoStatus) Listed() bool {
-	switch s {
-	case StatusNew, StatusUpdated, StatusUnchanged, StatusMirror, StatusInvalid:
-		return true
-	}
-	return false
-}
-
 // RepoRole is what a repository is to the software its publiccode.yml names.
 type RepoRole string
 
@@ -73,7 +63,8 @@ type CrawlResult struct {
 	RunID   int64
 	RepoURL string
 	Head    string
-	// Outcome is StatusFailed, StatusNoPubliccode, or empty when a file was read.
+	// Outcome is StatusFailed, StatusOverCap, StatusSkipped or StatusNoPubliccode
+	// when no file was read, and empty when one was.
 	Outcome RepoStatus
 	Reason  string
 	// Path, Raw and Doc describe the publiccode file when one was read.

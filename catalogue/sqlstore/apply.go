@@ -67,8 +67,13 @@ func (s *Store) ApplyCrawl(ctx context.Context, r catalogue.CrawlResult) (catalo
 			return err
 		}
 		if r.RunID != 0 {
-			if _, err := t.exec(ctx, `INSERT INTO crawl_results (run_id, repository_id, status) VALUES (?, ?, ?)
-				ON CONFLICT (run_id, repository_id) DO UPDATE SET status = excluded.status`, r.RunID, id, string(status)); err != nil {
+			var listed bool
+			if err := t.queryRow(ctx, `SELECT COUNT(*) > 0 FROM repositories r JOIN software s ON s.id = r.software_id
+				WHERE r.id = ? AND s.hidden = FALSE`, id).Scan(&listed); err != nil {
+				return err
+			}
+			if _, err := t.exec(ctx, `INSERT INTO crawl_results (run_id, repository_id, status, listed) VALUES (?, ?, ?, ?)
+				ON CONFLICT (run_id, repository_id) DO UPDATE SET status = excluded.status, listed = excluded.listed`, r.RunID, id, string(status), listed); err != nil {
 				return err
 			}
 		}
@@ -86,11 +91,11 @@ func (t *tx) apply(ctx context.Context, prev repoState, r catalogue.CrawlResult)
 		return "", err
 	}
 	switch {
-	case r.Outcome == catalogue.StatusFailed:
-		// A failure is usually passing: what was listed stays listed.
+	case r.Outcome == catalogue.StatusFailed || r.Outcome == catalogue.StatusOverCap || r.Outcome == catalogue.StatusSkipped:
+		// Nothing was read; a failure is usually passing, so what was listed stays listed.
 		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, last_crawled_at = ? WHERE id = ?`,
-			string(catalogue.StatusFailed), r.Reason, t.now, prev.id)
-		return catalogue.StatusFailed, err
+			string(r.Outcome), r.Reason, t.now, prev.id)
+		return r.Outcome, err
 	case r.Outcome == catalogue.StatusNoPubliccode:
 		if _, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, head = ?, software_id = NULL, software_url = '', role = '',
 			path = '', findings = '[]', raw = '', raw_hash = '', content = '', last_crawled_at = ? WHERE id = ?`,

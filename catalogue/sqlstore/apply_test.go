@@ -195,7 +195,7 @@ func TestCrawlRuns_CountByStatus(t *testing.T) {
 		}
 		done, err := s.FinishCrawlRun(ctx, run.ID)
 		must(t, err)
-		if done.FinishedAt == nil || done.Seen() != 3 || done.Listed() != 2 || done.Counts[catalogue.StatusNoPubliccode] != 1 {
+		if done.FinishedAt == nil || done.Seen() != 3 || done.Listed != 2 || done.Counts[catalogue.StatusNoPubliccode] != 1 {
 			t.Errorf("run = %+v", done)
 		}
 		runs, _, err := s.CrawlRuns(ctx, catalogue.Page{})

@@ -250,7 +250,8 @@ func (s *Store) crawlRuns(ctx context.Context, where string, args ...any) ([]cat
 		ids[i] = r.ID
 		index[r.ID] = i
 	}
-	crows, err := s.query(ctx, `SELECT run_id, status, COUNT(*) FROM crawl_results WHERE run_id IN (`+placeholders(len(ids))+`) GROUP BY run_id, status`, anys(ids)...)
+	crows, err := s.query(ctx, `SELECT run_id, status, COUNT(*), SUM(CASE WHEN listed THEN 1 ELSE 0 END) FROM crawl_results
+		WHERE run_id IN (`+placeholders(len(ids))+`) GROUP BY run_id, status`, anys(ids)...)
 	if err != nil {
 		return nil, fmt.Errorf("crawl run counts: %w", err)
 	}
@@ -258,11 +259,12 @@ func (s *Store) crawlRuns(ctx context.Context, where string, args ...any) ([]cat
 	for crows.Next() {
 		var id int64
 		var status string
-		var n int
-		if err := crows.Scan(&id, &status, &n); err != nil {
+		var n, listed int
+		if err := crows.Scan(&id, &status, &n, &listed); err != nil {
 			return nil, fmt.Errorf("crawl run counts: %w", err)
 		}
 		runs[index[id]].Counts[catalogue.RepoStatus(status)] = n
+		runs[index[id]].Listed += listed
 	}
 	return runs, crows.Err()
 }

@@ -74,6 +74,7 @@ CREATE TABLE crawl_results (
     run_id        BIGINT NOT NULL REFERENCES crawl_runs (id) ON DELETE CASCADE,
     repository_id BIGINT NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
     status        TEXT NOT NULL,
+    listed        BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (run_id, repository_id)
 );
 

@@ -1,0 +1,172 @@
+package crawler
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/sqlstore"
+	"github.com/oscat-eu/oscat/crawler/forge"
+	"github.com/oscat-eu/oscat/crawler/localforge"
+	"github.com/oscat-eu/oscat/crawler/safehttp"
+)
+
+const parkingFile = `publiccodeYmlVersion: "0"
+name: Parkeervergunning
+url: https://github.com/gemeente-voorbeeld/parkeren
+description:
+  nl:
+    shortDescription: Parkeervergunningen aanvragen en beheren
+`
+
+// world is a forge on loopback with the kinds of repository a crawl meets.
+func world(t *testing.T) (*localforge.Forge, *localforge.Server) {
+	t.Helper()
+	f := localforge.New(t.TempDir())
+	srv, err := localforge.Start(f, "127.0.0.1:0")
+	if errors.Is(err, localforge.ErrNoGit) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	must(t, f.AddOwner("gemeente-voorbeeld", localforge.Org))
+	must(t, f.AddOwner("jan", localforge.User))
+	push(t, f, "gemeente-voorbeeld", "parkeren", map[string][]byte{"publiccode.yml": []byte(parkingFile)})
+	push(t, f, "gemeente-voorbeeld", "afval", map[string][]byte{"publiccode.yaml": []byte("publiccodeYmlVersion: \"0\"\nname: Afvalkalender\nurl: https://github.com/gemeente-voorbeeld/afval\n")})
+	push(t, f, "gemeente-voorbeeld", "website", map[string][]byte{"README.md": []byte("no file here")})
+	push(t, f, "gemeente-voorbeeld", "broken", map[string][]byte{"publiccode.yml": []byte("name: Broken\ndescription:\n\tnl: x\n")})
+	must(t, f.CreateEmpty("gemeente-voorbeeld", "empty"))
+	push(t, f, "gemeente-voorbeeld", "secret", map[string][]byte{"publiccode.yml": []byte("name: Secret\n")})
+	f.SetMeta("gemeente-voorbeeld", "secret", localforge.RepoMeta{Private: true})
+	push(t, f, "jan", "tools", map[string][]byte{"publiccode.yml": []byte("name: Jan's tools\n")})
+	return f, srv
+}
+
+func push(t *testing.T, f *localforge.Forge, owner, name string, files map[string][]byte) {
+	t.Helper()
+	if _, err := f.Push(owner, name, localforge.Commit{Files: files}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var quiet = slog.New(slog.DiscardHandler)
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func openStore(t *testing.T) *sqlstore.Store {
+	t.Helper()
+	s, err := sqlstore.Open(t.Context(), sqlstore.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestRun_CrawlsEveryKindOfRepositoryAndRecordsWhy(t *testing.T) {
+	t.Parallel()
+	_, srv := world(t)
+	store := openStore(t)
+	list := `
+- id: gemeente-voorbeeld
+  name: Gemeente Voorbeeld
+  country: NL
+  codeHosting:
+    - {url: "` + srv.URL + `/gemeente-voorbeeld", group: true, type: gitea}
+    - {url: "` + srv.URL + `/jan", group: true, type: forgejo}
+    - {url: "http://127.0.0.1:1/nobody/unreachable.git"}
+`
+	pubs, err := ParsePublishers("publishers.yml", []byte(list))
+	must(t, err)
+	must(t, store.SyncPublishers(t.Context(), pubs))
+
+	c := New(store, Options{Policy: safehttp.Policy{AllowPrivate: true}, Workers: 3, Logger: quiet})
+	c.gitea = forge.Gitea{Client: safehttp.Policy{AllowPrivate: true}.Client(), PageSize: 2} // several pages
+	sum, err := c.Run(t.Context())
+	must(t, err)
+
+	counts := sum.Run.Counts
+	// parkeren, afval (publiccode.yaml), jan/tools: listed; website and empty: no file;
+	// broken: invalid; unreachable: failed; secret: private, not crawled.
+	if sum.Run.Seen() != 7 || sum.Run.Listed != 3 || counts[catalogue.StatusNoPubliccode] != 2 ||
+		counts[catalogue.StatusInvalid] != 1 || counts[catalogue.StatusFailed] != 1 {
+		t.Errorf("counts = %v (seen %d, listed %d)", counts, sum.Run.Seen(), sum.Run.Listed)
+	}
+	if !strings.Contains(sum.String(), "7 repositories seen, 3 listed, 2 without a publiccode file, 1 failed") {
+		t.Errorf("summary = %q", sum.String())
+	}
+	if !sum.Failed() {
+		t.Error("a failed repository should make the summary report failure")
+	}
+
+	repos, _, err := store.Repositories(t.Context(), catalogue.RepositoryFilter{Publisher: "gemeente-voorbeeld"}, catalogue.Page{Size: 100})
+	must(t, err)
+	reasons := map[string]catalogue.Repository{}
+	for _, r := range repos {
+		reasons[r.URL[strings.LastIndex(r.URL, "/")+1:]] = r
+	}
+	if r := reasons["empty.git"]; r.Reason != "the repository is empty" {
+		t.Errorf("empty: %+v", r)
+	}
+	if r := reasons["website.git"]; !strings.Contains(r.Reason, "no publiccode.yml") {
+		t.Errorf("website: %+v", r)
+	}
+	if r := reasons["broken.git"]; len(r.Findings) == 0 || r.Findings[0].Code != "yaml-syntax" || r.Findings[0].Line != 3 {
+		t.Errorf("broken: %+v", r.Findings)
+	}
+	if r := reasons["unreachable.git"]; r.Status != catalogue.StatusFailed || r.Reason == "" {
+		t.Errorf("unreachable: %+v", r)
+	}
+	if r := reasons["afval.git"]; r.Path != "publiccode.yaml" || r.Status != catalogue.StatusMirror {
+		t.Errorf("afval: %+v", r)
+	}
+
+	// Served from loopback, naming github.com: a mirror of that software, listed under its URL.
+	list2, _, err := store.ListSoftware(t.Context(), "", catalogue.Page{Size: 100})
+	must(t, err)
+	var names []string
+	for _, sw := range list2 {
+		names = append(names, sw.Name)
+		if sw.Name == "Parkeervergunning" && sw.URL != "https://github.com/gemeente-voorbeeld/parkeren" {
+			t.Errorf("canonical URL = %s", sw.URL)
+		}
+	}
+	if len(list2) != 3 {
+		t.Errorf("listed %v", names)
+	}
+
+	// A second crawl of the same world: nothing changes.
+	sum2, err := c.Run(t.Context())
+	must(t, err)
+	if sum2.Run.Counts[catalogue.StatusNew] != 0 || sum2.Run.Seen() != 7 {
+		t.Errorf("second crawl counts = %v", sum2.Run.Counts)
+	}
+}
+
+func TestRun_RefusesLoopbackUnlessAllowed(t *testing.T) {
+	t.Parallel()
+	_, srv := world(t)
+	store := openStore(t)
+	must(t, store.SyncPublishers(t.Context(), []catalogue.Publisher{{ID: "p", Name: "P", CodeHosting: []catalogue.CodeHosting{
+		{URL: srv.RepoURL("gemeente-voorbeeld", "parkeren")},
+		{URL: srv.URL + "/gemeente-voorbeeld", Group: true, Type: catalogue.HostingGitea},
+	}}}))
+	sum, err := New(store, Options{Logger: quiet}).Run(t.Context())
+	must(t, err)
+	if sum.Run.Counts[catalogue.StatusFailed] != 1 || sum.HostingFailed != 1 || sum.Run.Listed != 0 {
+		t.Errorf("summary %s", sum)
+	}
+	repos, _, _ := store.Repositories(t.Context(), catalogue.RepositoryFilter{}, catalogue.Page{})
+	if len(repos) != 1 || !strings.Contains(repos[0].Reason, "--allow-private-networks") {
+		t.Errorf("reason should tell the operator what to do: %+v", repos)
+	}
+}

@@ -1,0 +1,246 @@
+// Package localforge is a small forge on loopback: bare git repositories built from
+// files, served over git's smart HTTP protocol (git http-backend) with a
+// Gitea-shaped listing API beside them. The demo world and the tests crawl it for
+// real; nothing in it is a stand-in for the crawler's side.
+package localforge
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+)
+
+// OwnerKind says how the listing API presents an owner.
+type OwnerKind string
+
+// Owner kinds: an organisation is listed under /orgs/ and /users/, a user only
+// under /users/ (the Gitea API's behaviour).
+const (
+	Org  OwnerKind = "org"
+	User OwnerKind = "user"
+)
+
+// Forge keeps repositories under Root as Root/OWNER/NAME.git.
+type Forge struct {
+	Root string
+
+	mu     sync.Mutex
+	owners map[string]OwnerKind
+	meta   map[string]RepoMeta
+}
+
+// RepoMeta is what the listing API reports about a repository beyond its name.
+type RepoMeta struct {
+	Private  bool
+	Archived bool
+	Fork     bool
+}
+
+// New returns a forge keeping its repositories under root.
+func New(root string) *Forge {
+	return &Forge{Root: root, owners: map[string]OwnerKind{}, meta: map[string]RepoMeta{}}
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// AddOwner declares an organisation or user.
+func (f *Forge) AddOwner(name string, kind OwnerKind) error {
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("owner name %q: use letters, digits, '.', '_' or '-'", name)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.owners[name] = kind
+	return os.MkdirAll(filepath.Join(f.Root, name), 0o755)
+}
+
+// SetMeta sets what the listing API says about a repository.
+func (f *Forge) SetMeta(owner, name string, m RepoMeta) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.meta[owner+"/"+name] = m
+}
+
+// Commit describes one commit: the whole tree it records.
+type Commit struct {
+	// Files maps slash-separated paths to contents.
+	Files map[string][]byte
+	// Links maps paths to symbolic-link targets.
+	Links   map[string]string
+	Message string
+	When    time.Time
+	Author  string
+	// Tag, when set, names a lightweight tag on the commit.
+	Tag string
+}
+
+// Path returns the bare repository's folder.
+func (f *Forge) Path(owner, name string) string {
+	return filepath.Join(f.Root, owner, name+".git")
+}
+
+// CreateEmpty creates a repository with no commits.
+func (f *Forge) CreateEmpty(owner, name string) error {
+	if !nameRE.MatchString(owner) || !nameRE.MatchString(name) {
+		return fmt.Errorf("repository %s/%s: bad name", owner, name)
+	}
+	_, err := git.PlainInitWithOptions(f.Path(owner, name), &git.PlainInitOptions{
+		Bare: true, InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName("main")},
+	})
+	if err != nil && !errors.Is(err, git.ErrRepositoryAlreadyExists) {
+		return fmt.Errorf("create %s/%s: %w", owner, name, err)
+	}
+	return nil
+}
+
+// Delete removes a repository, as when it is deleted on a forge.
+func (f *Forge) Delete(owner, name string) error {
+	return os.RemoveAll(f.Path(owner, name))
+}
+
+// Push adds a commit on top of the main branch, creating the repository if needed,
+// and returns the commit's hash.
+func (f *Forge) Push(owner, name string, c Commit) (string, error) {
+	if err := f.CreateEmpty(owner, name); err != nil {
+		return "", err
+	}
+	repo, err := git.PlainOpen(f.Path(owner, name))
+	if err != nil {
+		return "", fmt.Errorf("open %s/%s: %w", owner, name, err)
+	}
+	st := repo.Storer
+	root := &dir{children: map[string]*dir{}, files: map[string]plumbing.Hash{}, modes: map[string]filemode.FileMode{}}
+	for p, data := range c.Files {
+		h, err := writeObject(st, plumbing.BlobObject, data)
+		if err != nil {
+			return "", err
+		}
+		root.add(strings.Split(strings.Trim(p, "/"), "/"), h, filemode.Regular)
+	}
+	for p, target := range c.Links {
+		h, err := writeObject(st, plumbing.BlobObject, []byte(target))
+		if err != nil {
+			return "", err
+		}
+		root.add(strings.Split(strings.Trim(p, "/"), "/"), h, filemode.Symlink)
+	}
+	treeHash, err := root.write(st)
+	if err != nil {
+		return "", fmt.Errorf("write tree of %s/%s: %w", owner, name, err)
+	}
+	when := c.When
+	if when.IsZero() {
+		when = time.Now()
+	}
+	author := c.Author
+	if author == "" {
+		author = "Demo Maintainer"
+	}
+	msg := c.Message
+	if msg == "" {
+		msg = "Update"
+	}
+	sig := object.Signature{Name: author, Email: strings.ReplaceAll(strings.ToLower(author), " ", ".") + "@example.org", When: when}
+	commit := &object.Commit{Author: sig, Committer: sig, Message: msg + "\n", TreeHash: treeHash}
+	branch := plumbing.NewBranchReferenceName("main")
+	if ref, err := st.Reference(branch); err == nil {
+		commit.ParentHashes = []plumbing.Hash{ref.Hash()}
+	}
+	obj := st.NewEncodedObject()
+	if err := commit.Encode(obj); err != nil {
+		return "", err
+	}
+	h, err := st.SetEncodedObject(obj)
+	if err != nil {
+		return "", err
+	}
+	if err := st.SetReference(plumbing.NewHashReference(branch, h)); err != nil {
+		return "", err
+	}
+	if err := st.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, branch)); err != nil {
+		return "", err
+	}
+	if c.Tag != "" {
+		if err := st.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(c.Tag), h)); err != nil {
+			return "", err
+		}
+	}
+	return h.String(), nil
+}
+
+func writeObject(st storer.EncodedObjectStorer, t plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
+	obj := st.NewEncodedObject()
+	obj.SetType(t)
+	w, err := obj.Writer()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if _, err := w.Write(data); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if err := w.Close(); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return st.SetEncodedObject(obj)
+}
+
+// dir is a folder of the tree being written.
+type dir struct {
+	children map[string]*dir
+	files    map[string]plumbing.Hash
+	modes    map[string]filemode.FileMode
+}
+
+func (d *dir) add(parts []string, h plumbing.Hash, mode filemode.FileMode) {
+	if len(parts) == 1 {
+		d.files[parts[0]] = h
+		d.modes[parts[0]] = mode
+		return
+	}
+	c, ok := d.children[parts[0]]
+	if !ok {
+		c = &dir{children: map[string]*dir{}, files: map[string]plumbing.Hash{}, modes: map[string]filemode.FileMode{}}
+		d.children[parts[0]] = c
+	}
+	c.add(parts[1:], h, mode)
+}
+
+func (d *dir) write(st storer.EncodedObjectStorer) (plumbing.Hash, error) {
+	var entries []object.TreeEntry
+	for name, c := range d.children {
+		h, err := c.write(st)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+	}
+	for name, h := range d.files {
+		entries = append(entries, object.TreeEntry{Name: name, Mode: d.modes[name], Hash: h})
+	}
+	// Git orders entries by name, comparing folders as if their name ended in "/".
+	key := func(e object.TreeEntry) string {
+		if e.Mode == filemode.Dir {
+			return e.Name + "/"
+		}
+		return e.Name
+	}
+	sort.Slice(entries, func(i, j int) bool { return key(entries[i]) < key(entries[j]) })
+	tree := &object.Tree{Entries: entries}
+	obj := st.NewEncodedObject()
+	if err := tree.Encode(obj); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return st.SetEncodedObject(obj)
+}

@@ -1,0 +1,164 @@
+package crawler
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/oscat-eu/oscat/catalogue"
+)
+
+// PublishersFileError is a problem in a publishers list, with where it is.
+type PublishersFileError struct {
+	File         string
+	Line, Column int
+	Msg          string
+}
+
+func (e *PublishersFileError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+}
+
+// publisherEntry is one item of a publishers list: Oscat's shape, or Developers
+// Italia's (id, name, orgs, repos), which is read as it is.
+type publisherEntry struct {
+	ID            string             `yaml:"id"`
+	Name          string             `yaml:"name"`
+	Country       string             `yaml:"country"`
+	URI           string             `yaml:"uri"`
+	AlternativeID string             `yaml:"alternativeId"`
+	EmailDomains  []string           `yaml:"emailDomains"`
+	CodeHosting   []codeHostingEntry `yaml:"codeHosting"`
+	Orgs          []string           `yaml:"orgs"`
+	Repos         []string           `yaml:"repos"`
+	Active        *bool              `yaml:"active"`
+}
+
+type codeHostingEntry struct {
+	URL   string `yaml:"url"`
+	Group *bool  `yaml:"group"`
+	Type  string `yaml:"type"`
+}
+
+var countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
+
+// ParsePublishers reads a publishers list (YAML). name is used in errors. Every
+// problem names the file, line and column.
+func ParsePublishers(name string, data []byte) ([]catalogue.Publisher, error) {
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		return nil, &PublishersFileError{File: name, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	// Developers Italia's files start with a comment then "---"; skip empty documents.
+	for root.Kind == yaml.DocumentNode && len(root.Content) == 0 || (len(root.Content) > 0 && root.Content[0].Tag == "!!null") {
+		root = yaml.Node{}
+		if err := dec.Decode(&root); err != nil {
+			return nil, &PublishersFileError{File: name, Msg: "the file holds no list of publishers"}
+		}
+	}
+	list := root.Content[0]
+	if list.Kind != yaml.SequenceNode {
+		return nil, &PublishersFileError{File: name, Line: list.Line, Column: list.Column, Msg: "the file must be a YAML list of publishers (- id: …)"}
+	}
+	var out []catalogue.Publisher
+	seen := map[string]int{}
+	for _, item := range list.Content {
+		fail := func(msg string) error {
+			return &PublishersFileError{File: name, Line: item.Line, Column: item.Column, Msg: msg}
+		}
+		if item.Kind != yaml.MappingNode {
+			return nil, fail("each publisher must be a mapping with id, name and codeHosting")
+		}
+		var e publisherEntry
+		if err := item.Decode(&e); err != nil {
+			return nil, fail(strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		if e.Active != nil && !*e.Active {
+			continue
+		}
+		p, err := e.publisher()
+		if err != nil {
+			return nil, fail(err.Error())
+		}
+		if line, dup := seen[p.ID]; dup {
+			return nil, fail(fmt.Sprintf("publisher id %q is used twice (also on line %d)", p.ID, line))
+		}
+		seen[p.ID] = item.Line
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (e publisherEntry) publisher() (catalogue.Publisher, error) {
+	p := catalogue.Publisher{
+		ID: e.ID, Name: strings.TrimSpace(e.Name), Country: strings.ToUpper(e.Country),
+		URI: e.URI, AlternativeID: e.AlternativeID, EmailDomains: e.EmailDomains,
+	}
+	if p.Name == "" {
+		return p, errors.New("name is required")
+	}
+	if p.ID == "" {
+		p.ID = Slug(p.Name)
+	}
+	if p.Country != "" && !countryRE.MatchString(p.Country) {
+		return p, fmt.Errorf("country %q: use an ISO 3166-1 alpha-2 code such as IT or NL", e.Country)
+	}
+	for _, h := range e.CodeHosting {
+		if strings.TrimSpace(h.URL) == "" {
+			return p, errors.New("codeHosting: each entry needs a url")
+		}
+		group := h.Group != nil && *h.Group
+		p.CodeHosting = append(p.CodeHosting, catalogue.CodeHosting{URL: strings.TrimSpace(h.URL), Group: group, Type: catalogue.HostingType(strings.ToLower(h.Type))})
+	}
+	for _, u := range e.Orgs {
+		p.CodeHosting = append(p.CodeHosting, catalogue.CodeHosting{URL: strings.TrimSpace(u), Group: true})
+	}
+	for _, u := range e.Repos {
+		p.CodeHosting = append(p.CodeHosting, catalogue.CodeHosting{URL: strings.TrimSpace(u)})
+	}
+	for _, h := range p.CodeHosting {
+		if _, err := catalogue.CanonicalURL(h.URL); err != nil {
+			return p, fmt.Errorf("code hosting %q: write an absolute URL such as https://github.com/comune-torino", h.URL)
+		}
+	}
+	if err := p.Validate(); err != nil {
+		return p, errors.New(strings.TrimPrefix(err.Error(), catalogue.ErrInvalid.Error()+": "))
+	}
+	return p, nil
+}
+
+// Slug derives a publisher ID from a name: "Città di Torino" → "citta-di-torino".
+func Slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(strings.ToLower(name)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimRight(b.String(), "-")
+	if len(s) > 100 {
+		s = strings.TrimRight(s[:100], "-")
+	}
+	if s == "" {
+		s = "publisher"
+	}
+	return s
+}
