@@ -49,6 +49,8 @@ type Store interface {
 
 	// Changes returns at most limit change-log entries with Seq > after, in order.
 	Changes(ctx context.Context, after int64, limit int) ([]Change, error)
+	// ChangeHead is the sequence number of the latest change-log entry (0 if none).
+	ChangeHead(ctx context.Context) (int64, error)
 
 	Ping(ctx context.Context) error
 	Close() error

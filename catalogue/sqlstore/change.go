@@ -29,3 +29,12 @@ func (s *Store) Changes(ctx context.Context, after int64, limit int) ([]catalogu
 	}
 	return out, rows.Err()
 }
+
+// ChangeHead implements catalogue.Store.
+func (s *Store) ChangeHead(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := s.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("change head: %w", err)
+	}
+	return seq, nil
+}
