@@ -1,0 +1,233 @@
+package ui
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
+	"github.com/oscat-eu/oscat/search"
+)
+
+// Page sizes of DESIGN.md: 25 by default, at most 100.
+const (
+	defaultPageSize = 25
+	maxPageSize     = 100
+)
+
+// listResponse is the envelope of every API list.
+type listResponse struct {
+	Data  any            `json:"data"`
+	Links map[string]any `json:"links"`
+	Meta  map[string]any `json:"meta,omitempty"`
+}
+
+// pageParams reads page[size] and page[after].
+func pageParams(c echo.Context) (int, string, error) {
+	size := defaultPageSize
+	if raw := c.QueryParam("page[size]"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxPageSize {
+			return 0, "", badRequest{"page[size] must be a whole number from 1 to " + strconv.Itoa(maxPageSize) + ", not " + strconv.Quote(raw)}
+		}
+		size = n
+	}
+	return size, c.QueryParam("page[after]"), nil
+}
+
+// nextLink is the relative URL of the following page: the same query with
+// page[after] set to the cursor.
+func nextLink(c echo.Context, cursor string) any {
+	if cursor == "" {
+		return nil
+	}
+	q := c.Request().URL.Query()
+	q.Set("page[after]", cursor)
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range q[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(strings.NewReplacer("%5B", "[", "%5D", "]").Replace(url.QueryEscape(k)))
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(v))
+		}
+	}
+	return c.Request().URL.Path + "?" + b.String()
+}
+
+// softwareItem is a software entry as the API shows it.
+type softwareItem struct {
+	ID                string                     `json:"id"`
+	Name              string                     `json:"name"`
+	URL               string                     `json:"url"`
+	LandingURL        string                     `json:"landingURL,omitempty"`
+	Repositories      []repositoryItem           `json:"repositories"`
+	Publishers        []string                   `json:"publishers"`
+	Description       map[string]descriptionItem `json:"description"`
+	DevelopmentStatus string                     `json:"developmentStatus"`
+	SoftwareType      string                     `json:"softwareType"`
+	License           string                     `json:"license"`
+	Categories        []string                   `json:"categories"`
+	Platforms         []string                   `json:"platforms"`
+	Valid             bool                       `json:"valid"`
+	Findings          publiccode.Counts          `json:"findings"`
+	CreatedAt         string                     `json:"createdAt"`
+	UpdatedAt         string                     `json:"updatedAt"`
+}
+
+type repositoryItem struct {
+	URL       string `json:"url"`
+	Publisher string `json:"publisher,omitempty"`
+	Status    string `json:"status"`
+	Role      string `json:"role,omitempty"`
+}
+
+type descriptionItem struct {
+	LocalisedName    string   `json:"localisedName,omitempty"`
+	ShortDescription string   `json:"shortDescription"`
+	LongDescription  string   `json:"longDescription"`
+	Features         []string `json:"features"`
+}
+
+func newSoftwareItem(sw catalogue.Software) softwareItem {
+	it := softwareItem{
+		ID: sw.ID, Name: sw.Name, URL: sw.URL, Publishers: sw.Publishers, Valid: sw.Valid, Findings: sw.Findings,
+		Description: map[string]descriptionItem{}, Categories: []string{}, Platforms: []string{}, Repositories: []repositoryItem{},
+		CreatedAt: sw.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: sw.UpdatedAt.UTC().Format(time.RFC3339),
+	}
+	for _, r := range sw.Repositories {
+		it.Repositories = append(it.Repositories, repositoryItem{URL: r.URL, Publisher: r.Publisher, Status: string(r.Status), Role: string(r.Role)})
+	}
+	if f := sw.File; f != nil {
+		it.LandingURL = f.LandingURL
+		it.DevelopmentStatus, it.SoftwareType, it.License = f.DevelopmentStatus, f.SoftwareType, f.Legal.License
+		if f.Categories != nil {
+			it.Categories = f.Categories
+		}
+		if f.Platforms != nil {
+			it.Platforms = f.Platforms
+		}
+		for lang, d := range f.Description {
+			features := d.Features
+			if features == nil {
+				features = []string{}
+			}
+			it.Description[lang] = descriptionItem{LocalisedName: d.LocalisedName, ShortDescription: d.ShortDescription, LongDescription: d.LongDescription, Features: features}
+		}
+	}
+	return it
+}
+
+// apiListSoftware answers GET /api/v1/software: a search when q is given, every
+// entry by name otherwise.
+func (s *Server) apiListSoftware(c echo.Context) error {
+	size, after, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	res, err := s.index.Search(c.Request().Context(), search.Query{Text: c.QueryParam("q"), Size: size, After: after})
+	if err != nil {
+		return err
+	}
+	list, err := s.store.SoftwareByIDs(c.Request().Context(), res.IDs)
+	if err != nil {
+		return err
+	}
+	items := make([]softwareItem, 0, len(list))
+	for _, sw := range list {
+		items = append(items, newSoftwareItem(sw))
+	}
+	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nextLink(c, res.Next)}, Meta: map[string]any{"total": res.Total}})
+}
+
+// apiSoftware answers GET /api/v1/software/{id}.
+func (s *Server) apiSoftware(c echo.Context) error {
+	sw, err := s.store.Software(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return jsonOK(c, newSoftwareItem(sw))
+}
+
+// publisherItem is a publisher as the API shows it.
+type publisherItem struct {
+	ID            string                  `json:"id"`
+	Name          string                  `json:"name"`
+	Country       string                  `json:"country,omitempty"`
+	URI           string                  `json:"uri,omitempty"`
+	AlternativeID string                  `json:"alternativeId,omitempty"`
+	CodeHosting   []catalogue.CodeHosting `json:"codeHosting"`
+	UpdatedAt     string                  `json:"updatedAt"`
+}
+
+func newPublisherItem(p catalogue.Publisher) publisherItem {
+	return publisherItem{ID: p.ID, Name: p.Name, Country: p.Country, URI: p.URI, AlternativeID: p.AlternativeID,
+		CodeHosting: p.CodeHosting, UpdatedAt: p.UpdatedAt.UTC().Format(time.RFC3339)}
+}
+
+// apiListPublishers answers GET /api/v1/publishers.
+func (s *Server) apiListPublishers(c echo.Context) error {
+	size, after, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	list, next, err := s.store.Publishers(c.Request().Context(), catalogue.Page{After: after, Size: size})
+	if err != nil {
+		return err
+	}
+	items := make([]publisherItem, 0, len(list))
+	for _, p := range list {
+		items = append(items, newPublisherItem(p))
+	}
+	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nextLink(c, next)}})
+}
+
+// apiPublisher answers GET /api/v1/publishers/{id}.
+func (s *Server) apiPublisher(c echo.Context) error {
+	p, err := s.store.Publisher(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return jsonOK(c, newPublisherItem(p))
+}
+
+func jsonOK(c echo.Context, v any) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().WriteHeader(http.StatusOK)
+	return jsonEncode(c.Response(), v)
+}
+
+func jsonEncode(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	return enc.Encode(v)
+}
+
+// healthz says the process is alive.
+func (s *Server) healthz(c echo.Context) error {
+	return c.String(http.StatusOK, "ok\n")
+}
+
+// readyz says the process can serve: the store answers and the index is open.
+func (s *Server) readyz(c echo.Context) error {
+	if err := s.store.Ping(c.Request().Context()); err != nil {
+		s.log.Warn("not ready: store", "err", err)
+		return c.String(http.StatusServiceUnavailable, "store unavailable\n")
+	}
+	return c.String(http.StatusOK, "ready\n")
+}

@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/search"
+)
+
+// problem is an RFC 9457 problem detail, the body of every API error.
+type problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail,omitempty"`
+	Instance string `json:"instance,omitempty"`
+}
+
+// badRequest is an error whose message tells the client what to change.
+type badRequest struct{ msg string }
+
+func (e badRequest) Error() string { return e.msg }
+
+// handleError turns errors into problem+json for the API and an error page for
+// people. Internal details are logged, not shown.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, detail := http.StatusInternalServerError, ""
+	var he *echo.HTTPError
+	var br badRequest
+	switch {
+	case errors.As(err, &br):
+		status, detail = http.StatusBadRequest, br.msg
+	case errors.Is(err, search.ErrBadCursor):
+		status, detail = http.StatusBadRequest, err.Error()
+	case errors.Is(err, catalogue.ErrNotFound):
+		status = http.StatusNotFound
+	case errors.As(err, &he):
+		status = he.Code
+		if m, ok := he.Message.(string); ok && status < 500 {
+			detail = m
+		}
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "path", c.Request().URL.Path, "err", err)
+	}
+	path := c.Request().URL.Path
+	if strings.HasPrefix(path, "/api/") {
+		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+		c.Response().WriteHeader(status)
+		_ = jsonEncode(c.Response(), problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: path})
+		return
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	_ = s.render(c, status, "error", map[string]any{"Title": http.StatusText(status), "Status": status, "Detail": detail})
+}

@@ -1,0 +1,172 @@
+// Package ui is Oscat's web server: HTML pages for people, the JSON API for
+// programs. It reads the catalogue and the search index; it never writes the
+// index itself.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/search"
+)
+
+// Options configure the server.
+type Options struct {
+	// PublicURL is the catalogue's public address, for absolute links in feeds and
+	// mails; it is never built from a request's Host header.
+	PublicURL string
+	// TrustedProxies are the address ranges of reverse proxies whose
+	// X-Forwarded-For header is believed. Empty: the client is the connection's peer.
+	TrustedProxies []*net.IPNet
+	Logger         *slog.Logger
+}
+
+// Server serves the site and the API.
+type Server struct {
+	store catalogue.Store
+	index *search.Index
+	opts  Options
+	log   *slog.Logger
+	echo  *echo.Echo
+	pages map[string]*template.Template
+}
+
+// New builds the server.
+func New(store catalogue.Store, index *search.Index, opts Options) (*Server, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	pages, err := loadTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = ipExtractor(opts.TrustedProxies)
+	e.HTTPErrorHandler = s.handleError
+	e.Use(s.recoverPanics, s.logRequests, securityHeaders)
+	s.routes(e)
+	s.echo = e
+	return s, nil
+}
+
+// ipExtractor trusts the connection's peer unless the operator named proxies.
+func ipExtractor(proxies []*net.IPNet) echo.IPExtractor {
+	if len(proxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range proxies {
+		opts = append(opts, echo.TrustIPRange(p))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+func (s *Server) routes(e *echo.Echo) {
+	e.GET("/", s.home)
+	e.GET("/search", s.searchPage)
+	e.GET("/software/:id", s.softwarePage)
+	e.GET("/publishers/:id", s.publisherPage)
+	e.GET("/static/*", staticFiles())
+
+	api := e.Group("/api/v1")
+	api.GET("/software", s.apiListSoftware)
+	api.GET("/software/:id", s.apiSoftware)
+	api.GET("/publishers", s.apiListPublishers)
+	api.GET("/publishers/:id", s.apiPublisher)
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// ListenAndServe serves on addr until ctx ends, then shuts down gracefully.
+func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx ends, then shuts down gracefully.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("panic while serving", "path", c.Request().URL.Path, "panic", r)
+				err = echo.NewHTTPError(http.StatusInternalServerError)
+			}
+		}()
+		return next(c)
+	}
+}
+
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		level := slog.LevelDebug
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(c.Request().Context(), level, "request", "method", c.Request().Method, "path", c.Request().URL.Path,
+			"status", status, "duration", time.Since(start).Round(time.Microsecond), "client", c.RealIP())
+		return nil
+	}
+}
+
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		return next(c)
+	}
+}

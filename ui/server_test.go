@@ -1,0 +1,327 @@
+package ui
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
+	"github.com/oscat-eu/oscat/catalogue/sqlstore"
+	"github.com/oscat-eu/oscat/search"
+)
+
+var quiet = slog.New(slog.DiscardHandler)
+
+const parking = `publiccodeYmlVersion: "0"
+name: Parkeervergunning
+url: https://github.com/voorbeeld/parkeren
+developmentStatus: stable
+softwareType: standalone/web
+platforms: [web]
+legal:
+  license: EUPL-1.2
+description:
+  nl:
+    shortDescription: Parkeervergunningen aanvragen
+    longDescription: "<script>alert(1)</script> Vergunningen voor bewoners."
+  en:
+    shortDescription: Apply for parking permits
+`
+
+// site is a server over a small catalogue: one valid entry and one invalid.
+func site(t *testing.T) (*httptest.Server, catalogue.Store) {
+	t.Helper()
+	ctx := t.Context()
+	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if err := store.SyncPublishers(ctx, []catalogue.Publisher{{ID: "voorbeeld", Name: "Gemeente Voorbeeld", Country: "NL"}}); err != nil {
+		t.Fatal(err)
+	}
+	for repo, file := range map[string]string{
+		"https://git.example.org/voorbeeld/parkeren": parking,
+		"https://git.example.org/voorbeeld/afval":    "name: Afvalkalender\nplatforms: web\n",
+	} {
+		if err := store.RegisterRepository(ctx, "voorbeeld", repo); err != nil {
+			t.Fatal(err)
+		}
+		d := publiccode.Check([]byte(file), publiccode.Options{})
+		if _, err := store.ApplyCrawl(ctx, catalogue.CrawlResult{RepoURL: repo, Raw: []byte(file), Path: "publiccode.yml", File: d.File, Findings: d.Findings}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	index, err := search.Open(ctx, t.TempDir(), store, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { index.Close() })
+	srv, err := New(store, index, Options{Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return ts, store
+}
+
+func get(t *testing.T, url string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func getJSON(t *testing.T, url string, wantStatus int, v any) http.Header {
+	t.Helper()
+	resp, body := get(t, url)
+	if resp.StatusCode != wantStatus {
+		t.Fatalf("GET %s: %d, want %d: %s", url, resp.StatusCode, wantStatus, body)
+	}
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		t.Fatalf("GET %s: %v: %s", url, err, body)
+	}
+	return resp.Header
+}
+
+type listBody struct {
+	Data  []map[string]any `json:"data"`
+	Links struct {
+		Next *string `json:"next"`
+	} `json:"links"`
+	Meta struct {
+		Total int `json:"total"`
+	} `json:"meta"`
+}
+
+func TestAPI_SoftwareListAndItemHaveTheDesignedShape(t *testing.T) {
+	t.Parallel()
+	ts, _ := site(t)
+	var list listBody
+	getJSON(t, ts.URL+"/api/v1/software?q=parkeervergunning", 200, &list)
+	if list.Meta.Total != 1 || len(list.Data) != 1 || list.Links.Next != nil {
+		t.Fatalf("list = %+v", list)
+	}
+	item := list.Data[0]
+	for _, key := range []string{"id", "name", "url", "repositories", "publishers", "description", "developmentStatus", "softwareType", "license", "categories", "platforms", "valid", "findings", "updatedAt"} {
+		if _, ok := item[key]; !ok {
+			t.Errorf("item lacks %q", key)
+		}
+	}
+	if item["url"] != "https://github.com/voorbeeld/parkeren" || item["license"] != "EUPL-1.2" || item["valid"] != true {
+		t.Errorf("item = %v", item)
+	}
+	repo := item["repositories"].([]any)[0].(map[string]any)
+	if repo["publisher"] != "voorbeeld" || repo["status"] != "mirror" {
+		t.Errorf("repository = %v", repo)
+	}
+	desc := item["description"].(map[string]any)["nl"].(map[string]any)
+	if desc["shortDescription"] != "Parkeervergunningen aanvragen" {
+		t.Errorf("description = %v", desc)
+	}
+
+	var one map[string]any
+	getJSON(t, ts.URL+"/api/v1/software/"+item["id"].(string), 200, &one)
+	if one["name"] != "Parkeervergunning" {
+		t.Errorf("item by id = %v", one)
+	}
+}
+
+func TestAPI_PagesWithCursorsAndRelativeNextLinks(t *testing.T) {
+	t.Parallel()
+	ts, _ := site(t)
+	var page1, page2 listBody
+	getJSON(t, ts.URL+"/api/v1/software?page[size]=1", 200, &page1)
+	if len(page1.Data) != 1 || page1.Links.Next == nil || page1.Meta.Total != 2 {
+		t.Fatalf("page 1 = %+v", page1)
+	}
+	next := *page1.Links.Next
+	if !strings.HasPrefix(next, "/api/v1/software?") || !strings.Contains(next, "page[size]=1") || !strings.Contains(next, "page[after]=") {
+		t.Errorf("next = %q", next)
+	}
+	getJSON(t, ts.URL+next, 200, &page2)
+	if len(page2.Data) != 1 || page2.Links.Next != nil || page2.Data[0]["id"] == page1.Data[0]["id"] {
+		t.Errorf("page 2 = %+v", page2)
+	}
+}
+
+func TestAPI_ErrorsAreProblemDetails(t *testing.T) {
+	t.Parallel()
+	ts, _ := site(t)
+	for path, status := range map[string]int{
+		"/api/v1/software?page[size]=0":      400,
+		"/api/v1/software?page[size]=101":    400,
+		"/api/v1/software?page[size]=ten":    400,
+		"/api/v1/software?page[after]=bogus": 400,
+		"/api/v1/software/nope":              404,
+		"/api/v1/publishers/nope":            404,
+		"/api/v1/nothing-here":               404,
+		"/api/v1/publishers?page[size]=500":  400,
+	} {
+		var p problem
+		h := getJSON(t, ts.URL+path, status, &p)
+		if h.Get("Content-Type") != "application/problem+json" || p.Status != status || p.Title == "" {
+			t.Errorf("%s: %s %+v", path, h.Get("Content-Type"), p)
+		}
+	}
+}
+
+func TestAPI_Publishers(t *testing.T) {
+	t.Parallel()
+	ts, _ := site(t)
+	var list listBody
+	getJSON(t, ts.URL+"/api/v1/publishers", 200, &list)
+	if len(list.Data) != 1 || list.Data[0]["id"] != "voorbeeld" || list.Data[0]["country"] != "NL" {
+		t.Errorf("publishers = %+v", list)
+	}
+	var one map[string]any
+	getJSON(t, ts.URL+"/api/v1/publishers/voorbeeld", 200, &one)
+	if one["name"] != "Gemeente Voorbeeld" {
+		t.Errorf("publisher = %v", one)
+	}
+}
+
+func TestPages_ShowTheCatalogue(t *testing.T) {
+	t.Parallel()
+	ts, store := site(t)
+	list, _, _ := store.ListSoftware(t.Context(), "", catalogue.Page{})
+	ids := map[string]string{}
+	for _, sw := range list {
+		ids[sw.Name] = sw.ID
+	}
+
+	_, body := get(t, ts.URL+"/")
+	doc := parse(t, body)
+	if find(doc, "form", "role", "search") == nil || find(doc, "html", "lang", "en") == nil || find(doc, "a", "class", "skip") == nil {
+		t.Error("home lacks a search form, a language or a skip link")
+	}
+
+	resp, body := get(t, ts.URL+"/search?q=afvalkalender")
+	if resp.StatusCode != 200 || !strings.Contains(text(find(parse(t, body), "ul", "class", "results")), "Afvalkalender") {
+		t.Errorf("search page: %d %s", resp.StatusCode, body)
+	}
+
+	_, body = get(t, ts.URL+"/software/"+ids["Parkeervergunning"])
+	doc = parse(t, body)
+	if find(doc, "section", "lang", "nl") == nil || find(doc, "section", "lang", "en") == nil {
+		t.Error("the software page does not show both languages")
+	}
+	if strings.Contains(body, "<script>alert(1)</script>") {
+		t.Error("text from a repository was written as HTML")
+	}
+	if !strings.Contains(text(doc), "EUPL-1.2") || !strings.Contains(text(doc), "Gemeente Voorbeeld") {
+		t.Error("the software page lacks the licence or the publisher")
+	}
+	if find(doc, "span", "class", "badge invalid") != nil {
+		t.Error("a valid entry carries the invalid badge")
+	}
+
+	_, body = get(t, ts.URL+"/software/"+ids["Afvalkalender"])
+	doc = parse(t, body)
+	if find(doc, "span", "class", "badge invalid") == nil {
+		t.Error("an invalid entry lacks the invalid-metadata badge")
+	}
+	if !strings.Contains(text(find(doc, "section", "class", "findings")), "platforms") {
+		t.Error("the findings of an invalid entry are not shown")
+	}
+
+	_, body = get(t, ts.URL+"/publishers/voorbeeld")
+	doc = parse(t, body)
+	if !strings.Contains(text(doc), "Parkeervergunning") || !strings.Contains(text(doc), "Afvalkalender") {
+		t.Error("the publisher page does not list its software")
+	}
+	if resp, _ := get(t, ts.URL+"/software/nope"); resp.StatusCode != 404 {
+		t.Errorf("unknown software: %d", resp.StatusCode)
+	}
+}
+
+func TestServer_HealthAndSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	ts, _ := site(t)
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if resp, _ := get(t, ts.URL+p); resp.StatusCode != 200 {
+			t.Errorf("%s: %d", p, resp.StatusCode)
+		}
+	}
+	resp, _ := get(t, ts.URL+"/")
+	h := resp.Header
+	if !strings.Contains(h.Get("Content-Security-Policy"), "default-src 'self'") || strings.Contains(h.Get("Content-Security-Policy"), "unsafe-inline") ||
+		h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" {
+		t.Errorf("headers = %v", h)
+	}
+}
+
+func TestIPExtractor_TrustsTheConnectionUnlessProxiesAreNamed(t *testing.T) {
+	t.Parallel()
+	req := httptest.NewRequest("GET", "/", nil)
+	req.RemoteAddr = "10.0.0.5:1234"
+	req.Header.Set("X-Forwarded-For", "203.0.113.9")
+	if got := ipExtractor(nil)(req); got != "10.0.0.5" {
+		t.Errorf("no proxies: client = %s, want the connection's peer", got)
+	}
+	_, proxy, _ := parseCIDR("10.0.0.0/8")
+	if got := ipExtractor(proxy)(req); got != "203.0.113.9" {
+		t.Errorf("named proxy: client = %s", got)
+	}
+}
+
+func parse(t *testing.T, body string) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// find returns the first element with the tag whose attribute has the value.
+func find(n *html.Node, tag, attr, val string) *html.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Type == html.ElementNode && n.Data == tag {
+		for _, a := range n.Attr {
+			if a.Key == attr && a.Val == val {
+				return n
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if f := find(c, tag, attr, val); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+func text(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	if n.Type == html.TextNode {
+		return n.Data
+	}
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		b.WriteString(text(c))
+	}
+	return b.String()
+}
+
+func parseCIDR(s string) (any, []*net.IPNet, error) {
+	_, n, err := net.ParseCIDR(s)
+	return nil, []*net.IPNet{n}, err
+}
