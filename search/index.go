@@ -34,6 +34,8 @@ type Index struct {
 	store catalogue.Store
 	log   *slog.Logger
 
+	owner *ownerLock
+
 	mu   sync.RWMutex
 	idx  bleve.Index
 	name string
@@ -49,7 +51,21 @@ func Open(ctx context.Context, dir string, store catalogue.Store, log *slog.Logg
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	ix := &Index{dir: dir, store: store, log: log}
+	owner, err := lockOwner(dir)
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{dir: dir, store: store, log: log, owner: owner}
+	ix, err = ix.open(ctx)
+	if err != nil {
+		owner.release()
+		return nil, err
+	}
+	return ix, nil
+}
+
+func (ix *Index) open(ctx context.Context) (*Index, error) {
+	dir, log, store := ix.dir, ix.log, ix.store
 	name, err := readCurrent(dir)
 	if err == nil {
 		err = ix.openFolder(name)
@@ -114,6 +130,7 @@ func (ix *Index) Close() error {
 	}
 	err := ix.idx.Close()
 	ix.idx = nil
+	ix.owner.release()
 	return err
 }
 

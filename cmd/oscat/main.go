@@ -1,0 +1,66 @@
+// Command oscat runs the Oscat catalogue: serve the site and API, crawl
+// publishers' repositories, validate publiccode.yml files, and manage the index.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `oscat: a federated catalogue of public-sector open-source software
+
+Usage:
+  oscat serve    [flags]            serve the site and the API
+  oscat crawl    [flags]            crawl the publishers' repositories once
+  oscat validate [flags] PATH…      validate publiccode.yml files
+  oscat index rebuild [flags]       rebuild the search index from the store
+  oscat demo     [flags]            start a catalogue of a local demo world
+  oscat version                     print the version
+
+Flags override OSCAT_* environment variables (--data → OSCAT_DATA), which override
+a YAML file given with --config. Run "oscat COMMAND -h" for a command's flags.
+`
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches a command and returns the exit status: 0 success, 1 failure, 2
+// usage error.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr)
+	case "crawl":
+		return runCrawl(ctx, rest, stdout, stderr)
+	case "validate":
+		return runValidate(rest, stdin, stdout, stderr)
+	case "index":
+		return runIndex(ctx, rest, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, rest, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "oscat", version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "oscat: unknown command %q\n\n%s", cmd, usage)
+	return 2
+}

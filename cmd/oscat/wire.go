@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/oscat-eu/oscat/catalogue/sqlstore"
+	"github.com/oscat-eu/oscat/crawler"
+)
+
+func openStore(ctx context.Context, c common) (*sqlstore.Store, error) {
+	s, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: c.data, PostgresDSN: c.postgres})
+	if err != nil {
+		return nil, fmt.Errorf("open the catalogue: %w", err)
+	}
+	return s, nil
+}
+
+func searchDir(c common) string { return filepath.Join(c.data, "search") }
+
+// syncPublishers reads a publishers list and makes the store follow it. A missing
+// or malformed file is a usage error: the operator fixes the file or the flag.
+func syncPublishers(ctx context.Context, store *sqlstore.Store, path string, log *slog.Logger) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return usageError("--publishers %s: no such file", path)
+	}
+	if err != nil {
+		return usageError("--publishers %s: %v", path, err)
+	}
+	pubs, err := crawler.ParsePublishers(path, data)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	if err := store.SyncPublishers(ctx, pubs); err != nil {
+		return fmt.Errorf("publishers list %s: %w", path, err)
+	}
+	log.Info("publishers list read", "file", path, "publishers", len(pubs))
+	return nil
+}
