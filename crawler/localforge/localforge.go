@@ -48,8 +48,12 @@ type RepoMeta struct {
 	Fork     bool
 }
 
-// New returns a forge keeping its repositories under root.
+// New returns a forge keeping its repositories under root (made absolute, as git
+// http-backend runs in another working directory).
 func New(root string) *Forge {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
 	return &Forge{Root: root, owners: map[string]OwnerKind{}, meta: map[string]RepoMeta{}}
 }
 
