@@ -26,8 +26,12 @@ type Software struct {
 	Findings     publiccode.Counts    `json:"findings"`
 	Repositories []SoftwareRepository `json:"repositories"`
 	Publishers   []string             `json:"publishers"`
-	CreatedAt    time.Time            `json:"createdAt"`
-	UpdatedAt    time.Time            `json:"updatedAt"`
+	// Archived is true when the repositories carrying it are archived on their forge.
+	Archived bool `json:"archived"`
+	// Activity is the activity score of its source repository, from 0 to 100.
+	Activity  float64   `json:"activity"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // SoftwareRepository is a repository that carries a software.

@@ -60,14 +60,14 @@ func TestIndex_FindsFollowsAndForgets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	res, err := ix.Search(ctx, Query{Text: "parking"})
+	res, err := ix.Search(ctx, Request{Text: "parking"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := names(t, s, res.IDs); len(got) != 2 || got[0] != "Parking Permits" {
 		t.Errorf("parking → %v (name should rank first)", got)
 	}
-	if res, _ := ix.Search(ctx, Query{Text: "wast"}); len(res.IDs) != 1 {
+	if res, _ := ix.Search(ctx, Request{Text: "wast"}); len(res.IDs) != 1 {
 		t.Errorf("prefix of a name: %v", res.IDs)
 	}
 
@@ -76,7 +76,7 @@ func TestIndex_FindsFollowsAndForgets(t *testing.T) {
 	if err := ix.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if res, _ := ix.Search(ctx, Query{Text: "library"}); len(res.IDs) != 1 {
+	if res, _ := ix.Search(ctx, Request{Text: "library"}); len(res.IDs) != 1 {
 		t.Errorf("after catch-up: %v", res.IDs)
 	}
 	// A hidden entry leaves it.
@@ -86,7 +86,7 @@ func TestIndex_FindsFollowsAndForgets(t *testing.T) {
 	if err := ix.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if res, _ := ix.Search(ctx, Query{Text: "library"}); len(res.IDs) != 0 {
+	if res, _ := ix.Search(ctx, Request{Text: "library"}); len(res.IDs) != 0 {
 		t.Errorf("a hidden entry is still found: %v", res.IDs)
 	}
 	head, _ := s.ChangeHead(ctx)
@@ -109,7 +109,7 @@ func TestSearch_PagesWithCursors(t *testing.T) {
 	defer ix.Close()
 	for _, text := range []string{"", "permit"} {
 		seen := map[string]bool{}
-		q := Query{Text: text, Size: 3}
+		q := Request{Text: text, Size: 3}
 		pages := 0
 		for {
 			res, err := ix.Search(ctx, q)
@@ -135,7 +135,7 @@ func TestSearch_PagesWithCursors(t *testing.T) {
 			t.Errorf("%q: %d entries in %d pages", text, len(seen), pages)
 		}
 	}
-	if _, err := ix.Search(ctx, Query{After: "garbage!"}); err != ErrBadCursor {
+	if _, err := ix.Search(ctx, Request{After: "garbage!"}); err != ErrBadCursor {
 		t.Errorf("bad cursor: %v", err)
 	}
 }
@@ -151,7 +151,7 @@ func TestSearch_ValidRanksAboveInvalidAtEqualRelevance(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	res, _ := ix.Search(ctx, Query{Text: "agenda"})
+	res, _ := ix.Search(ctx, Request{Text: "agenda"})
 	list, _ := s.SoftwareByIDs(ctx, res.IDs)
 	if len(list) != 2 || !list[0].Valid || list[1].Valid {
 		t.Errorf("order = %+v", list)
@@ -192,7 +192,7 @@ func TestBuild_SwapsAndARunningIndexFollows(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, first)); !os.IsNotExist(err) {
 		t.Errorf("the old folder was not removed: %v", err)
 	}
-	if res, _ := ix.Search(ctx, Query{Text: "one"}); len(res.IDs) != 1 {
+	if res, _ := ix.Search(ctx, Request{Text: "one"}); len(res.IDs) != 1 {
 		t.Errorf("after the swap: %v", res.IDs)
 	}
 }
@@ -207,14 +207,14 @@ func TestOpen_RebuildsAnIndexWithAnotherMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix.idx.SetInternal([]byte(internalMapping), []byte("0"))
+	ix.shard().bleve.SetInternal([]byte(internalMapping), []byte("0"))
 	ix.Close()
 	ix, err = Open(ctx, dir, s, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if res, _ := ix.Search(ctx, Query{Text: "one"}); len(res.IDs) != 1 {
+	if res, _ := ix.Search(ctx, Request{Text: "one"}); len(res.IDs) != 1 {
 		t.Errorf("after rebuild: %v", res.IDs)
 	}
 	// Deleting the index folder loses nothing either.
@@ -225,7 +225,7 @@ func TestOpen_RebuildsAnIndexWithAnotherMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if res, _ := ix.Search(ctx, Query{Text: "one"}); len(res.IDs) != 1 {
+	if res, _ := ix.Search(ctx, Request{Text: "one"}); len(res.IDs) != 1 {
 		t.Errorf("after deleting the folder: %v", res.IDs)
 	}
 }

@@ -1,11 +1,26 @@
 package search
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/da" // registers the analysers named after their language
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/de"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/es"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/fi"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/it"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/no"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/pt"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/sv"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/oscat-eu/oscat/catalogue"
@@ -13,77 +28,144 @@ import (
 
 // MappingVersion changes whenever the document or mapping below changes; an index
 // built with another version is rebuilt at start.
-const MappingVersion = "1"
+const MappingVersion = "2"
 
-// document is what the index keeps of a software entry: text to match and keyword
-// values to filter and sort on. Nothing is stored: results are read from the store.
-type document struct {
-	Name        string   `json:"name"`
-	NameSort    string   `json:"nameSort"`
-	Description string   `json:"description"`
-	Features    string   `json:"features"`
-	Categories  []string `json:"categories"`
-	Publishers  []string `json:"publisher"`
-	Valid       string   `json:"valid"`
-	Updated     string   `json:"updated"`
-}
+// stemmed are the languages whose descriptions get their own analyser (stemming
+// and stop words); every other language is analysed by foldAnalyzer.
+var stemmed = []string{"en", "it", "nl", "da", "de", "fr", "es", "sv", "fi", "pt", "no"}
 
-func newDocument(sw catalogue.Software) document {
-	d := document{
-		Name:       sw.Name,
-		NameSort:   strings.ToLower(sw.Name),
-		Publishers: sw.Publishers,
-		Valid:      "0",
-		Updated:    sw.UpdatedAt.UTC().Format("2006-01-02T15:04:05.000000Z"),
+// foldAnalyzer splits on Unicode word boundaries, lower-cases and folds accents,
+// so that "Città" matches "citta". Names, vocabulary terms and the catch-all field
+// use it, and so does type-ahead.
+const foldAnalyzer = "oscat-fold"
+
+// Fields of the index. Text is split by language: NAME boosts over SHORT over
+// FEATURES over LONG; field names carry the analyser's language.
+const (
+	fieldName  = "name"
+	fieldVocab = "vocab"
+	fieldAll   = "all"
+	fieldOrd   = "ord"
+	otherLang  = "xx"
+)
+
+func shortField(lang string) string { return "short_" + lang }
+func featField(lang string) string  { return "feat_" + lang }
+func longField(lang string) string  { return "long_" + lang }
+
+// analyserFor maps a description's language tag to the field suffix it is
+// indexed under.
+func analyserFor(tag string) string {
+	base := strings.ToLower(tag)
+	if i := strings.IndexAny(base, "-_"); i > 0 {
+		base = base[:i]
 	}
-	if sw.Valid {
-		d.Valid = "1"
+	if base == "nb" || base == "nn" {
+		base = "no"
 	}
-	if f := sw.File; f != nil {
-		d.Categories = f.Categories
-		var desc, feats []string
-		for _, lang := range f.Languages {
-			dd := f.Description[lang]
-			if dd.LocalisedName != "" {
-				d.Name += " " + dd.LocalisedName
-			}
-			desc = append(desc, dd.ShortDescription, dd.LongDescription)
-			feats = append(feats, dd.Features...)
+	for _, l := range stemmed {
+		if l == base {
+			return l
 		}
-		d.Description = strings.Join(desc, "\n")
-		d.Features = strings.Join(feats, "\n")
 	}
-	return d
+	return otherLang
 }
 
-func newMapping() mapping.IndexMapping {
-	text := func() *mapping.FieldMapping {
-		f := bleve.NewTextFieldMapping()
-		f.Analyzer = standard.Name
-		f.Store = false
-		f.IncludeTermVectors = false
-		f.IncludeInAll = false
-		return f
+// textLanguages is every field suffix.
+func textLanguages() []string { return append(append([]string(nil), stemmed...), otherLang) }
+
+func newMapping() (mapping.IndexMapping, error) {
+	m := bleve.NewIndexMapping()
+	if err := m.AddCustomAnalyzer(foldAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"char_filters":  []string{asciifolding.Name},
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name},
+	}); err != nil {
+		return nil, err
 	}
-	kw := func() *mapping.FieldMapping {
-		f := bleve.NewKeywordFieldMapping()
-		f.Analyzer = keyword.Name
+	text := func(analyzer string, positions bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
 		f.Store = false
 		f.IncludeInAll = false
-		f.DocValues = true
+		f.IncludeTermVectors = positions
+		f.DocValues = false
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt("name", text())
-	doc.AddFieldMappingsAt("description", text())
-	doc.AddFieldMappingsAt("features", text())
-	doc.AddFieldMappingsAt("nameSort", kw())
-	doc.AddFieldMappingsAt("categories", kw())
-	doc.AddFieldMappingsAt("publisher", kw())
-	doc.AddFieldMappingsAt("valid", kw())
-	doc.AddFieldMappingsAt("updated", kw())
-	m := bleve.NewIndexMapping()
+	doc.AddFieldMappingsAt(fieldName, text(foldAnalyzer, true))
+	doc.AddFieldMappingsAt(fieldVocab, text(foldAnalyzer, false))
+	doc.AddFieldMappingsAt(fieldAll, text(foldAnalyzer, true))
+	for _, l := range textLanguages() {
+		a := l
+		if l == otherLang {
+			a = foldAnalyzer
+		}
+		doc.AddFieldMappingsAt(shortField(l), text(a, false))
+		doc.AddFieldMappingsAt(featField(l), text(a, false))
+		doc.AddFieldMappingsAt(longField(l), text(a, false))
+	}
+	ord := bleve.NewKeywordFieldMapping()
+	ord.Analyzer = keyword.Name
+	ord.Store = false
+	ord.IncludeInAll = false
+	ord.DocValues = true
+	doc.AddFieldMappingsAt(fieldOrd, ord)
 	m.DefaultMapping = doc
-	m.DefaultAnalyzer = standard.Name
-	return m
+	m.DefaultAnalyzer = foldAnalyzer
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	return m, nil
+}
+
+// textDocument is what Bleve indexes of a software entry: only text to match,
+// and the ordinal that joins a hit to the table. Nothing is stored.
+func textDocument(sw catalogue.Software, ord uint32) map[string]any {
+	doc := map[string]any{fieldOrd: formatOrd(ord)}
+	names := []string{sw.Name}
+	var all []string
+	add := func(field, text string) {
+		if text = strings.TrimSpace(text); text == "" {
+			return
+		}
+		if prev, ok := doc[field].(string); ok {
+			text = prev + "\n" + text
+		}
+		doc[field] = text
+	}
+	if f := sw.File; f != nil {
+		for _, tag := range f.Languages {
+			d := f.Description[tag]
+			l := analyserFor(tag)
+			if d.LocalisedName != "" && d.LocalisedName != sw.Name {
+				names = append(names, d.LocalisedName)
+			}
+			add(shortField(l), d.ShortDescription)
+			add(featField(l), strings.Join(d.Features, "\n"))
+			add(longField(l), d.LongDescription)
+			all = append(all, d.ShortDescription, strings.Join(d.Features, "\n"), d.LongDescription)
+		}
+		var terms []string
+		for _, c := range f.Categories {
+			terms = append(terms, c)
+			terms = append(terms, vocabTerms("category", c)...)
+		}
+		for _, s := range f.IntendedAudience.Scope {
+			terms = append(terms, s)
+			terms = append(terms, vocabTerms("scope", s)...)
+		}
+		add(fieldVocab, strings.Join(terms, " "))
+	}
+	add(fieldName, strings.Join(names, "\n"))
+	add(fieldAll, strings.Join(append(names, all...), "\n"))
+	return doc
+}
+
+func formatOrd(ord uint32) string { return strconv.FormatUint(uint64(ord), 36) }
+
+func parseOrd(b []byte) (uint32, bool) {
+	n, err := strconv.ParseUint(string(b), 36, 32)
+	return uint32(n), err == nil
 }

@@ -1,129 +1,161 @@
 package search
 
 import (
-	"context"
-	"encoding/base64"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"strconv"
 	"strings"
+	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
-// ErrBadCursor is returned for a page cursor this index did not issue.
-var ErrBadCursor = errors.New("the page cursor is not valid: start again from the first page")
+// Limits on query text: longer text is cut, never refused.
+const (
+	MaxQueryRunes = 500
+	maxWords      = 16
+	// fuzzyMinRunes is the shortest word matched with one typo.
+	fuzzyMinRunes = 5
+)
 
-// MaxQueryRunes bounds the query text; longer text is cut there.
-const MaxQueryRunes = 500
-
-// Query asks for one page of software.
-type Query struct {
-	Text  string
-	Size  int
+// Request asks for one page of software.
+type Request struct {
+	// Text is what the person typed: words, "phrases in quotes".
+	Text string
+	// Filters hold, per facet, the values to keep: values of one facet are OR-ed,
+	// facets are AND-ed.
+	Filters map[Facet][]string
+	// Sort is "" (relevance), "name", "-name", "updated", "-updated", "activity"
+	// or "-activity".
+	Sort string
+	Size int
+	// After is the cursor of the previous page.
 	After string
+	// UpdatedSince keeps entries updated at or after it.
+	UpdatedSince time.Time
+	// FacetValues caps the values reported per facet (default 50; 0 with
+	// NoFacets set reports none).
+	FacetValues int
+	NoFacets    bool
 }
 
-// Result is one page of matching software IDs, best first.
-type Result struct {
-	IDs   []string
-	Total uint64
-	// Next is the cursor of the following page, empty on the last page.
-	Next string
+// Sorts lists the accepted sort orders.
+var Sorts = []string{"", "name", "-name", "updated", "-updated", "activity", "-activity"}
+
+// parsed is a query's text split into what is matched.
+type parsed struct {
+	words   []string // as typed, lower-cased
+	phrases []string
 }
 
-// Search runs q. Free text is matched against names, descriptions and features;
-// an empty text lists everything by name.
-func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
-	size := q.Size
-	if size <= 0 {
-		size = 25
+func (p parsed) empty() bool { return len(p.words) == 0 && len(p.phrases) == 0 }
+
+// terms are the words a snippet highlights.
+func (p parsed) terms() []string {
+	out := append([]string(nil), p.words...)
+	for _, ph := range p.phrases {
+		out = append(out, splitWords(ph)...)
 	}
-	text := strings.TrimSpace(q.Text)
+	return out
+}
+
+// parseText splits text into words and quoted phrases. Wildcards and other
+// punctuation separate words; an unbalanced quote runs to the end of the text.
+func parseText(text string) parsed {
 	if utf8.RuneCountInString(text) > MaxQueryRunes {
 		text = string([]rune(text)[:MaxQueryRunes])
 	}
-	req := bleve.NewSearchRequestOptions(buildQuery(text), size+1, 0, false)
-	if text == "" {
-		req.SortBy([]string{"nameSort", "_id"})
-	} else {
-		// Valid entries rank above invalid ones at equal relevance.
-		req.SortBy([]string{"-_score", "-valid", "_id"})
-	}
-	if q.After != "" {
-		after, err := decodeCursor(q.After, len(req.Sort))
-		if err != nil {
-			return Result{}, err
+	var p parsed
+	for i := 0; ; i++ {
+		before, rest, found := strings.Cut(text, `"`)
+		if i%2 == 0 {
+			p.words = append(p.words, splitWords(before)...)
+		} else if ws := splitWords(before); len(ws) > 1 {
+			p.phrases = append(p.phrases, strings.Join(ws, " "))
+		} else {
+			p.words = append(p.words, ws...)
 		}
-		req.SetSearchAfter(after)
-	}
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if ix.idx == nil {
-		return Result{}, errors.New("search index is closed")
-	}
-	res, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return Result{}, fmt.Errorf("search %q: %w", text, err)
-	}
-	out := Result{Total: res.Total}
-	for i, h := range res.Hits {
-		if i == size {
-			out.Next = encodeCursor(res.Hits[i-1])
+		if !found {
 			break
 		}
-		out.IDs = append(out.IDs, h.ID)
+		text = rest
 	}
-	return out, nil
+	if len(p.words) > maxWords {
+		p.words = p.words[:maxWords]
+	}
+	return p
 }
 
-func buildQuery(text string) query.Query {
-	if text == "" {
-		return bleve.NewMatchAllQuery()
+func splitWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// fold lower-cases and strips accents, as foldAnalyzer does at index time.
+func fold(s string) string {
+	out, _, err := transform.String(folder, strings.ToLower(s))
+	if err != nil {
+		return strings.ToLower(s)
 	}
-	var parts []query.Query
-	for field, boost := range map[string]float64{"name": 4, "description": 1.5, "features": 1} {
-		m := bleve.NewMatchQuery(text)
-		m.SetField(field)
-		m.SetBoost(boost)
-		parts = append(parts, m)
+	return out
+}
+
+// buildQuery turns parsed text into a Bleve query. Every word must match
+// somewhere (names over short descriptions over features over long
+// descriptions, in each language's analysis, or a vocabulary label); with all
+// set to false, any word is enough. langs are the language fields the index holds.
+func buildQuery(p parsed, langs []string, all bool) query.Query {
+	var clauses []query.Query
+	for i, w := range p.words {
+		clauses = append(clauses, wordQuery(w, langs, i == len(p.words)-1))
 	}
-	// Type-ahead: the last word also matches names by prefix.
-	words := strings.Fields(strings.ToLower(text))
-	if last := words[len(words)-1]; utf8.RuneCountInString(last) >= 2 {
-		p := bleve.NewPrefixQuery(last)
-		p.SetField("name")
-		p.SetBoost(2)
-		parts = append(parts, p)
+	for _, ph := range p.phrases {
+		q := bleve.NewMatchPhraseQuery(ph)
+		q.SetField(fieldAll)
+		q.SetBoost(2)
+		clauses = append(clauses, q)
+	}
+	if len(clauses) == 1 {
+		return clauses[0]
+	}
+	if all {
+		return bleve.NewConjunctionQuery(clauses...)
+	}
+	return bleve.NewDisjunctionQuery(clauses...)
+}
+
+func wordQuery(w string, langs []string, last bool) query.Query {
+	match := func(field string, boost float64) query.Query {
+		q := bleve.NewMatchQuery(w)
+		q.SetField(field)
+		q.SetBoost(boost)
+		return q
+	}
+	parts := []query.Query{match(fieldName, 5), match(fieldVocab, 1.5)}
+	for _, l := range langs {
+		parts = append(parts, match(shortField(l), 3), match(featField(l), 2), match(longField(l), 1))
+	}
+	f := fold(w)
+	if last && utf8.RuneCountInString(f) >= 2 {
+		// Type-ahead: the word being typed matches the start of a name.
+		q := bleve.NewPrefixQuery(f)
+		q.SetField(fieldName)
+		q.SetBoost(2)
+		parts = append(parts, q)
+	}
+	if utf8.RuneCountInString(f) >= fuzzyMinRunes {
+		q := bleve.NewFuzzyQuery(f)
+		q.SetField(fieldAll)
+		q.SetFuzziness(1)
+		q.SetPrefix(1)
+		q.SetBoost(0.5)
+		parts = append(parts, q)
 	}
 	return bleve.NewDisjunctionQuery(parts...)
-}
-
-// encodeCursor keeps the sort values of the last hit of a page. Bleve reports the
-// score's sort value as the word "_score", so the score itself is put there.
-func encodeCursor(h *search.DocumentMatch) string {
-	vals := append([]string(nil), h.Sort...)
-	for i, v := range vals {
-		if v == "_score" {
-			vals[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
-		}
-	}
-	b, _ := json.Marshal(vals)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s string, n int) ([]string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, ErrBadCursor
-	}
-	var v []string
-	if err := json.Unmarshal(b, &v); err != nil || len(v) != n {
-		return nil, ErrBadCursor
-	}
-	return v, nil
 }

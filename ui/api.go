@@ -4,10 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -51,23 +48,7 @@ func nextLink(c echo.Context, cursor string) any {
 	}
 	q := c.Request().URL.Query()
 	q.Set("page[after]", cursor)
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range q[k] {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(strings.NewReplacer("%5B", "[", "%5D", "]").Replace(url.QueryEscape(k)))
-			b.WriteByte('=')
-			b.WriteString(url.QueryEscape(v))
-		}
-	}
-	return c.Request().URL.Path + "?" + b.String()
+	return c.Request().URL.Path + "?" + encodeQuery(q)
 }
 
 // softwareItem is a software entry as the API shows it.
@@ -88,6 +69,9 @@ type softwareItem struct {
 	Findings          publiccode.Counts          `json:"findings"`
 	CreatedAt         string                     `json:"createdAt"`
 	UpdatedAt         string                     `json:"updatedAt"`
+	// Snippet is a piece of the description with the matched words in <mark>,
+	// HTML-escaped; only in search results.
+	Snippet string `json:"snippet,omitempty"`
 }
 
 type repositoryItem struct {
@@ -133,14 +117,14 @@ func newSoftwareItem(sw catalogue.Software) softwareItem {
 	return it
 }
 
-// apiListSoftware answers GET /api/v1/software: a search when q is given, every
-// entry by name otherwise.
+// apiListSoftware answers GET /api/v1/software: a search, with filters, facet
+// counts and cursor pages; every entry by name when there is no text.
 func (s *Server) apiListSoftware(c echo.Context) error {
-	size, after, err := pageParams(c)
+	req, err := searchRequest(c)
 	if err != nil {
 		return err
 	}
-	res, err := s.index.Search(c.Request().Context(), search.Query{Text: c.QueryParam("q"), Size: size, After: after})
+	res, err := s.index.Search(c.Request().Context(), req)
 	if err != nil {
 		return err
 	}
@@ -150,9 +134,17 @@ func (s *Server) apiListSoftware(c echo.Context) error {
 	}
 	items := make([]softwareItem, 0, len(list))
 	for _, sw := range list {
-		items = append(items, newSoftwareItem(sw))
+		it := newSoftwareItem(sw)
+		if len(res.Terms) > 0 {
+			it.Snippet = search.Snippet(sw, res.Terms, "en")
+		}
+		items = append(items, it)
 	}
-	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nextLink(c, res.Next)}, Meta: map[string]any{"total": res.Total}})
+	meta := map[string]any{"total": res.Total, "facets": facetsMeta(res.Facets)}
+	if res.Suggestion != "" {
+		meta["didYouMean"] = res.Suggestion
+	}
+	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nextLink(c, res.Next)}, Meta: meta})
 }
 
 // apiSoftware answers GET /api/v1/software/{id}.

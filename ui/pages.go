@@ -13,6 +13,7 @@ import (
 
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
+	"github.com/oscat-eu/oscat/search"
 )
 
 //go:embed templates/*.html
@@ -94,15 +95,15 @@ func (s *Server) home(c echo.Context) error {
 	return s.render(c, http.StatusOK, "home", map[string]any{"Title": "Find software that administrations share", "Total": res.Total, "Software": list})
 }
 
-// searchPage shows one page of results.
+// searchPage shows one page of results with the facet panel; every state is a
+// URL that can be shared.
 func (s *Server) searchPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	size, after, err := pageParams(c)
+	req, err := searchRequest(c)
 	if err != nil {
 		return err
 	}
-	q := searchQuery(c.QueryParam("q"), size, after)
-	res, err := s.index.Search(ctx, q)
+	res, err := s.index.Search(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -110,11 +111,19 @@ func (s *Server) searchPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	title := "All software"
-	if q.Text != "" {
-		title = "Search: " + q.Text
+	results := make([]resultView, len(list))
+	for i, sw := range list {
+		results[i] = resultView{Software: sw, Snippet: template.HTML(search.Snippet(sw, res.Terms, "en"))} //nolint:gosec // Snippet escapes all text itself.
 	}
-	return s.render(c, http.StatusOK, "search", map[string]any{"Title": title, "Total": res.Total, "Software": list, "Next": nextLink(c, res.Next)})
+	title := "All software"
+	if req.Text != "" {
+		title = "Search: " + req.Text
+	}
+	return s.render(c, http.StatusOK, "search", map[string]any{
+		"Title": title, "Total": res.Total, "Results": results, "Next": nextLink(c, res.Next),
+		"Facets": facetPanel(c, res.Facets, req.Filters), "Selected": selectedFilters(req.Filters),
+		"Sort": req.Sort, "Suggestion": res.Suggestion, "Text": req.Text,
+	})
 }
 
 // softwarePage shows one entry with where it comes from.

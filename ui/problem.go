@@ -37,7 +37,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	switch {
 	case errors.As(err, &br):
 		status, detail = http.StatusBadRequest, br.msg
-	case errors.Is(err, search.ErrBadCursor):
+	case errors.Is(err, search.ErrBadCursor), errors.Is(err, search.ErrInvalid):
 		status, detail = http.StatusBadRequest, err.Error()
 	case errors.Is(err, catalogue.ErrNotFound):
 		status = http.StatusNotFound

@@ -1,9 +1,94 @@
 package ui
 
-import "github.com/oscat-eu/oscat/search"
+import (
+	"net/url"
+	"sort"
+	"strings"
+	"time"
 
-func searchAll(n int) search.Query { return search.Query{Size: n} }
+	"github.com/labstack/echo/v4"
 
-func searchQuery(text string, size int, after string) search.Query {
-	return search.Query{Text: text, Size: size, After: after}
+	"github.com/oscat-eu/oscat/search"
+)
+
+// searchRequest reads a search from the query string. The API and the results
+// page share it: q, filter[FACET]=VALUE (repeatable), sort, updatedSince,
+// page[size] and page[after].
+func searchRequest(c echo.Context) (search.Request, error) {
+	size, after, err := pageParams(c)
+	if err != nil {
+		return search.Request{}, err
+	}
+	req := search.Request{Text: c.QueryParam("q"), Size: size, After: after, Sort: c.QueryParam("sort")}
+	filters, err := filterParams(c.QueryParams())
+	if err != nil {
+		return req, err
+	}
+	req.Filters = filters
+	if raw := c.QueryParam("updatedSince"); raw != "" {
+		t, err := time.Parse(time.RFC3339, raw)
+		if err != nil {
+			return req, badRequest{"updatedSince must be an RFC 3339 time such as 2026-01-31T00:00:00Z, not " + quote(raw)}
+		}
+		req.UpdatedSince = t
+	}
+	return req, nil
 }
+
+// filterParams reads filter[FACET]=VALUE parameters; an unknown facet is an error.
+func filterParams(q url.Values) (map[search.Facet][]string, error) {
+	filters := map[search.Facet][]string{}
+	for key, values := range q {
+		if !strings.HasPrefix(key, "filter[") {
+			continue
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(key, "filter["), "]")
+		f, ok := search.FacetNamed(name)
+		if !ok || !strings.HasSuffix(key, "]") {
+			return nil, badRequest{"unknown filter " + quote(key) + ": use filter[FACET] with one of " + strings.Join(search.FacetNames(), ", ")}
+		}
+		for _, v := range values {
+			if v = strings.TrimSpace(v); v != "" {
+				filters[f] = append(filters[f], v)
+			}
+		}
+	}
+	return filters, nil
+}
+
+// facetsMeta is meta.facets: {"categories":[{"value","count"}], …}.
+func facetsMeta(fs []search.FacetCount) map[string][]search.ValueCount {
+	out := make(map[string][]search.ValueCount, len(fs))
+	for _, f := range fs {
+		out[f.Name] = f.Values
+	}
+	return out
+}
+
+func searchAll(n int) search.Request { return search.Request{Size: n, NoFacets: true} }
+
+func quote(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return `"` + s + `"`
+}
+
+// selectedFilters lists the active filters in a stable order, for the page.
+func selectedFilters(filters map[search.Facet][]string) []filterChip {
+	var out []filterChip
+	for f, vs := range filters {
+		for _, v := range vs {
+			out = append(out, filterChip{Facet: f.String(), Value: v})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Facet != out[j].Facet {
+			return out[i].Facet < out[j].Facet
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
+
+type filterChip struct{ Facet, Value string }

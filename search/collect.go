@@ -1,0 +1,327 @@
+package search
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// ErrInvalid wraps a request the index refuses; its message says what to change.
+var ErrInvalid = errors.New("invalid search")
+
+// QueryTimeout bounds the time one search may take.
+const QueryTimeout = time.Second
+
+// Result is one page of matching software, best first.
+type Result struct {
+	IDs   []string
+	Total int
+	// Next is the cursor of the following page, empty on the last page.
+	Next string
+	// Facets count, per facet, the entries each value would give; the counts of
+	// a facet ignore that facet's own selection.
+	Facets []FacetCount
+	// Suggestion is a query that would find something, when this one found nothing.
+	Suggestion string
+	// Terms are the words to highlight in snippets.
+	Terms []string
+}
+
+// FacetCount is one facet's values with their counts, most frequent first.
+type FacetCount struct {
+	Name   string       `json:"name"`
+	Values []ValueCount `json:"values"`
+}
+
+// ValueCount is one facet value and how many entries have it.
+type ValueCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Search runs req.
+func (ix *Index) Search(ctx context.Context, req Request) (Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, QueryTimeout)
+	defer cancel()
+	sh := ix.shard()
+	if sh == nil {
+		return Result{}, errors.New("search index is closed")
+	}
+	order, err := sortOrder(req.Sort)
+	if err != nil {
+		return Result{}, err
+	}
+	size := req.Size
+	if size <= 0 {
+		size = 25
+	}
+	p := parseText(req.Text)
+	if p.empty() && order == byRelevance {
+		order = byName
+	}
+	var after *cursor
+	if req.After != "" {
+		c, err := decodeCursor(req.After, order)
+		if err != nil {
+			return Result{}, err
+		}
+		after = &c
+	}
+	sh.table.mu.RLock()
+	defer sh.table.mu.RUnlock()
+	run := &run{t: sh.table, order: order, after: after, size: size, since: req.UpdatedSince.UnixMicro(), countFacets: !req.NoFacets}
+	run.top.o = order
+	if req.UpdatedSince.IsZero() {
+		run.since = 0
+	}
+	run.compileFilters(req.Filters)
+	if p.empty() {
+		run.scanAll(ctx)
+	} else {
+		if err := run.scanText(ctx, sh, buildQuery(p, sh.table.textLangs(), true)); err != nil {
+			return Result{}, err
+		}
+		if run.total == 0 && len(p.words)+len(p.phrases) > 1 {
+			// Nothing has every word: show what has some of them.
+			run.reset()
+			if err := run.scanText(ctx, sh, buildQuery(p, sh.table.textLangs(), false)); err != nil {
+				return Result{}, err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("search took longer than %s: %w", QueryTimeout, err)
+	}
+	res := run.result(req)
+	res.Terms = p.terms()
+	if res.Total == 0 && !p.empty() {
+		res.Suggestion = suggest(sh, p)
+	}
+	return res, nil
+}
+
+// run is one search's state: filters, facet counts and the best hits so far.
+type run struct {
+	t           *table
+	order       order
+	after       *cursor
+	size        int
+	since       int64
+	countFacets bool
+
+	filters [numFacets]map[uint32]bool // nil: facet not filtered
+	active  []Facet
+	counts  [numFacets]map[uint32]int
+	total   int
+	top     hitHeap
+}
+
+func (r *run) reset() {
+	r.total = 0
+	r.top.hits = r.top.hits[:0]
+	for f := range r.counts {
+		r.counts[f] = nil
+	}
+}
+
+// compileFilters turns filter values into the table's value IDs. A value the
+// table has never seen matches nothing (but keeps the facet filtered).
+func (r *run) compileFilters(filters map[Facet][]string) {
+	for f, values := range filters {
+		if len(values) == 0 {
+			continue
+		}
+		set := map[uint32]bool{}
+		for _, v := range values {
+			if id, ok := r.t.dict[f].ids[v]; ok {
+				set[id] = true
+			}
+		}
+		r.filters[f] = set
+		r.active = append(r.active, f)
+	}
+	sort.Slice(r.active, func(i, j int) bool { return r.active[i] < r.active[j] })
+}
+
+// consider applies filters and facet counting to one candidate document.
+func (r *run) consider(ord uint32, score float64) {
+	row := &r.t.rows[ord]
+	if !row.live || row.updated < r.since {
+		return
+	}
+	failed, fails := Facet(0), 0
+	for _, f := range r.active {
+		if !anyIn(row.values[f], r.filters[f]) {
+			failed = f
+			fails++
+			if fails > 1 {
+				return
+			}
+		}
+	}
+	if r.countFacets {
+		if fails == 1 {
+			r.count(failed, row)
+		} else {
+			for f := range numFacets {
+				r.count(f, row)
+			}
+		}
+	}
+	if fails > 0 {
+		return
+	}
+	r.total++
+	h := hit{ord: ord, score: score, row: row}
+	if r.after != nil && !r.after.before(h, r.order) {
+		return
+	}
+	if len(r.top.hits) <= r.size {
+		heap.Push(&r.top, h)
+		return
+	}
+	if less(h, r.top.hits[0], r.order) {
+		r.top.hits[0] = h
+		heap.Fix(&r.top, 0)
+	}
+}
+
+func (r *run) count(f Facet, row *row) {
+	if len(row.values[f]) == 0 {
+		return
+	}
+	if r.counts[f] == nil {
+		r.counts[f] = map[uint32]int{}
+	}
+	for _, v := range row.values[f] {
+		r.counts[f][v]++
+	}
+}
+
+func anyIn(ids []uint32, set map[uint32]bool) bool {
+	for _, id := range ids {
+		if set[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// scanAll considers every document: an empty query needs no text index.
+func (r *run) scanAll(ctx context.Context) {
+	for i := range r.t.rows {
+		if i&4095 == 0 && ctx.Err() != nil {
+			return
+		}
+		r.consider(uint32(i), 0)
+	}
+}
+
+// scanText considers the documents the text query matches, joined to the table
+// through their ordinal doc value. Scores are computed only for relevance order.
+func (r *run) scanText(ctx context.Context, sh *shard, q query.Query) error {
+	adv, err := sh.bleve.Advanced()
+	if err != nil {
+		return err
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	defer reader.Close()
+	opts := bsearch.SearcherOptions{}
+	if r.order != byRelevance {
+		opts.Score = "none"
+	}
+	s, err := q.Searcher(ctx, reader, sh.mapping, opts)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	defer s.Close()
+	dvr, err := reader.DocValueReader([]string{fieldOrd})
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	sctx := &bsearch.SearchContext{
+		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0),
+		IndexReader:       reader,
+	}
+	for n := 0; ; n++ {
+		if n&1023 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		if dm == nil {
+			return nil
+		}
+		var ord uint32
+		found := false
+		if err := dvr.VisitDocValues(dm.IndexInternalID, func(_ string, term []byte) {
+			ord, found = parseOrd(term)
+		}); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		if found && int(ord) < len(r.t.rows) {
+			r.consider(ord, dm.Score)
+		}
+		sctx.DocumentMatchPool.Put(dm)
+	}
+}
+
+func (r *run) result(req Request) Result {
+	res := Result{Total: r.total}
+	hits := make([]hit, len(r.top.hits))
+	copy(hits, r.top.hits)
+	sort.Slice(hits, func(i, j int) bool { return less(hits[i], hits[j], r.order) })
+	if len(hits) > r.size {
+		res.Next = encodeCursor(hits[r.size-1], r.order)
+		hits = hits[:r.size]
+	}
+	for _, h := range hits {
+		res.IDs = append(res.IDs, h.row.id)
+	}
+	if !req.NoFacets {
+		res.Facets = r.facetCounts(req.FacetValues)
+	}
+	return res
+}
+
+func (r *run) facetCounts(limit int) []FacetCount {
+	if limit <= 0 {
+		limit = 50
+	}
+	out := make([]FacetCount, 0, numFacets)
+	for f := range numFacets {
+		fc := FacetCount{Name: f.String(), Values: []ValueCount{}}
+		for id, n := range r.counts[f] {
+			fc.Values = append(fc.Values, ValueCount{Value: r.t.dict[f].values[id], Count: n})
+		}
+		// Selected values stay listed even when nothing has them.
+		for id := range r.filters[f] {
+			if r.counts[f][id] == 0 {
+				fc.Values = append(fc.Values, ValueCount{Value: r.t.dict[f].values[id]})
+			}
+		}
+		sort.Slice(fc.Values, func(i, j int) bool {
+			a, b := fc.Values[i], fc.Values[j]
+			if a.Count != b.Count {
+				return a.Count > b.Count
+			}
+			return a.Value < b.Value
+		})
+		if len(fc.Values) > limit {
+			fc.Values = fc.Values[:limit]
+		}
+		out = append(out, fc)
+	}
+	return out
+}

@@ -1,0 +1,133 @@
+package search
+
+import (
+	"strings"
+
+	"github.com/oscat-eu/oscat/catalogue"
+)
+
+// Facet is a keyword field results can be filtered and counted by, named after
+// the publiccode.yml key it comes from.
+type Facet int
+
+// The facets, in the order they are reported.
+const (
+	FacetCategories Facet = iota
+	FacetSoftwareType
+	FacetDevelopmentStatus
+	FacetLicense
+	FacetPlatforms
+	FacetMaintenanceType
+	FacetCountry
+	FacetPublisher
+	FacetLanguages
+	FacetScope
+	FacetArchived
+	FacetValid
+	numFacets
+)
+
+var facetNames = [numFacets]string{
+	"categories", "softwareType", "developmentStatus", "license", "platforms", "maintenanceType",
+	"country", "publisher", "languages", "scope", "archived", "valid",
+}
+
+func (f Facet) String() string { return facetNames[f] }
+
+// FacetNamed returns the facet with that API name.
+func FacetNamed(name string) (Facet, bool) {
+	for i, n := range facetNames {
+		if n == name {
+			return Facet(i), true
+		}
+	}
+	return 0, false
+}
+
+// FacetNames lists every facet's API name.
+func FacetNames() []string { return append([]string(nil), facetNames[:]...) }
+
+// facetValues extracts each facet's values from a software entry. countries maps
+// publisher IDs to their country.
+func facetValues(sw catalogue.Software, countries map[string]string) [numFacets][]string {
+	var v [numFacets][]string
+	v[FacetValid] = []string{boolString(sw.Valid)}
+	v[FacetArchived] = []string{boolString(sw.Archived)}
+	v[FacetPublisher] = sw.Publishers
+	var country []string
+	for _, p := range sw.Publishers {
+		if c := countries[p]; c != "" {
+			country = append(country, c)
+		}
+	}
+	f := sw.File
+	if f == nil {
+		v[FacetCountry] = dedupe(country)
+		return v
+	}
+	v[FacetCategories] = dedupe(f.Categories)
+	v[FacetSoftwareType] = nonEmpty(f.SoftwareType)
+	v[FacetDevelopmentStatus] = nonEmpty(f.DevelopmentStatus)
+	v[FacetLicense] = LicenseIDs(f.Legal.License)
+	v[FacetPlatforms] = dedupe(f.Platforms)
+	v[FacetMaintenanceType] = nonEmpty(f.Maintenance.Type)
+	for _, c := range f.IntendedAudience.Countries {
+		country = append(country, strings.ToUpper(c))
+	}
+	v[FacetCountry] = dedupe(country)
+	langs := f.Localisation.AvailableLanguages
+	if len(langs) == 0 {
+		langs = f.Languages
+	}
+	v[FacetLanguages] = dedupe(langs)
+	v[FacetScope] = dedupe(f.IntendedAudience.Scope)
+	return v
+}
+
+// LicenseIDs splits an SPDX expression into its licence identifiers:
+// "(GPL-3.0-only OR MIT) AND Apache-2.0 WITH LLVM-exception" gives GPL-3.0-only,
+// MIT and Apache-2.0.
+func LicenseIDs(expr string) []string {
+	fields := strings.FieldsFunc(expr, func(r rune) bool { return r == '(' || r == ')' || r == ' ' || r == '\t' || r == '\n' })
+	var out []string
+	for i := 0; i < len(fields); i++ {
+		switch strings.ToUpper(fields[i]) {
+		case "AND", "OR":
+			continue
+		case "WITH":
+			i++ // skip the exception
+			continue
+		}
+		out = append(out, strings.TrimSuffix(fields[i], "+"))
+	}
+	return dedupe(out)
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func nonEmpty(s string) []string {
+	if s = strings.TrimSpace(s); s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+func dedupe(xs []string) []string {
+	if len(xs) < 2 {
+		return xs
+	}
+	seen := make(map[string]bool, len(xs))
+	out := xs[:0:0]
+	for _, x := range xs {
+		if x != "" && !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

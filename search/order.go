@@ -1,0 +1,130 @@
+package search
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// order is how results are sorted; every order ends on the ID, so it is total.
+type order int
+
+const (
+	byRelevance order = iota // score, then valid before invalid, then name
+	byName
+	byNameDesc
+	byUpdated
+	byUpdatedDesc
+	byActivity
+	byActivityDesc
+)
+
+func sortOrder(s string) (order, error) {
+	switch s {
+	case "":
+		return byRelevance, nil
+	case "name":
+		return byName, nil
+	case "-name":
+		return byNameDesc, nil
+	case "updated":
+		return byUpdated, nil
+	case "-updated":
+		return byUpdatedDesc, nil
+	case "activity":
+		return byActivity, nil
+	case "-activity":
+		return byActivityDesc, nil
+	}
+	return 0, fmt.Errorf("%w: sort %q: use name, -name, updated, -updated, activity or -activity (or none, for relevance)", ErrInvalid, s)
+}
+
+// hit is a candidate result.
+type hit struct {
+	ord   uint32
+	score float64
+	row   *row
+}
+
+// less reports whether a sorts before b.
+func less(a, b hit, o order) bool {
+	switch o {
+	case byRelevance:
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		if a.row.valid != b.row.valid {
+			return a.row.valid
+		}
+	case byName, byNameDesc:
+		if a.row.nameKey != b.row.nameKey {
+			return (a.row.nameKey < b.row.nameKey) == (o == byName)
+		}
+	case byUpdated, byUpdatedDesc:
+		if a.row.updated != b.row.updated {
+			return (a.row.updated < b.row.updated) == (o == byUpdated)
+		}
+	case byActivity, byActivityDesc:
+		if a.row.activity != b.row.activity {
+			return (a.row.activity < b.row.activity) == (o == byActivity)
+		}
+	}
+	if o != byName && o != byNameDesc && a.row.nameKey != b.row.nameKey {
+		return a.row.nameKey < b.row.nameKey
+	}
+	return a.row.id < b.row.id
+}
+
+// hitHeap keeps the best hits with the worst on top.
+type hitHeap struct {
+	hits []hit
+	o    order
+}
+
+func (h *hitHeap) Len() int           { return len(h.hits) }
+func (h *hitHeap) Less(i, j int) bool { return less(h.hits[j], h.hits[i], h.o) }
+func (h *hitHeap) Swap(i, j int)      { h.hits[i], h.hits[j] = h.hits[j], h.hits[i] }
+func (h *hitHeap) Push(x any)         { h.hits = append(h.hits, x.(hit)) }
+func (h *hitHeap) Pop() any {
+	x := h.hits[len(h.hits)-1]
+	h.hits = h.hits[:len(h.hits)-1]
+	return x
+}
+
+// ErrBadCursor is returned for a page cursor this index did not issue for this
+// sort order.
+var ErrBadCursor = errors.New("the page cursor is not valid: start again from the first page")
+
+// cursor holds the sort values of the last hit of a page.
+type cursor struct {
+	Order    order   `json:"o"`
+	Score    float64 `json:"s,omitempty"`
+	Valid    bool    `json:"v,omitempty"`
+	Name     string  `json:"n,omitempty"`
+	Updated  int64   `json:"u,omitempty"`
+	Activity float64 `json:"a,omitempty"`
+	ID       string  `json:"i"`
+}
+
+func encodeCursor(h hit, o order) string {
+	c := cursor{Order: o, Score: h.score, Valid: h.row.valid, Name: h.row.nameKey, Updated: h.row.updated, Activity: h.row.activity, ID: h.row.id}
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string, o order) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || json.Unmarshal(b, &c) != nil || c.ID == "" || c.Order != o {
+		return c, ErrBadCursor
+	}
+	return c, nil
+}
+
+// before reports whether the cursor's hit sorts before h, that is, whether h
+// belongs to a later page.
+func (c cursor) before(h hit, o order) bool {
+	r := row{id: c.ID, valid: c.Valid, nameKey: c.Name, updated: c.Updated, activity: c.Activity}
+	return less(hit{score: c.Score, row: &r}, h, o)
+}

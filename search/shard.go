@@ -1,0 +1,310 @@
+package search
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/oscat-eu/oscat/catalogue"
+)
+
+// Source is what the index reads from the catalogue; catalogue.Store is one.
+type Source interface {
+	Changes(ctx context.Context, after int64, limit int) ([]catalogue.Change, error)
+	ChangeHead(ctx context.Context) (int64, error)
+	SoftwareByIDs(ctx context.Context, ids []string) ([]catalogue.Software, error)
+	ListSoftware(ctx context.Context, publisher string, page catalogue.Page) ([]catalogue.Software, string, error)
+	Publishers(ctx context.Context, page catalogue.Page) ([]catalogue.Publisher, string, error)
+}
+
+const (
+	internalSeq     = "oscat.seq"
+	internalMapping = "oscat.mapping"
+	ordsFile        = "ords"
+)
+
+// shard is one index folder: the Bleve index and the table of its documents.
+// The ords file beside Bleve's own files lists document IDs in ordinal order, so
+// that ordinals survive restarts.
+type shard struct {
+	name    string
+	path    string
+	bleve   bleve.Index
+	mapping mapping.IndexMapping
+	table   *table
+	seq     int64
+	pending []string // IDs given ordinals since the last flush
+}
+
+// createShard makes an empty index folder.
+func createShard(dir, name string) (*shard, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, name)
+	idx, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create search index %s: %w", name, err)
+	}
+	if err := idx.SetInternal([]byte(internalMapping), []byte(MappingVersion)); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return &shard{name: name, path: path, bleve: idx, mapping: m, table: newTable()}, nil
+}
+
+// openShard opens an existing folder, refusing one built with another mapping.
+func openShard(dir, name string) (*shard, error) {
+	path := filepath.Join(dir, name)
+	idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": "2s"})
+	if err != nil {
+		return nil, fmt.Errorf("open search index %s: %w", name, err)
+	}
+	sh := &shard{name: name, path: path, bleve: idx, mapping: idx.Mapping(), table: newTable()}
+	v, err := idx.GetInternal([]byte(internalMapping))
+	if err != nil || string(v) != MappingVersion {
+		idx.Close()
+		return nil, fmt.Errorf("search index %s was built with mapping %q; this program uses %q", name, v, MappingVersion)
+	}
+	if sh.seq, err = readSeq(idx); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	if err := sh.readOrds(); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return sh, nil
+}
+
+func readSeq(idx bleve.Index) (int64, error) {
+	v, err := idx.GetInternal([]byte(internalSeq))
+	if err != nil {
+		return 0, fmt.Errorf("read index position: %w", err)
+	}
+	if len(v) == 0 {
+		return 0, nil
+	}
+	return strconv.ParseInt(string(v), 10, 64)
+}
+
+func (sh *shard) close() error { return sh.bleve.Close() }
+
+// readOrds loads the ordinals given so far; their rows start as not live.
+func (sh *shard) readOrds() error {
+	f, err := os.Open(filepath.Join(sh.path, ordsFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("search index ordinals: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		id := strings.TrimSpace(sc.Text())
+		if id == "" {
+			continue
+		}
+		sh.table.byID[id] = uint32(len(sh.table.rows))
+		sh.table.rows = append(sh.table.rows, row{id: id})
+	}
+	return sc.Err()
+}
+
+// ord returns the ordinal of id, giving it the next one when it has none. The
+// caller holds the table's write lock.
+func (sh *shard) ord(id string) uint32 {
+	if o, ok := sh.table.byID[id]; ok {
+		return o
+	}
+	o := uint32(len(sh.table.rows))
+	sh.table.rows = append(sh.table.rows, row{id: id})
+	sh.table.byID[id] = o
+	sh.pending = append(sh.pending, id)
+	return o
+}
+
+// flushOrds appends new ordinals to the ords file before the batch that uses them
+// is committed, so that a crash never leaves a document whose ordinal is unknown.
+func (sh *shard) flushOrds() error {
+	if len(sh.pending) == 0 {
+		return nil
+	}
+	f, err := os.OpenFile(filepath.Join(sh.path, ordsFile), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o640)
+	if err != nil {
+		return fmt.Errorf("search index ordinals: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	for _, id := range sh.pending {
+		w.WriteString(id)
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("search index ordinals: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("search index ordinals: %w", err)
+	}
+	sh.pending = sh.pending[:0]
+	return f.Close()
+}
+
+// loadPublishers refreshes the publisher countries the country facet needs.
+func (sh *shard) loadPublishers(ctx context.Context, src Source) error {
+	countries := map[string]string{}
+	page := catalogue.Page{Size: 1000}
+	for {
+		pubs, next, err := src.Publishers(ctx, page)
+		if err != nil {
+			return err
+		}
+		for _, p := range pubs {
+			if p.Country != "" {
+				countries[p.ID] = p.Country
+			}
+		}
+		if next == "" {
+			break
+		}
+		page.After = next
+	}
+	sh.table.mu.Lock()
+	sh.table.setCountries(countries)
+	sh.table.mu.Unlock()
+	return nil
+}
+
+// write indexes the listed entries and removes the others among ids, then records
+// seq, all in one Bleve batch.
+func (sh *shard) write(listed []catalogue.Software, removed []string, seq int64) error {
+	b := sh.bleve.NewBatch()
+	sh.table.mu.Lock()
+	for _, sw := range listed {
+		o := sh.ord(sw.ID)
+		if err := b.Index(sw.ID, textDocument(sw, o)); err != nil {
+			sh.table.mu.Unlock()
+			return fmt.Errorf("index %s: %w", sw.ID, err)
+		}
+	}
+	for _, id := range removed {
+		b.Delete(id)
+	}
+	err := sh.flushOrds()
+	if err == nil {
+		for _, sw := range listed {
+			sh.table.put(sh.table.byID[sw.ID], sw)
+		}
+		for _, id := range removed {
+			sh.table.remove(id)
+		}
+	}
+	sh.table.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if seq > sh.seq {
+		b.SetInternal([]byte(internalSeq), []byte(strconv.FormatInt(seq, 10)))
+	}
+	if err := sh.bleve.Batch(b); err != nil {
+		return fmt.Errorf("write search index: %w", err)
+	}
+	if seq > sh.seq {
+		sh.seq = seq
+	}
+	return nil
+}
+
+// fill loads every listed entry from the source into the table and, when
+// reindex is true, into Bleve too.
+func (sh *shard) fill(ctx context.Context, src Source, reindex bool) error {
+	if err := sh.loadPublishers(ctx, src); err != nil {
+		return err
+	}
+	page := catalogue.Page{Size: 500}
+	for {
+		list, next, err := src.ListSoftware(ctx, "", page)
+		if err != nil {
+			return err
+		}
+		if reindex {
+			if err := sh.write(list, nil, 0); err != nil {
+				return err
+			}
+		} else {
+			sh.table.mu.Lock()
+			for _, sw := range list {
+				sh.table.put(sh.ord(sw.ID), sw)
+			}
+			err := sh.flushOrds()
+			sh.table.mu.Unlock()
+			if err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		page.After = next
+	}
+}
+
+// catchUp applies the change log after the shard's position.
+func (sh *shard) catchUp(ctx context.Context, src Source) error {
+	for {
+		changes, err := src.Changes(ctx, sh.seq, 500)
+		if err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		var ids []string
+		seen := map[string]bool{}
+		publishers := false
+		for _, c := range changes {
+			switch c.Type {
+			case catalogue.ChangeSoftware:
+				if !seen[c.ID] {
+					seen[c.ID] = true
+					ids = append(ids, c.ID)
+				}
+			case catalogue.ChangePublisher:
+				publishers = true
+			}
+		}
+		if publishers {
+			if err := sh.loadPublishers(ctx, src); err != nil {
+				return err
+			}
+		}
+		listed, err := src.SoftwareByIDs(ctx, ids)
+		if err != nil {
+			return err
+		}
+		found := make(map[string]bool, len(listed))
+		for _, sw := range listed {
+			found[sw.ID] = true
+		}
+		var removed []string
+		for _, id := range ids {
+			if !found[id] {
+				removed = append(removed, id)
+			}
+		}
+		if err := sh.write(listed, removed, changes[len(changes)-1].Seq); err != nil {
+			return err
+		}
+	}
+}

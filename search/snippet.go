@@ -1,0 +1,110 @@
+package search
+
+import (
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/oscat-eu/oscat/catalogue"
+)
+
+// snippetRunes is the length of a snippet.
+const snippetRunes = 220
+
+// Snippet returns a piece of the entry's description in lang (or its first
+// language) around the first place where one of terms occurs, HTML-escaped,
+// with the matching words wrapped in <mark>. A word matches a term when their
+// folded forms share the term's first letters (at least four), so that
+// "parcheggi" marks "parcheggio". Without a match it returns the escaped start
+// of the short description.
+func Snippet(sw catalogue.Software, terms []string, lang string) string {
+	if sw.File == nil {
+		return ""
+	}
+	_, d := sw.File.PreferredDescription(lang)
+	var keys []string
+	for _, t := range terms {
+		k := fold(t)
+		if n := utf8.RuneCountInString(k); n > 4 {
+			k = string([]rune(k)[:max(4, n-2)])
+		}
+		if k != "" {
+			keys = append(keys, k)
+		}
+	}
+	for _, text := range []string{d.ShortDescription, strings.Join(d.Features, " · "), d.LongDescription} {
+		if s, ok := mark(text, keys); ok {
+			return s
+		}
+	}
+	return html.EscapeString(clip(strings.Join(strings.Fields(d.ShortDescription), " "), 0, snippetRunes))
+}
+
+// mark finds the first word of text matching a key and returns the escaped
+// window around it with every matching word marked.
+func mark(text string, keys []string) (string, bool) {
+	if len(keys) == 0 || text == "" {
+		return "", false
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	runes := []rune(text)
+	type span struct{ from, to int }
+	var spans []span
+	for i := 0; i < len(runes); {
+		if !isWordRune(runes[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(runes) && isWordRune(runes[j]) {
+			j++
+		}
+		w := fold(string(runes[i:j]))
+		for _, k := range keys {
+			if strings.HasPrefix(w, k) {
+				spans = append(spans, span{i, j})
+				break
+			}
+		}
+		i = j
+	}
+	if len(spans) == 0 {
+		return "", false
+	}
+	from := max(0, spans[0].from-60)
+	for from > 0 && isWordRune(runes[from-1]) {
+		from--
+	}
+	to := min(len(runes), from+snippetRunes)
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("…")
+	}
+	pos := from
+	for _, s := range spans {
+		if s.from < from || s.to > to {
+			continue
+		}
+		b.WriteString(html.EscapeString(string(runes[pos:s.from])))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(string(runes[s.from:s.to])))
+		b.WriteString("</mark>")
+		pos = s.to
+	}
+	b.WriteString(html.EscapeString(string(runes[pos:to])))
+	if to < len(runes) {
+		b.WriteString("…")
+	}
+	return b.String(), true
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func clip(s string, from, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[from:n]) + "…"
+}
