@@ -84,13 +84,17 @@ func (ix *Index) Search(ctx context.Context, req Request) (Result, error) {
 	if p.empty() {
 		run.scanAll(ctx)
 	} else {
-		if err := run.scanText(ctx, sh, buildQuery(p, sh.table.textLangs(), true)); err != nil {
+		known, err := sh.knownWords(p)
+		if err != nil {
+			return Result{}, err
+		}
+		if err := run.scanText(ctx, sh, buildQuery(p, sh.table.textLangs(), known, true)); err != nil {
 			return Result{}, err
 		}
 		if run.total == 0 && len(p.words)+len(p.phrases) > 1 {
 			// Nothing has every word: show what has some of them.
 			run.reset()
-			if err := run.scanText(ctx, sh, buildQuery(p, sh.table.textLangs(), false)); err != nil {
+			if err := run.scanText(ctx, sh, buildQuery(p, sh.table.textLangs(), known, false)); err != nil {
 				return Result{}, err
 			}
 		}
@@ -115,9 +119,9 @@ type run struct {
 	since       int64
 	countFacets bool
 
-	filters [numFacets]map[uint32]bool // nil: facet not filtered
+	filters [numFacets][]bool // by value ID; nil: facet not filtered
 	active  []Facet
-	counts  [numFacets]map[uint32]int
+	counts  [numFacets][]int32
 	total   int
 	top     hitHeap
 }
@@ -137,7 +141,7 @@ func (r *run) compileFilters(filters map[Facet][]string) {
 		if len(values) == 0 {
 			continue
 		}
-		set := map[uint32]bool{}
+		set := make([]bool, len(r.t.dict[f].values))
 		for _, v := range values {
 			if id, ok := r.t.dict[f].ids[v]; ok {
 				set[id] = true
@@ -151,13 +155,13 @@ func (r *run) compileFilters(filters map[Facet][]string) {
 
 // consider applies filters and facet counting to one candidate document.
 func (r *run) consider(ord uint32, score float64) {
-	row := &r.t.rows[ord]
-	if !row.live || row.updated < r.since {
+	t := r.t
+	if !t.live[ord] || t.updated[ord] < r.since {
 		return
 	}
 	failed, fails := Facet(0), 0
 	for _, f := range r.active {
-		if !anyIn(row.values[f], r.filters[f]) {
+		if !t.has(f, ord, r.filters[f]) {
 			failed = f
 			fails++
 			if fails > 1 {
@@ -167,10 +171,10 @@ func (r *run) consider(ord uint32, score float64) {
 	}
 	if r.countFacets {
 		if fails == 1 {
-			r.count(failed, row)
+			r.count(failed, ord)
 		} else {
 			for f := range numFacets {
-				r.count(f, row)
+				r.count(f, ord)
 			}
 		}
 	}
@@ -178,7 +182,7 @@ func (r *run) consider(ord uint32, score float64) {
 		return
 	}
 	r.total++
-	h := hit{ord: ord, score: score, row: row}
+	h := hit{score: score, valid: t.valid[ord], name: t.names[ord], updated: t.updated[ord], activity: t.activity[ord], id: t.ids[ord]}
 	if r.after != nil && !r.after.before(h, r.order) {
 		return
 	}
@@ -192,30 +196,25 @@ func (r *run) consider(ord uint32, score float64) {
 	}
 }
 
-func (r *run) count(f Facet, row *row) {
-	if len(row.values[f]) == 0 {
+func (r *run) count(f Facet, ord uint32) {
+	v := r.t.first[f][ord]
+	if v == noValue {
 		return
 	}
-	if r.counts[f] == nil {
-		r.counts[f] = map[uint32]int{}
+	c := r.counts[f]
+	if c == nil {
+		c = make([]int32, len(r.t.dict[f].values))
+		r.counts[f] = c
 	}
-	for _, v := range row.values[f] {
-		r.counts[f][v]++
+	c[v]++
+	for _, v := range r.t.more[f][ord] {
+		c[v]++
 	}
-}
-
-func anyIn(ids []uint32, set map[uint32]bool) bool {
-	for _, id := range ids {
-		if set[id] {
-			return true
-		}
-	}
-	return false
 }
 
 // scanAll considers every document: an empty query needs no text index.
 func (r *run) scanAll(ctx context.Context) {
-	for i := range r.t.rows {
+	for i := range r.t.size() {
 		if i&4095 == 0 && ctx.Err() != nil {
 			return
 		}
@@ -244,9 +243,9 @@ func (r *run) scanText(ctx context.Context, sh *shard, q query.Query) error {
 		return fmt.Errorf("search: %w", err)
 	}
 	defer s.Close()
-	dvr, err := reader.DocValueReader([]string{fieldOrd})
+	ordOf, err := sh.ords.resolver(reader)
 	if err != nil {
-		return fmt.Errorf("search: %w", err)
+		return err
 	}
 	sctx := &bsearch.SearchContext{
 		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0),
@@ -263,14 +262,7 @@ func (r *run) scanText(ctx context.Context, sh *shard, q query.Query) error {
 		if dm == nil {
 			return nil
 		}
-		var ord uint32
-		found := false
-		if err := dvr.VisitDocValues(dm.IndexInternalID, func(_ string, term []byte) {
-			ord, found = parseOrd(term)
-		}); err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-		if found && int(ord) < len(r.t.rows) {
+		if ord, found := ordOf(dm.IndexInternalID); found && int(ord) < r.t.size() {
 			r.consider(ord, dm.Score)
 		}
 		sctx.DocumentMatchPool.Put(dm)
@@ -287,7 +279,7 @@ func (r *run) result(req Request) Result {
 		hits = hits[:r.size]
 	}
 	for _, h := range hits {
-		res.IDs = append(res.IDs, h.row.id)
+		res.IDs = append(res.IDs, h.id)
 	}
 	if !req.NoFacets {
 		res.Facets = r.facetCounts(req.FacetValues)
@@ -303,12 +295,16 @@ func (r *run) facetCounts(limit int) []FacetCount {
 	for f := range numFacets {
 		fc := FacetCount{Name: f.String(), Values: []ValueCount{}}
 		for id, n := range r.counts[f] {
-			fc.Values = append(fc.Values, ValueCount{Value: r.t.dict[f].values[id], Count: n})
+			if n > 0 || (r.filters[f] != nil && r.filters[f][id]) {
+				// Selected values stay listed even when nothing has them.
+				fc.Values = append(fc.Values, ValueCount{Value: r.t.dict[f].values[id], Count: int(n)})
+			}
 		}
-		// Selected values stay listed even when nothing has them.
-		for id := range r.filters[f] {
-			if r.counts[f][id] == 0 {
-				fc.Values = append(fc.Values, ValueCount{Value: r.t.dict[f].values[id]})
+		if r.counts[f] == nil {
+			for id, sel := range r.filters[f] {
+				if sel {
+					fc.Values = append(fc.Values, ValueCount{Value: r.t.dict[f].values[id]})
+				}
 			}
 		}
 		sort.Slice(fc.Values, func(i, j int) bool {

@@ -61,6 +61,7 @@ func (ix *Index) open(ctx context.Context) error {
 		if sh, err = openShard(ix.dir, name); err == nil {
 			if err = sh.fill(ctx, ix.src, false); err == nil {
 				ix.sh = sh
+				defer sh.warm()
 				return ix.CatchUp(ctx)
 			}
 			sh.close()
@@ -84,6 +85,7 @@ func (ix *Index) open(ctx context.Context) error {
 	}
 	ix.sh = sh
 	removeOld(ix.dir, name)
+	defer sh.warm()
 	return ix.CatchUp(ctx)
 }
 
@@ -151,6 +153,9 @@ func (ix *Index) Follow(ctx context.Context, interval time.Duration) {
 		}
 		if err := ix.CatchUp(ctx); err != nil && ctx.Err() == nil {
 			ix.log.Error("search index catch-up", "err", err)
+		}
+		if sh := ix.shard(); sh != nil {
+			sh.warm()
 		}
 	}
 }

@@ -24,11 +24,12 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/vocab"
 )
 
 // MappingVersion changes whenever the document or mapping below changes; an index
 // built with another version is rebuilt at start.
-const MappingVersion = "2"
+const MappingVersion = "3"
 
 // stemmed are the languages whose descriptions get their own analyser (stemming
 // and stop words); every other language is analysed by foldAnalyzer.
@@ -150,11 +151,11 @@ func textDocument(sw catalogue.Software, ord uint32) map[string]any {
 		var terms []string
 		for _, c := range f.Categories {
 			terms = append(terms, c)
-			terms = append(terms, vocabTerms("category", c)...)
+			terms = append(terms, vocab.Terms(vocab.Category, c)...)
 		}
 		for _, s := range f.IntendedAudience.Scope {
 			terms = append(terms, s)
-			terms = append(terms, vocabTerms("scope", s)...)
+			terms = append(terms, vocab.Terms(vocab.Scope, s)...)
 		}
 		add(fieldVocab, strings.Join(terms, " "))
 	}

@@ -40,11 +40,14 @@ func sortOrder(s string) (order, error) {
 	return 0, fmt.Errorf("%w: sort %q: use name, -name, updated, -updated, activity or -activity (or none, for relevance)", ErrInvalid, s)
 }
 
-// hit is a candidate result.
+// hit is a candidate result with its sort values.
 type hit struct {
-	ord   uint32
-	score float64
-	row   *row
+	score    float64
+	valid    bool
+	name     string
+	updated  int64
+	activity float64
+	id       string
 }
 
 // less reports whether a sorts before b.
@@ -54,26 +57,26 @@ func less(a, b hit, o order) bool {
 		if a.score != b.score {
 			return a.score > b.score
 		}
-		if a.row.valid != b.row.valid {
-			return a.row.valid
+		if a.valid != b.valid {
+			return a.valid
 		}
 	case byName, byNameDesc:
-		if a.row.nameKey != b.row.nameKey {
-			return (a.row.nameKey < b.row.nameKey) == (o == byName)
+		if a.name != b.name {
+			return (a.name < b.name) == (o == byName)
 		}
 	case byUpdated, byUpdatedDesc:
-		if a.row.updated != b.row.updated {
-			return (a.row.updated < b.row.updated) == (o == byUpdated)
+		if a.updated != b.updated {
+			return (a.updated < b.updated) == (o == byUpdated)
 		}
 	case byActivity, byActivityDesc:
-		if a.row.activity != b.row.activity {
-			return (a.row.activity < b.row.activity) == (o == byActivity)
+		if a.activity != b.activity {
+			return (a.activity < b.activity) == (o == byActivity)
 		}
 	}
-	if o != byName && o != byNameDesc && a.row.nameKey != b.row.nameKey {
-		return a.row.nameKey < b.row.nameKey
+	if o != byName && o != byNameDesc && a.name != b.name {
+		return a.name < b.name
 	}
-	return a.row.id < b.row.id
+	return a.id < b.id
 }
 
 // hitHeap keeps the best hits with the worst on top.
@@ -108,7 +111,7 @@ type cursor struct {
 }
 
 func encodeCursor(h hit, o order) string {
-	c := cursor{Order: o, Score: h.score, Valid: h.row.valid, Name: h.row.nameKey, Updated: h.row.updated, Activity: h.row.activity, ID: h.row.id}
+	c := cursor{Order: o, Score: h.score, Valid: h.valid, Name: h.name, Updated: h.updated, Activity: h.activity, ID: h.id}
 	b, _ := json.Marshal(c)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
@@ -125,6 +128,5 @@ func decodeCursor(s string, o order) (cursor, error) {
 // before reports whether the cursor's hit sorts before h, that is, whether h
 // belongs to a later page.
 func (c cursor) before(h hit, o order) bool {
-	r := row{id: c.ID, valid: c.Valid, nameKey: c.Name, updated: c.Updated, activity: c.Activity}
-	return less(hit{score: c.Score, row: &r}, h, o)
+	return less(hit{score: c.Score, valid: c.Valid, name: c.Name, updated: c.Updated, activity: c.Activity, id: c.ID}, h, o)
 }

@@ -8,8 +8,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -95,25 +93,39 @@ func splitWords(s string) []string {
 	})
 }
 
-var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
 // fold lower-cases and strips accents, as foldAnalyzer does at index time.
 func fold(s string) string {
-	out, _, err := transform.String(folder, strings.ToLower(s))
-	if err != nil {
-		return strings.ToLower(s)
+	s = strings.ToLower(s)
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
 	}
-	return out
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
 }
 
 // buildQuery turns parsed text into a Bleve query. Every word must match
 // somewhere (names over short descriptions over features over long
 // descriptions, in each language's analysis, or a vocabulary label); with all
-// set to false, any word is enough. langs are the language fields the index holds.
-func buildQuery(p parsed, langs []string, all bool) query.Query {
+// set to false, any word is enough. langs are the language fields the index
+// holds; known tells which words the index has as they are, which need no typo
+// tolerance.
+func buildQuery(p parsed, langs []string, known map[string]bool, all bool) query.Query {
 	var clauses []query.Query
 	for i, w := range p.words {
-		clauses = append(clauses, wordQuery(w, langs, i == len(p.words)-1))
+		clauses = append(clauses, wordQuery(w, langs, i == len(p.words)-1, !known[w]))
 	}
 	for _, ph := range p.phrases {
 		q := bleve.NewMatchPhraseQuery(ph)
@@ -130,7 +142,7 @@ func buildQuery(p parsed, langs []string, all bool) query.Query {
 	return bleve.NewDisjunctionQuery(clauses...)
 }
 
-func wordQuery(w string, langs []string, last bool) query.Query {
+func wordQuery(w string, langs []string, last, typos bool) query.Query {
 	match := func(field string, boost float64) query.Query {
 		q := bleve.NewMatchQuery(w)
 		q.SetField(field)
@@ -149,7 +161,7 @@ func wordQuery(w string, langs []string, last bool) query.Query {
 		q.SetBoost(2)
 		parts = append(parts, q)
 	}
-	if utf8.RuneCountInString(f) >= fuzzyMinRunes {
+	if typos && utf8.RuneCountInString(f) >= fuzzyMinRunes {
 		q := bleve.NewFuzzyQuery(f)
 		q.SetField(fieldAll)
 		q.SetFuzziness(1)

@@ -96,20 +96,30 @@ func TestSearch_MatchesAcrossLanguages(t *testing.T) {
 	tests := []struct {
 		q    string
 		want string
+		// anywhere: the entry is found, not necessarily first
+		anywhere bool
 	}{
-		{"parcheggi", "SostaFacile"}, // Italian stemming: parcheggi ~ parcheggio
-		{"documenti", "Protocollo"},  // plural and singular
-		{"parkeervergunning", "Parkeervergunningen"},
-		{"bewoner", "Parkeervergunningen"},     // Dutch stemming: bewoners
-		{"case management", "Zaakregistratie"}, // English description
-		{"protocolo", "Protocollo"},            // one typo in a word of five letters or more
-		{"zaakreg", "Zaakregistratie"},         // type-ahead on names
-		{"\"gestione documentale\"", "Protocollo"},
-		{"citta", ""},
+		{q: "parcheggi", want: "SostaFacile"}, // Italian stemming: parcheggi ~ parcheggio
+		{q: "documenti", want: "Protocollo"},  // plural and singular
+		{q: "parkeervergunning", want: "Parkeervergunningen"},
+		{q: "bewoner", want: "Parkeervergunningen"},     // Dutch stemming: bewoners
+		{q: "case management", want: "Zaakregistratie"}, // English description
+		{q: "protocolo", want: "Protocollo"},            // one typo in a word of five letters or more
+		{q: "zaakreg", want: "Zaakregistratie"},         // type-ahead on names
+		{q: "\"gestione documentale\"", want: "Protocollo"},
+		{q: "parkering", want: "SostaFacile", anywhere: true},     // Danish word for a scope the Italian file names
+		{q: "stationnement", want: "SostaFacile", anywhere: true}, // French word, same scope
+		{q: "citta", want: ""},
 	}
 	for _, tt := range tests {
 		got := found(t, ix, s, Request{Text: tt.q})
 		if tt.want == "" {
+			continue
+		}
+		if tt.anywhere {
+			if !strings.Contains(","+strings.Join(got, ",")+",", ","+tt.want+",") {
+				t.Errorf("%q → %v, want %s among them", tt.q, got, tt.want)
+			}
 			continue
 		}
 		if len(got) == 0 || got[0] != tt.want {
@@ -155,7 +165,7 @@ func TestSearch_FiltersAndCountsFacetsLikeAShop(t *testing.T) {
 	if strings.Join(got, ",") != "Parkeervergunningen,SostaFacile" {
 		t.Errorf("stable|beta AND online-booking = %v", got)
 	}
-	if got := found(t, ix, s, Request{Text: "parcheggio", Filters: map[Facet][]string{FacetPublisher: {"utrecht"}}}); len(got) != 0 {
+	if got := found(t, ix, s, Request{Text: "cittadini", Filters: map[Facet][]string{FacetPublisher: {"utrecht"}}}); len(got) != 0 {
 		t.Errorf("text AND publisher = %v", got)
 	}
 	if got := found(t, ix, s, Request{Filters: map[Facet][]string{FacetLicense: {"NOT-A-LICENCE"}}}); len(got) != 0 {
@@ -304,5 +314,23 @@ func TestSearch_TotalAndPagesStayConsistentUnderFilters(t *testing.T) {
 	}
 	if seen != 10 {
 		t.Errorf("paged through %d of 10", seen)
+	}
+}
+
+func TestFold_IsSafeForConcurrentSearches(t *testing.T) {
+	t.Parallel()
+	done := make(chan bool)
+	for range 8 {
+		go func() {
+			for range 2000 {
+				if fold("Città") != "citta" || fold("ÆbleØ") == "" {
+					t.Error("fold")
+				}
+			}
+			done <- true
+		}()
+	}
+	for range 8 {
+		<-done
 	}
 }

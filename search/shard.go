@@ -40,6 +40,7 @@ type shard struct {
 	bleve   bleve.Index
 	mapping mapping.IndexMapping
 	table   *table
+	ords    *ordCache
 	seq     int64
 	pending []string // IDs given ordinals since the last flush
 }
@@ -59,7 +60,7 @@ func createShard(dir, name string) (*shard, error) {
 		idx.Close()
 		return nil, err
 	}
-	return &shard{name: name, path: path, bleve: idx, mapping: m, table: newTable()}, nil
+	return &shard{name: name, path: path, bleve: idx, mapping: m, table: newTable(), ords: newOrdCache()}, nil
 }
 
 // openShard opens an existing folder, refusing one built with another mapping.
@@ -69,7 +70,7 @@ func openShard(dir, name string) (*shard, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open search index %s: %w", name, err)
 	}
-	sh := &shard{name: name, path: path, bleve: idx, mapping: idx.Mapping(), table: newTable()}
+	sh := &shard{name: name, path: path, bleve: idx, mapping: idx.Mapping(), table: newTable(), ords: newOrdCache()}
 	v, err := idx.GetInternal([]byte(internalMapping))
 	if err != nil || string(v) != MappingVersion {
 		idx.Close()
@@ -115,8 +116,9 @@ func (sh *shard) readOrds() error {
 		if id == "" {
 			continue
 		}
-		sh.table.byID[id] = uint32(len(sh.table.rows))
-		sh.table.rows = append(sh.table.rows, row{id: id})
+		if _, dup := sh.table.byID[id]; !dup {
+			sh.table.add(id)
+		}
 	}
 	return sc.Err()
 }
@@ -127,11 +129,8 @@ func (sh *shard) ord(id string) uint32 {
 	if o, ok := sh.table.byID[id]; ok {
 		return o
 	}
-	o := uint32(len(sh.table.rows))
-	sh.table.rows = append(sh.table.rows, row{id: id})
-	sh.table.byID[id] = o
 	sh.pending = append(sh.pending, id)
-	return o
+	return sh.table.add(id)
 }
 
 // flushOrds appends new ordinals to the ords file before the batch that uses them
@@ -233,6 +232,10 @@ func (sh *shard) fill(ctx context.Context, src Source, reindex bool) error {
 		return err
 	}
 	page := catalogue.Page{Size: 500}
+	if reindex {
+		// Larger batches make fewer, larger segments, and so fewer merges.
+		page.Size = 2000
+	}
 	for {
 		list, next, err := src.ListSoftware(ctx, "", page)
 		if err != nil {
@@ -307,4 +310,29 @@ func (sh *shard) catchUp(ctx context.Context, src Source) error {
 			return err
 		}
 	}
+}
+
+// knownWords reports which of the query's words the catch-all field holds as
+// they are: those are not misspelt, and matching them with one typo would only
+// add noise (and cost, for common words).
+func (sh *shard) knownWords(p parsed) (map[string]bool, error) {
+	known := make(map[string]bool, len(p.words))
+	adv, err := sh.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer reader.Close()
+	for _, w := range p.words {
+		tfr, err := reader.TermFieldReader(context.Background(), []byte(fold(w)), fieldAll, false, false, false)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		known[w] = tfr.Count() > 0
+		tfr.Close()
+	}
+	return known, nil
 }

@@ -12,17 +12,18 @@ import (
 // snippetRunes is the length of a snippet.
 const snippetRunes = 220
 
-// Snippet returns a piece of the entry's description in lang (or its first
-// language) around the first place where one of terms occurs, HTML-escaped,
-// with the matching words wrapped in <mark>. A word matches a term when their
-// folded forms share the term's first letters (at least four), so that
-// "parcheggi" marks "parcheggio". Without a match it returns the escaped start
-// of the short description.
+// Snippet returns a piece of the entry's description around the first place
+// where one of terms occurs, HTML-escaped, with the matching words wrapped in
+// <mark>: in lang when that description matches, else in the first language
+// that does. A word matches a term when their folded forms share the term's
+// first letters (at least four), so that "parcheggi" marks "parcheggio".
+// Without a match it returns the escaped start of the short description in lang
+// (or the file's first language).
 func Snippet(sw catalogue.Software, terms []string, lang string) string {
 	if sw.File == nil {
 		return ""
 	}
-	_, d := sw.File.PreferredDescription(lang)
+	first, d := sw.File.PreferredDescription(lang)
 	var keys []string
 	for _, t := range terms {
 		k := fold(t)
@@ -33,9 +34,13 @@ func Snippet(sw catalogue.Software, terms []string, lang string) string {
 			keys = append(keys, k)
 		}
 	}
-	for _, text := range []string{d.ShortDescription, strings.Join(d.Features, " · "), d.LongDescription} {
-		if s, ok := mark(text, keys); ok {
-			return s
+	langs := append([]string{first}, sw.File.Languages...)
+	for _, l := range langs {
+		dd := sw.File.Description[l]
+		for _, text := range []string{dd.ShortDescription, strings.Join(dd.Features, " · "), dd.LongDescription} {
+			if s, ok := mark(text, keys); ok {
+				return s
+			}
 		}
 	}
 	return html.EscapeString(clip(strings.Join(strings.Fields(d.ShortDescription), " "), 0, snippetRunes))

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math"
 	"strings"
 	"sync"
 
@@ -8,12 +9,27 @@ import (
 )
 
 // table keeps, for every document of the index, the compact values that filters,
-// facet counts and sorting need, addressed by the document's ordinal. Facet
-// values are interned as small integers per facet, so counting over a hit set is
-// array arithmetic, never a lookup in the Bleve index.
+// facet counts and sorting need, addressed by the document's ordinal and stored
+// by column: a search over many hits reads each column nearly in order (Bleve
+// returns hits in document order, which follows ordinal order), never the Bleve
+// index. Facet values are interned as small integers per facet; most documents
+// have one value per facet, kept in the first column, and the others in more.
 type table struct {
-	mu      sync.RWMutex
-	rows    []row
+	mu sync.RWMutex
+
+	ids      []string
+	live     []bool
+	valid    []bool
+	names    []string // lower-cased, for sorting
+	updated  []int64  // Unix microseconds
+	activity []float64
+	first    [numFacets][]uint32
+	more     [numFacets][][]uint32
+	// audience holds the country facet's IDs of a file's own intended-audience
+	// countries, so that the facet can be recomputed when a publisher's country
+	// changes.
+	audience [][]uint32
+
 	byID    map[string]uint32
 	dict    [numFacets]dictionary
 	country map[string]string // publisher ID → country
@@ -21,20 +37,8 @@ type table struct {
 	langs map[string]bool
 }
 
-// row is one document.
-type row struct {
-	id       string
-	live     bool
-	valid    bool
-	nameKey  string
-	updated  int64 // Unix microseconds
-	activity float64
-	values   [numFacets][]uint32
-	// audience holds the country facet's IDs of the file's own intended-audience
-	// countries, so that the facet can be recomputed when a publisher's country
-	// changes.
-	audience []uint32
-}
+// noValue marks a document without a value for a facet.
+const noValue = math.MaxUint32
 
 // dictionary interns one facet's values.
 type dictionary struct {
@@ -59,77 +63,114 @@ func newTable() *table {
 	return &table{byID: map[string]uint32{}, country: map[string]string{}, langs: map[string]bool{}}
 }
 
-// put records a document at ord.
+// size is the number of ordinals given.
+func (t *table) size() int { return len(t.ids) }
+
+// add gives id the next ordinal, as a row that is not live yet.
+func (t *table) add(id string) uint32 {
+	o := uint32(len(t.ids))
+	t.ids = append(t.ids, id)
+	t.live = append(t.live, false)
+	t.valid = append(t.valid, false)
+	t.names = append(t.names, "")
+	t.updated = append(t.updated, 0)
+	t.activity = append(t.activity, 0)
+	t.audience = append(t.audience, nil)
+	for f := range numFacets {
+		t.first[f] = append(t.first[f], noValue)
+		t.more[f] = append(t.more[f], nil)
+	}
+	t.byID[id] = o
+	return o
+}
+
+// put records a document at its ordinal.
 func (t *table) put(ord uint32, sw catalogue.Software) {
 	values := facetValues(sw, t.country)
-	r := row{
-		id: sw.ID, live: true, valid: sw.Valid, nameKey: sortKey(sw.Name),
-		updated: sw.UpdatedAt.UnixMicro(), activity: sw.Activity,
-	}
+	t.live[ord], t.valid[ord], t.names[ord] = true, sw.Valid, sortKey(sw.Name)
+	t.updated[ord], t.activity[ord] = sw.UpdatedAt.UnixMicro(), sw.Activity
 	for f := range numFacets {
-		if len(values[f]) == 0 {
-			continue
-		}
-		ids := make([]uint32, len(values[f]))
-		for i, v := range values[f] {
-			ids[i] = t.dict[f].intern(v)
-		}
-		r.values[f] = ids
+		t.set(f, ord, values[f])
 	}
+	t.audience[ord] = nil
 	if sw.File != nil {
 		for _, tag := range sw.File.Languages {
 			t.langs[analyserFor(tag)] = true
 		}
 		for _, c := range dedupe(upper(sw.File.IntendedAudience.Countries)) {
-			r.audience = append(r.audience, t.dict[FacetCountry].intern(c))
+			t.audience[ord] = append(t.audience[ord], t.dict[FacetCountry].intern(c))
 		}
 	}
-	for int(ord) >= len(t.rows) {
-		t.rows = append(t.rows, row{})
+}
+
+func (t *table) set(f Facet, ord uint32, values []string) {
+	t.first[f][ord], t.more[f][ord] = noValue, nil
+	for i, v := range values {
+		id := t.dict[f].intern(v)
+		if i == 0 {
+			t.first[f][ord] = id
+		} else {
+			t.more[f][ord] = append(t.more[f][ord], id)
+		}
 	}
-	t.rows[ord] = r
-	t.byID[sw.ID] = ord
 }
 
 // remove marks the document with id as gone.
 func (t *table) remove(id string) {
 	if ord, ok := t.byID[id]; ok {
-		t.rows[ord].live = false
+		t.live[ord] = false
 	}
 }
 
-func sortKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+// has reports whether the document at ord has a value of facet f in set.
+func (t *table) has(f Facet, ord uint32, set []bool) bool {
+	v := t.first[f][ord]
+	if v == noValue {
+		return false
+	}
+	if set[v] {
+		return true
+	}
+	for _, v := range t.more[f][ord] {
+		if set[v] {
+			return true
+		}
+	}
+	return false
+}
 
 // setCountries replaces the publisher countries and recomputes every row's country
 // facet from its publishers and its own audience.
 func (t *table) setCountries(countries map[string]string) {
 	t.country = countries
 	pubs := &t.dict[FacetPublisher]
-	for i := range t.rows {
-		r := &t.rows[i]
-		if !r.live {
+	for i := range t.ids {
+		ord := uint32(i)
+		if !t.live[ord] {
 			continue
 		}
-		var ids []uint32
-		seen := map[uint32]bool{}
-		for _, p := range r.values[FacetPublisher] {
-			if c := countries[pubs.values[p]]; c != "" {
-				id := t.dict[FacetCountry].intern(c)
-				if !seen[id] {
-					seen[id] = true
-					ids = append(ids, id)
-				}
+		var values []string
+		seen := map[string]bool{}
+		add := func(c string) {
+			if c != "" && !seen[c] {
+				seen[c] = true
+				values = append(values, c)
 			}
 		}
-		for _, id := range r.audience {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
+		if p := t.first[FacetPublisher][ord]; p != noValue {
+			add(countries[pubs.values[p]])
+			for _, p := range t.more[FacetPublisher][ord] {
+				add(countries[pubs.values[p]])
 			}
 		}
-		r.values[FacetCountry] = ids
+		for _, id := range t.audience[ord] {
+			add(t.dict[FacetCountry].values[id])
+		}
+		t.set(FacetCountry, ord, values)
 	}
 }
+
+func sortKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
 func upper(xs []string) []string {
 	out := make([]string, len(xs))

@@ -325,3 +325,88 @@ func parseCIDR(s string) (any, []*net.IPNet, error) {
 	_, n, err := net.ParseCIDR(s)
 	return nil, []*net.IPNet{n}, err
 }
+
+func TestAPI_FiltersFacetsAndSorting(t *testing.T) {
+	t.Parallel()
+	ts, _ := site(t)
+	var body struct {
+		Data []map[string]any `json:"data"`
+		Meta struct {
+			Total  int                         `json:"total"`
+			Facets map[string][]map[string]any `json:"facets"`
+		} `json:"meta"`
+	}
+	getJSON(t, ts.URL+"/api/v1/software?filter[developmentStatus]=stable&filter[platforms]=web", 200, &body)
+	if body.Meta.Total != 1 || body.Data[0]["name"] != "Parkeervergunning" {
+		t.Fatalf("filtered = %+v", body)
+	}
+	for _, facet := range []string{"categories", "softwareType", "developmentStatus", "license", "platforms", "maintenanceType", "country", "publisher", "languages", "scope", "archived", "valid"} {
+		if _, ok := body.Meta.Facets[facet]; !ok {
+			t.Errorf("meta.facets lacks %s", facet)
+		}
+	}
+	if v := body.Meta.Facets["valid"]; len(v) == 0 {
+		t.Errorf("valid facet = %v", v)
+	}
+	var sorted listBody
+	getJSON(t, ts.URL+"/api/v1/software?sort=-name", 200, &sorted)
+	if len(sorted.Data) != 2 || sorted.Data[0]["name"] != "Parkeervergunning" {
+		t.Errorf("sorted = %+v", sorted.Data)
+	}
+	var snippet listBody
+	getJSON(t, ts.URL+"/api/v1/software?q=parkeervergunningen", 200, &snippet)
+	if len(snippet.Data) == 0 || !strings.Contains(snippet.Data[0]["snippet"].(string), "<mark>") {
+		t.Errorf("snippet = %+v", snippet.Data)
+	}
+	for _, bad := range []string{"filter[colour]=red", "filter[license=MIT", "sort=colour", "updatedSince=yesterday"} {
+		var p problem
+		getJSON(t, ts.URL+"/api/v1/software?"+bad, 400, &p)
+		if p.Detail == "" {
+			t.Errorf("%s: no detail", bad)
+		}
+	}
+	var since listBody
+	getJSON(t, ts.URL+"/api/v1/software?updatedSince=2000-01-01T00:00:00Z", 200, &since)
+	if since.Meta.Total != 2 {
+		t.Errorf("updatedSince 2000 = %d", since.Meta.Total)
+	}
+}
+
+func TestPages_SearchKeepsItsStateInTheURL(t *testing.T) {
+	t.Parallel()
+	ts, _ := site(t)
+	_, body := get(t, ts.URL+"/search?q=&filter[developmentStatus]=stable")
+	doc := parse(t, body)
+	sel := find(doc, "a", "aria-current", "true")
+	if sel == nil || !strings.Contains(text(sel), "stable") {
+		t.Fatalf("the selected filter is not marked: %s", body)
+	}
+	for _, a := range attrs(doc, "a", "href") {
+		if strings.HasPrefix(a, "/search?") && strings.Contains(a, "filter[platforms]=web") && !strings.Contains(a, "filter[developmentStatus]=stable") {
+			t.Errorf("a facet link drops the current selection: %s", a)
+		}
+	}
+	_, body = get(t, ts.URL+"/search?q=parkeervergunnig")
+	if !strings.Contains(body, "Did you mean") && !strings.Contains(body, "Parkeervergunning") {
+		t.Errorf("a misspelt search shows neither results nor a suggestion")
+	}
+}
+
+func attrs(n *html.Node, tag, attr string) []string {
+	var out []string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == tag {
+			for _, a := range n.Attr {
+				if a.Key == attr {
+					out = append(out, a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
