@@ -3,7 +3,9 @@ module github.com/oscat-eu/oscat
 go 1.26.8
 
 require (
+	github.com/github/go-spdx/v2 v2.8.0
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/rivo/uniseg v0.4.7
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/text v0.41.0
 	modernc.org/sqlite v1.62.0

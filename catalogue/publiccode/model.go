@@ -19,6 +19,11 @@ type File struct {
 	SoftwareVersion  string   `json:"softwareVersion,omitempty"`
 	ReleaseDate      string   `json:"releaseDate,omitempty"`
 	Logo             string   `json:"logo,omitempty"`
+	// MonochromeLogo is deprecated; a file with no logo has it copied into Logo.
+	MonochromeLogo string `json:"monochromeLogo,omitempty"`
+	// InputTypes and OutputTypes are deprecated MIME type lists.
+	InputTypes  []string `json:"inputTypes,omitempty"`
+	OutputTypes []string `json:"outputTypes,omitempty"`
 
 	Platforms  []string `json:"platforms,omitempty"`
 	Categories []string `json:"categories,omitempty"`
@@ -27,6 +32,11 @@ type File struct {
 
 	DevelopmentStatus string `json:"developmentStatus,omitempty"`
 	SoftwareType      string `json:"softwareType,omitempty"`
+
+	// Supports lists the standards, regulations and platforms the software
+	// supports. The Italian section's platforms (piattaforme) and GDPR compliance
+	// are carried over as their aliases.
+	Supports []Support `json:"supports,omitempty"`
 
 	IntendedAudience IntendedAudience `json:"intendedAudience"`
 
@@ -43,7 +53,8 @@ type File struct {
 	Organisation Organisation `json:"organisation"`
 	FundedBy     []Funder     `json:"fundedBy,omitempty"`
 
-	// IT is the Italian country extension (`IT`, or the deprecated `it`).
+	// IT is the Italian country extension (`IT`, or the deprecated `it` when the
+	// file has no `IT`).
 	IT *ItalianExtension `json:"IT,omitempty"`
 }
 
@@ -119,6 +130,12 @@ type Dependency struct {
 	VersionMax string `json:"versionMax,omitempty"`
 	Version    string `json:"version,omitempty"`
 	Optional   *bool  `json:"optional,omitempty"`
+}
+
+// Support names one standard, regulation or platform: alias:NAME for the
+// standard's aliases (alias:gdpr, alias:spid), else a URI.
+type Support struct {
+	ID string `json:"id,omitempty"`
 }
 
 // Organisation is the administration that owns the software.
