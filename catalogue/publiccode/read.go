@@ -236,7 +236,7 @@ var yamlHints = []struct{ problem, hint string }{
 	{"did not find expected key", "check this line's indentation: a key must line up with the keys beside it"},
 	{"did not find expected '-' indicator", "check this list's indentation: each item starts with `- `, lined up with the others"},
 	{"could not find expected ':'", "a line of text stands where a key was expected: indent it under its key, or add the missing `:`"},
-	{"mapping values are not allowed in this context", "a value contains `: `: put the value in quotes"},
+	{"mapping values are not allowed in this context", "a value contains `: `, or a key is indented under a value: put the value in quotes, or fix the indentation"},
 	{"found unexpected end of stream", "a quote or a bracket is not closed"},
 }
 

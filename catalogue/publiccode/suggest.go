@@ -49,11 +49,14 @@ func closest(name string, candidates []string) string {
 		if strings.EqualFold(name, c) {
 			return c
 		}
-		d := editDistance(strings.ToLower(name), strings.ToLower(c))
 		limit := 2
 		if len(c) <= 4 {
 			limit = 1
 		}
+		if len(name) > len(c)+limit || len(c) > len(name)+limit {
+			continue // too far apart to be a slip, and no need to measure how far
+		}
+		d := editDistance(strings.ToLower(name), strings.ToLower(c))
 		if d <= limit && (best == "" || d < bestDist) {
 			best, bestDist = c, d
 		}
