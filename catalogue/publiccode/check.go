@@ -62,9 +62,9 @@ func (v *validator) add(sev Severity, code, key, msgID string, args ...argument)
 }
 
 // checked reports whether key holds a value the rules should look at: written,
-// and of the right shape (the reader has reported a wrong one).
+// not empty, and not already reported by the reader.
 func (v *validator) checked(key string) bool {
-	return v.d.Present[key] && !v.d.reported[key]
+	return v.d.Present[key] && !v.d.empty[key] && !v.d.reported[key]
 }
 
 // required reports key as missing, unless the reader already reported its value
@@ -97,7 +97,7 @@ func (v *validator) requireList(key string, list []string) bool {
 	if v.d.reported[key] {
 		return false
 	}
-	if !v.d.Present[key] {
+	if !v.d.Present[key] || v.d.empty[key] {
 		v.required(key)
 		return false
 	}

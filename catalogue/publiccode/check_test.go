@@ -71,8 +71,13 @@ func TestCheck_AppliesEveryRule(t *testing.T) {
 		{"no features", func(s string) string {
 			return edit(t, s, "    features:\n      - Een bewoners- of bezoekersvergunning aanvragen\n", "    features: []\n")
 		}, finding{"empty-list", "description.nl.features", SeverityError, 79, 5, ""}},
-		{"no platforms", func(s string) string { return edit(t, s, "platforms:\n  - web\n  - android\n", "platforms:\n") },
+		{"no platforms", func(s string) string { return edit(t, s, "platforms:\n  - web\n  - android\n", "platforms: []\n") },
 			finding{"empty-list", "platforms", SeverityError, 14, 1, "platforms: [web]"}},
+		{"platforms with no value", func(s string) string { return edit(t, s, "platforms:\n  - web\n  - android\n", "platforms:\n") },
+			finding{"required", "platforms", SeverityError, 14, 1, "platforms: [web]"}},
+		{"a language with no text", func(s string) string {
+			return s[:strings.Index(s, "  nl:\n")] + "  nl:\n" + s[strings.Index(s, "legal:"):]
+		}, finding{"required", "description.nl.shortDescription", SeverityError, 72, 3, ""}},
 		{"localisationReady missing", func(s string) string { return edit(t, s, "  localisationReady: true\n", "") },
 			finding{"required", "localisation.localisationReady", SeverityError, 99, 1, ""}},
 		{"organisation without uri", func(s string) string { return edit(t, s, "  uri: \"https://www.example.org\"\n", "") },
@@ -251,6 +256,8 @@ func TestCheck_AppliesEveryRule(t *testing.T) {
 		},
 			finding{"file-missing", "legal.authorsFile", SeverityError, 84, 3, "CREDITS"}},
 	}
+	// Changes that make more than one error (or none, for a warning).
+	manyErrors := map[string]int{"a language with no text": 3}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -267,8 +274,12 @@ func TestCheck_AppliesEveryRule(t *testing.T) {
 			if !strings.Contains(f.Message, w.says) {
 				t.Errorf("message %q does not say %q", f.Message, w.says)
 			}
-			if errs := Count(d.Findings).Errors; w.sev == SeverityError && errs != 1 || w.sev == SeverityWarning && errs != 0 {
-				t.Errorf("one problem made %d errors:\n%s", errs, findingList(d.Findings))
+			want, listed := manyErrors[tt.name]
+			if !listed && w.sev == SeverityError {
+				want = 1
+			}
+			if errs := Count(d.Findings).Errors; errs != want {
+				t.Errorf("the change made %d errors, want %d:\n%s", errs, want, findingList(d.Findings))
 			}
 		})
 	}

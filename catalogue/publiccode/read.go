@@ -59,6 +59,9 @@ type Document struct {
 	Positions map[string]Pos
 	// Present records which key paths the file wrote, even with an empty value.
 	Present map[string]bool
+	// empty records the keys written with no value (`key:`), which the rules
+	// treat as absent.
+	empty map[string]bool
 
 	// root is where the top-level mapping starts: where a missing top-level key
 	// is reported.

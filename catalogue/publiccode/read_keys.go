@@ -155,10 +155,8 @@ func (r *reader) readDescriptions(spec *keySpec, path string, n *yaml.Node, f *F
 			r.finding(SeverityError, "wrong-type", lp, k, "wrong-type.language-level", arg("name", lang))
 			continue
 		}
-		if v.Kind != yaml.MappingNode {
-			if !isNull(v) {
-				r.misshapen(lp, v, "wrong-type.mapping")
-			}
+		if v.Kind != yaml.MappingNode && !isNull(v) {
+			r.misshapen(lp, v, "wrong-type.mapping")
 			continue
 		}
 		var d Description

@@ -51,7 +51,7 @@ func (v *validator) checkTopLevel() {
 	if v.requireText("softwareType", f.SoftwareType) {
 		v.oneOf("softwareType", f.SoftwareType, softwareTypes)
 	}
-	if v.d.Present["organisation"] && !v.d.reported["organisation"] {
+	if v.checked("organisation") {
 		if v.requireText("organisation.uri", v.written("organisation.uri", f.Organisation.URI)) {
 			v.organisationURI("organisation.uri", f.Organisation.URI)
 		}

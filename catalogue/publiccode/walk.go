@@ -72,6 +72,12 @@ func (r *reader) fields(spec *keySpec, prefix string, n *yaml.Node, fn func(k *k
 		}
 		r.doc.Positions[path] = Pos{k.Line, k.Column}
 		r.doc.Present[path] = true
+		if isNull(v) {
+			if r.doc.empty == nil {
+				r.doc.empty = map[string]bool{}
+			}
+			r.doc.empty[path] = true
+		}
 		c := spec.child(k.Value)
 		if c == nil || k.Kind != yaml.ScalarNode {
 			r.unknown(spec, path, k)
