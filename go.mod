@@ -6,6 +6,7 @@ require (
 	github.com/github/go-spdx/v2 v2.8.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/rivo/uniseg v0.4.7
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/text v0.41.0
 	modernc.org/sqlite v1.62.0
