@@ -89,6 +89,14 @@ func NewReport(file string, d *Document) Report {
 	return r
 }
 
+// UnreadableReport is the report on a file that could not be read at all: one
+// error, with the reason.
+func UnreadableReport(file, reason string) Report {
+	return Report{File: file, Findings: []Finding{
+		fileFinding(SeverityError, "unreadable", 0, "unreadable", arg("file", file), arg("reason", reason)),
+	}}
+}
+
 //go:embed messages/*.json
 var messageFiles embed.FS
 

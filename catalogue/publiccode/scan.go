@@ -13,8 +13,8 @@ func precheck(data []byte, lim Limits) *Finding {
 	var f Finding
 	switch {
 	case len(data) > lim.MaxBytes:
-		f = fileFinding(SeverityError, "too-large", 0, "too-large",
-			arg("size", strconv.Itoa(len(data))), arg("limit", strconv.Itoa(lim.MaxBytes)))
+		// Only the limit is named: a reader that stopped at it knows no more.
+		f = fileFinding(SeverityError, "too-large", 0, "too-large", arg("limit", strconv.Itoa(lim.MaxBytes)))
 	case bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}):
 		f = fileFinding(SeverityError, "not-utf8", 0, "not-utf8.utf16")
 	case bytes.IndexByte(data, 0) >= 0:
