@@ -30,6 +30,8 @@ type keySpec struct {
 	// deprecated key with no replacement.
 	replacedBy string
 	drop       bool
+	// entry is, for a language map, the mapping under each language.
+	entry *keySpec
 }
 
 func (k *keySpec) child(name string) *keySpec {
@@ -47,6 +49,20 @@ var dependencyKeys = []*keySpec{
 	{name: "versionMax", shape: shapeText},
 	{name: "version", shape: shapeText},
 	{name: "optional", shape: shapeBool},
+}
+
+// descriptionKeys are the keys under each language of the description.
+var descriptionKeys = []*keySpec{
+	{name: "localisedName", shape: shapeText},
+	{name: "genericName", shape: shapeText, drop: true},
+	{name: "shortDescription", shape: shapeText, example: "shortDescription: One line saying what the software does"},
+	{name: "longDescription", shape: shapeText, example: "longDescription: 150 to 10,000 characters for the software's users"},
+	{name: "documentation", shape: shapeText},
+	{name: "apiDocumentation", shape: shapeText},
+	{name: "features", shape: shapeTextList, example: "features: [What a user can do with it]"},
+	{name: "screenshots", shape: shapeTextList},
+	{name: "videos", shape: shapeTextList},
+	{name: "awards", shape: shapeTextList},
 }
 
 var italianKeys = []*keySpec{
@@ -105,18 +121,8 @@ var schema = &keySpec{shape: shapeMap, keys: []*keySpec{
 		{name: "unsupportedCountries", shape: shapeTextList},
 		{name: "scope", shape: shapeTextList},
 	}},
-	{name: "description", shape: shapeLangMap, example: "description: {en: {shortDescription: …, longDescription: …, features: [ … ]}}", keys: []*keySpec{
-		{name: "localisedName", shape: shapeText},
-		{name: "genericName", shape: shapeText, drop: true},
-		{name: "shortDescription", shape: shapeText, example: "shortDescription: One line saying what the software does"},
-		{name: "longDescription", shape: shapeText, example: "longDescription: 150 to 10,000 characters for the software's users"},
-		{name: "documentation", shape: shapeText},
-		{name: "apiDocumentation", shape: shapeText},
-		{name: "features", shape: shapeTextList, example: "features: [What a user can do with it]"},
-		{name: "screenshots", shape: shapeTextList},
-		{name: "videos", shape: shapeTextList},
-		{name: "awards", shape: shapeTextList},
-	}},
+	{name: "description", shape: shapeLangMap, example: "description: {en: {shortDescription: …, longDescription: …, features: [ … ]}}",
+		keys: descriptionKeys, entry: &keySpec{shape: shapeMap, keys: descriptionKeys}},
 	{name: "legal", shape: shapeMap, keys: []*keySpec{
 		{name: "license", shape: shapeText, example: "license: EUPL-1.2"},
 		{name: "mainCopyrightOwner", shape: shapeText},
@@ -162,8 +168,7 @@ func specAt(path string) *keySpec {
 			part = part[:i]
 		}
 		if k.shape == shapeLangMap {
-			// The language tag is one level; its keys follow.
-			k = &keySpec{shape: shapeMap, keys: k.keys}
+			k = k.entry // the language tag is one level; its keys follow
 			continue
 		}
 		k = k.child(part)

@@ -128,20 +128,18 @@ func Read(data []byte, lim Limits) *Document {
 
 	top := &root
 	if top.Kind == yaml.DocumentNode && len(top.Content) > 0 {
-		top = top.Content[0]
-	}
-	if top.Kind == yaml.AliasNode && top.Alias != nil {
-		top = top.Alias
+		top = deref(top.Content[0])
 	}
 	switch {
-	case top.Kind == yaml.ScalarNode && top.Tag == "!!null":
+	case isNull(top):
 		d.Findings = []Finding{fileFinding(SeverityError, "empty", 0, "empty")}
 		return d
 	case top.Kind != yaml.MappingNode:
 		d.Findings = []Finding{fileFinding(SeverityError, "not-a-mapping", top.Line, "not-a-mapping")}
 		return d
 	}
-	if expandsBeyond(top, lim.MaxNodes) {
+	// Without an anchor (&name) there is no alias, and nodes need no memo.
+	if expandsBeyond(top, lim.MaxNodes, bytes.IndexByte(data, '&') >= 0) {
 		d.Findings = []Finding{fileFinding(SeverityError, "too-complex", 0, "too-complex", arg("limit", strconv.Itoa(lim.MaxNodes)))}
 		return d
 	}
@@ -183,9 +181,25 @@ func secondDocument(dec *yaml.Decoder) *Finding {
 }
 
 // expandsBeyond reports whether the tree under n, with every alias expanded,
-// has more than limit nodes. Sizes are memoised per node, so the count costs one
-// visit of each node however often it is aliased.
-func expandsBeyond(n *yaml.Node, limit int) bool {
+// has more than limit nodes. With aliases, sizes are memoised per node, so the
+// count costs one visit of each node however often it is aliased.
+func expandsBeyond(n *yaml.Node, limit int, aliases bool) bool {
+	if !aliases {
+		count := 0
+		var walk func(n *yaml.Node) bool
+		walk = func(n *yaml.Node) bool {
+			if count++; count > limit {
+				return true
+			}
+			for _, c := range n.Content {
+				if walk(c) {
+					return true
+				}
+			}
+			return false
+		}
+		return walk(n)
+	}
 	sizes := map[*yaml.Node]int{}
 	var size func(n *yaml.Node) int
 	size = func(n *yaml.Node) int {

@@ -1,7 +1,7 @@
 package publiccode
 
 import (
-	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -134,33 +134,10 @@ func (r *reader) readAudience(spec *keySpec, path string, n *yaml.Node, a *Inten
 
 // readDescriptions reads the description section, one mapping per language.
 func (r *reader) readDescriptions(spec *keySpec, path string, n *yaml.Node, f *File) {
-	if n.Kind != yaml.MappingNode {
-		return
-	}
-	langSpec := &keySpec{shape: shapeMap, keys: spec.keys}
 	f.Description = make(map[string]Description, len(n.Content)/2)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), deref(n.Content[i+1])
-		lang := k.Value
-		lp := join(path, lang)
-		if first, dup := r.doc.Positions[lp]; dup {
-			r.findingAt(SeverityError, "duplicate-key", lp, k, "duplicate-key", arg("name", lang), arg("line", strconv.Itoa(first.Line)))
-			continue
-		}
-		r.doc.Positions[lp] = Pos{k.Line, k.Column}
-		r.doc.Present[lp] = true
-		if spec.child(lang) != nil {
-			// description: {shortDescription: …}, without the language level.
-			r.doc.markReported(lp)
-			r.finding(SeverityError, "wrong-type", lp, k, "wrong-type.language-level", arg("name", lang))
-			continue
-		}
-		if v.Kind != yaml.MappingNode && !isNull(v) {
-			r.misshapen(lp, v, "wrong-type.mapping")
-			continue
-		}
+	r.fields(spec, path, n, func(entry *keySpec, lp string, v *yaml.Node) {
 		var d Description
-		r.fields(langSpec, lp, v, func(k *keySpec, path string, v *yaml.Node) {
+		r.fields(entry, lp, v, func(k *keySpec, path string, v *yaml.Node) {
 			switch k.name {
 			case "localisedName":
 				d.LocalisedName = text(v)
@@ -184,9 +161,10 @@ func (r *reader) readDescriptions(spec *keySpec, path string, n *yaml.Node, f *F
 				d.Awards = r.list(path, v)
 			}
 		})
+		lang := strings.TrimPrefix(lp, path+".")
 		f.Languages = append(f.Languages, lang)
 		f.Description[lang] = d
-	}
+	})
 }
 
 func (r *reader) readLegal(spec *keySpec, path string, n *yaml.Node, l *Legal) {

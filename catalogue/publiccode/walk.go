@@ -60,7 +60,8 @@ func (r *reader) misshapen(key string, n *yaml.Node, msgID string) {
 
 // fields walks a mapping described by spec: it records each key's position,
 // reports duplicate, unknown, deprecated and misshapen keys, and calls fn for
-// every known key whose value can be read.
+// every known key whose value can be read. In a language map every key is a
+// language, and fn is called with the spec of the mapping under it.
 func (r *reader) fields(spec *keySpec, prefix string, n *yaml.Node, fn func(k *keySpec, path string, v *yaml.Node)) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := deref(n.Content[i]), deref(n.Content[i+1])
@@ -79,6 +80,15 @@ func (r *reader) fields(spec *keySpec, prefix string, n *yaml.Node, fn func(k *k
 			r.doc.empty[path] = true
 		}
 		c := spec.child(k.Value)
+		if spec.shape == shapeLangMap {
+			if c != nil {
+				// description: {shortDescription: …}, without the language level.
+				r.doc.markReported(path)
+				r.finding(SeverityError, "wrong-type", path, k, "wrong-type.language-level", arg("name", k.Value))
+				continue
+			}
+			c = spec.entry
+		}
 		if c == nil || k.Kind != yaml.ScalarNode {
 			r.unknown(spec, path, k)
 			continue
