@@ -61,6 +61,19 @@ func (v *validator) add(sev Severity, code, key, msgID string, args ...argument)
 	v.d.Findings = append(v.d.Findings, newFinding(sev, code, key, v.d.Pos(key), msgID, args...))
 }
 
+// item returns the key of the i-th value the File holds for a list: the file's
+// i-th item, unless the reader left out some before it. An index past the
+// file's items gives "".
+func (v *validator) item(list string, i int) string {
+	if kept, ok := v.d.items[list]; ok {
+		if i >= len(kept) {
+			return ""
+		}
+		i = kept[i]
+	}
+	return index(list, i)
+}
+
 // checked reports whether key holds a value the rules should look at: written,
 // not empty, and not already reported by the reader.
 func (v *validator) checked(key string) bool {

@@ -341,3 +341,24 @@ func TestReport_HasTheAPIShape(t *testing.T) {
 		t.Errorf("a valid file's report must have an empty, non-null list of findings: %+v", r)
 	}
 }
+
+func TestCheck_NamesListItemsAsTheFileNumbersThem(t *testing.T) {
+	t.Parallel()
+	base := validFile(t)
+	tests := []struct {
+		name, old, new, key string
+	}{
+		{"a text list after a misshapen item", "  - digital-citizenship\n", "  - [digital-citizenship]\n", "categories[1]"},
+		{"a text list after an empty item", "  - digital-citizenship\n", "  - \"\"\n", "categories[1]"},
+		{"a list of entries after a misshapen one", "  contacts:\n", "  contacts:\n    - Anna\n", "maintenance.contacts[1].email"},
+	}
+	for _, tt := range tests {
+		src := edit(t, base, tt.old, tt.new)
+		src = edit(t, src, "  - online-booking", "  - online-boking")
+		src = edit(t, src, "email: anna.devries@example.org", "email: anna.devries")
+		d := Check([]byte(src), Options{})
+		if !slices.ContainsFunc(d.Findings, func(f Finding) bool { return f.Key == tt.key }) {
+			t.Errorf("%s: no finding at %s:\n%s", tt.name, tt.key, findingList(d.Findings))
+		}
+	}
+}

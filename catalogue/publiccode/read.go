@@ -62,6 +62,9 @@ type Document struct {
 	// empty records the keys written with no value (`key:`), which the rules
 	// treat as absent.
 	empty map[string]bool
+	// items maps a list whose File slice skipped some of the file's items (a
+	// mapping among texts, an empty item) to the file's index of each value.
+	items map[string][]int
 
 	// root is where the top-level mapping starts: where a missing top-level key
 	// is reported.

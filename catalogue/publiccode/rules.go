@@ -25,7 +25,7 @@ func (v *validator) checkTopLevel() {
 	for i, u := range f.IsBasedOn {
 		key := "isBasedOn"
 		if _, listed := v.d.Positions[index(key, 0)]; listed {
-			key = index(key, i)
+			key = v.item(key, i)
 		}
 		v.url(key, u)
 	}
@@ -57,16 +57,17 @@ func (v *validator) checkTopLevel() {
 		}
 	}
 	for i, fu := range f.FundedBy {
-		key := index("fundedBy", i) + ".uri"
+		key := v.item("fundedBy", i) + ".uri"
 		if v.requireText(key, fu.URI) {
 			v.organisationURI(key, fu.URI)
 		}
 	}
 	for i, s := range f.Supports {
-		key := index("supports", i) + ".id"
-		if _, written := v.d.Positions[index("supports", i)]; !written {
+		entry := v.item("supports", i)
+		if _, written := v.d.Positions[entry]; !written {
 			break // carried over from the Italian section by normalise
 		}
+		key := entry + ".id"
 		if v.requireText(key, s.ID) {
 			v.supportID(key, s.ID)
 		}
@@ -90,7 +91,7 @@ func (v *validator) lowercase(key string, values, known []string) {
 		}
 		for _, k := range known {
 			if strings.EqualFold(s, k) {
-				v.add(SeverityWarning, "invalid-value", index(key, i), "platform-case", arg("value", s), arg("suggestion", k))
+				v.add(SeverityWarning, "invalid-value", v.item(key, i), "platform-case", arg("value", s), arg("suggestion", k))
 			}
 		}
 	}
@@ -105,7 +106,7 @@ func (v *validator) listOf(key string, values, vocabulary []string, code string)
 		if contains(vocabulary, s) {
 			continue
 		}
-		item := index(key, i)
+		item := v.item(key, i)
 		if code == "invalid-category" && contains(scopes, s) {
 			v.add(SeverityError, code, item, code+".scope", arg("value", s))
 		} else if sug := closest(s, vocabulary); sug != "" {
@@ -130,7 +131,7 @@ func (v *validator) countries(key string, codes []string) {
 		return
 	}
 	for i, c := range codes {
-		item := index(key, i)
+		item := v.item(key, i)
 		upper := strings.ToUpper(c)
 		switch {
 		case c == upper && isCountry(c):
@@ -172,12 +173,12 @@ func (v *validator) checkDescriptions() {
 		v.requireList(p+".features", d.Features)
 		if v.checked(p + ".screenshots") {
 			for i, s := range d.Screenshots {
-				v.file(index(p+".screenshots", i), s, screenshotFile)
+				v.file(v.item(p+".screenshots", i), s, screenshotFile)
 			}
 		}
 		if v.checked(p + ".videos") {
 			for i, u := range d.Videos {
-				v.video(index(p+".videos", i), u)
+				v.video(v.item(p+".videos", i), u)
 			}
 		}
 	}
@@ -246,7 +247,7 @@ func (v *validator) checkMaintenance() {
 		m.Contractors = nil
 	}
 	for i, c := range m.Contractors {
-		p := index("maintenance.contractors", i)
+		p := v.item("maintenance.contractors", i)
 		v.requireText(p+".name", c.Name)
 		if v.requireText(p+".until", c.Until) {
 			v.date(p+".until", c.Until)
@@ -255,7 +256,7 @@ func (v *validator) checkMaintenance() {
 		v.httpURL(p+".website", c.Website)
 	}
 	for i, c := range m.Contacts {
-		p := index("maintenance.contacts", i)
+		p := v.item("maintenance.contacts", i)
 		v.requireText(p+".name", c.Name)
 		v.email(p+".email", c.Email)
 	}
@@ -271,7 +272,7 @@ func (v *validator) checkLocalisation() {
 	}
 	for i, lang := range l.AvailableLanguages {
 		if !isLanguageTag(lang) {
-			v.add(SeverityError, "invalid-language", index("localisation.availableLanguages", i), "invalid-language",
+			v.add(SeverityError, "invalid-language", v.item("localisation.availableLanguages", i), "invalid-language",
 				arg("value", lang), arg("suggestion", suggestLanguage(lang)))
 		}
 	}
@@ -283,7 +284,7 @@ func (v *validator) checkDependencies() {
 		deps []Dependency
 	}{{"dependsOn.open", v.f.DependsOn.Open}, {"dependsOn.proprietary", v.f.DependsOn.Proprietary}, {"dependsOn.hardware", v.f.DependsOn.Hardware}} {
 		for i, dep := range group.deps {
-			v.requireText(index(group.key, i)+".name", dep.Name)
+			v.requireText(v.item(group.key, i)+".name", dep.Name)
 		}
 	}
 }

@@ -172,7 +172,7 @@ func (v *validator) mimeTypes(key string, types []string) {
 	}
 	for i, t := range types {
 		if !mimeRE.MatchString(t) {
-			v.add(SeverityError, "invalid-mime", index(key, i), "invalid-mime", arg("value", t))
+			v.add(SeverityError, "invalid-mime", v.item(key, i), "invalid-mime", arg("value", t))
 		}
 	}
 }

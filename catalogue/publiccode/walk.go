@@ -227,19 +227,58 @@ func (r *reader) list(path string, n *yaml.Node) []string {
 		return nil
 	}
 	out := make([]string, 0, len(n.Content))
+	var kept []int
 	for i, c := range n.Content {
 		c = deref(c)
 		ip := index(path, i)
 		r.doc.Positions[ip] = Pos{c.Line, c.Column}
 		if c.Kind != yaml.ScalarNode {
 			r.misshapen(ip, c, "wrong-type.text")
+			kept = skip(kept, i)
 			continue
 		}
 		if s := text(c); s != "" {
 			out = append(out, s)
+			kept = keep(kept, i)
+		} else {
+			kept = skip(kept, i)
 		}
 	}
+	r.keptItems(path, kept)
 	return out
+}
+
+// keptItems records which of a list's items its File slice holds, when it
+// does not hold them all.
+func (r *reader) keptItems(path string, kept []int) {
+	if kept == nil {
+		return
+	}
+	if r.doc.items == nil {
+		r.doc.items = map[string][]int{}
+	}
+	r.doc.items[path] = kept
+}
+
+// skip notes that item i of a list was left out of the File's slice: from then
+// on the file's index of each value kept is recorded (see Document.items).
+func skip(kept []int, i int) []int {
+	if kept != nil {
+		return kept
+	}
+	kept = make([]int, i, i+4) // items 0 to i-1 were all kept
+	for j := range kept {
+		kept[j] = j
+	}
+	return kept
+}
+
+// keep records the file's index of a value kept, once something was skipped.
+func keep(kept []int, i int) []int {
+	if kept != nil {
+		kept = append(kept, i)
+	}
+	return kept
 }
 
 // items calls fn for each mapping in a list of mappings, recording each item's
@@ -248,6 +287,7 @@ func (r *reader) items(path string, n *yaml.Node, fn func(path string, v *yaml.N
 	if n.Kind != yaml.SequenceNode {
 		return
 	}
+	var kept []int
 	for i, c := range n.Content {
 		c = deref(c)
 		ip := index(path, i)
@@ -256,10 +296,13 @@ func (r *reader) items(path string, n *yaml.Node, fn func(path string, v *yaml.N
 			if !isNull(c) {
 				r.misshapen(ip, c, "wrong-type.mapping")
 			}
+			kept = skip(kept, i)
 			continue
 		}
+		kept = keep(kept, i)
 		fn(ip, c)
 	}
+	r.keptItems(path, kept)
 }
 
 func lastKey(key string) string {
