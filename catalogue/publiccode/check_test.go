@@ -155,6 +155,8 @@ func TestCheck_AppliesEveryRule(t *testing.T) {
 			finding{"invalid-scope", "intendedAudience.scope[1]", SeverityError, 37, 7, "scope-list"}},
 		{"a development status in capitals", func(s string) string { return edit(t, s, "developmentStatus: stable", "developmentStatus: Stable") },
 			finding{"invalid-value", "developmentStatus", SeverityError, 27, 1, "did you mean `stable`?"}},
+		{"a platform in capitals", func(s string) string { return edit(t, s, "  - web\n", "  - Web\n") },
+			finding{"platform-spelling", "platforms[0]", SeverityWarning, 15, 5, "`web`"}},
 		{"an unknown software type", func(s string) string { return edit(t, s, `softwareType: "standalone/web"`, "softwareType: website") },
 			finding{"invalid-value", "softwareType", SeverityError, 28, 1, "`configurationFiles`"}},
 		{"an unknown maintenance type", func(s string) string { return edit(t, s, "type: contract", "type: commercial") },

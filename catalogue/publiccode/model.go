@@ -1,5 +1,12 @@
 // Package publiccode reads publiccode.yml files, of every version administrations
 // actually wrote, into one normalised model, and reports what it found wrong with them.
+//
+// Read is lenient, for listing: it reads what it can and reports the file's
+// encoding, syntax and shape. Check adds the standard's rules, offline. The keys
+// of the standard are one table (keys.go); messages live in messages/*.json, one
+// file per language, for catalogue/i18n; where the rules deliberately differ from
+// the reference validator (publiccode-parser-go), reference_test.go lists the
+// differences with their reasons.
 package publiccode
 
 // File is the normalised content of one publiccode.yml, whatever version it declared.

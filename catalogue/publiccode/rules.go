@@ -41,7 +41,7 @@ func (v *validator) checkTopLevel() {
 	v.mimeTypes("inputTypes", f.InputTypes)
 	v.mimeTypes("outputTypes", f.OutputTypes)
 	if v.requireList("platforms", f.Platforms) && v.checked("platforms") {
-		v.lowercase("platforms", f.Platforms, platformValues)
+		v.platformSpelling(f.Platforms)
 	}
 	v.listOf("categories", f.Categories, categories, "invalid-category")
 	v.httpURL("roadmap", f.Roadmap)
@@ -83,15 +83,16 @@ func (v *validator) written(key, value string) string {
 	return ""
 }
 
-// lowercase warns about the standard's platform names written in another case.
-func (v *validator) lowercase(key string, values, known []string) {
-	for i, s := range values {
-		if contains(known, s) {
+// platformSpelling warns about the standard's platform names written in
+// another case ("Web" for web); other names are allowed as they are.
+func (v *validator) platformSpelling(platforms []string) {
+	for i, s := range platforms {
+		if contains(platformValues, s) {
 			continue
 		}
-		for _, k := range known {
-			if strings.EqualFold(s, k) {
-				v.add(SeverityWarning, "invalid-value", v.item(key, i), "platform-case", arg("value", s), arg("suggestion", k))
+		for _, known := range platformValues {
+			if strings.EqualFold(s, known) {
+				v.add(SeverityWarning, "platform-spelling", v.item("platforms", i), "platform-case", arg("value", s), arg("suggestion", known))
 			}
 		}
 	}
