@@ -36,6 +36,29 @@ func BenchmarkCheck_RealCorpus(b *testing.B) {
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(checked), "B/file")
 }
 
+// BenchmarkCheck_RealCorpusParallel validates the real corpus on every core,
+// as a crawl with several workers would.
+func BenchmarkCheck_RealCorpusParallel(b *testing.B) {
+	files, _ := corpusFiles(b)
+	corpus := make([][]byte, len(files))
+	for i, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		corpus[i] = data
+	}
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			Check(corpus[i%len(corpus)], Options{})
+			i++
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "files/s")
+}
+
 // BenchmarkCheck_WithFiles validates the test file with its repository beside
 // it, as a crawl with a git tree would.
 func BenchmarkCheck_WithFiles(b *testing.B) {
