@@ -12,15 +12,7 @@ import (
 //
 //	go test ./catalogue/publiccode -run '^$' -bench RealCorpus -benchtime 5s
 func BenchmarkCheck_RealCorpus(b *testing.B) {
-	files, _ := corpusFiles(b)
-	corpus := make([][]byte, len(files))
-	for i, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		corpus[i] = data
-	}
+	corpus := loadCorpus(b)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	checked := 0
@@ -39,15 +31,7 @@ func BenchmarkCheck_RealCorpus(b *testing.B) {
 // BenchmarkCheck_RealCorpusParallel validates the real corpus on every core,
 // as a crawl with several workers would.
 func BenchmarkCheck_RealCorpusParallel(b *testing.B) {
-	files, _ := corpusFiles(b)
-	corpus := make([][]byte, len(files))
-	for i, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		corpus[i] = data
-	}
+	corpus := loadCorpus(b)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
@@ -79,4 +63,19 @@ func BenchmarkCheck_BadInput(b *testing.B) {
 			}
 		})
 	}
+}
+
+// loadCorpus reads the real corpus into memory, so that benchmarks measure
+// validation, not reading files.
+func loadCorpus(b *testing.B) [][]byte {
+	files, _ := corpusFiles(b)
+	corpus := make([][]byte, len(files))
+	for i, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		corpus[i] = data
+	}
+	return corpus
 }

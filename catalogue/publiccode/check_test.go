@@ -119,6 +119,8 @@ func TestCheck_AppliesEveryRule(t *testing.T) {
 		}, finding{"unknown-key", "description.en.usedBy", SeverityError, 55, 5, "top level"}},
 		{"a description key at the top level", func(s string) string { return edit(t, s, "roadmap:", "features: [a]\nroadmap:") },
 			finding{"unknown-key", "features", SeverityError, 26, 1, "description.<language>"}},
+		{"a key that belongs in several places", func(s string) string { return edit(t, s, "roadmap:", "email: a@example.org\nroadmap:") },
+			finding{"unknown-key", "email", SeverityError, 26, 1, "remove it"}},
 		{"an unknown key", func(s string) string { return edit(t, s, "roadmap:", "x-custom: 1\nroadmap:") },
 			finding{"unknown-key", "x-custom", SeverityError, 26, 1, "remove it"}},
 
@@ -312,6 +314,9 @@ func TestCheck_ReportsUnsupportedVersionsWithOneFinding(t *testing.T) {
 		if len(d.Findings) != 1 || d.Findings[0].Code != "version-unsupported" {
 			t.Errorf("%q: want one version-unsupported finding, got:\n%s", src, findingList(d.Findings))
 		}
+	}
+	if d := Check([]byte("name: X\nversion: 1.2\n"), Options{}); hasCode(d.Findings, "version-unsupported") {
+		t.Errorf("a software version was taken for a draft of the standard:\n%s", findingList(d.Findings))
 	}
 	if d := Check([]byte("publiccodeYmlVersion: \"0.1\"\nname: X\n"), Options{}); !d.File.Listable() {
 		t.Error("a 0.1 file with a name is not listable")

@@ -109,11 +109,13 @@ func (r *reader) readFile(n *yaml.Node, f *File) {
 }
 
 // draftVersion returns the `version` of a draft from before publiccodeYmlVersion
-// existed (version: 0.0.1), or "".
+// existed (version: 0.0.1), or "". Any other `version` is just an unknown key.
 func draftVersion(n *yaml.Node) string {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k := deref(n.Content[i]); k.Value == "version" {
-			return text(deref(n.Content[i+1]))
+			if v := text(deref(n.Content[i+1])); strings.HasPrefix(v, "0.0") || strings.Contains(v, "draft") {
+				return v
+			}
 		}
 	}
 	return ""

@@ -26,7 +26,9 @@ func (r *reader) unknown(spec *keySpec, path string, k *yaml.Node) {
 		r.doc.markReported(join(parentKey(path), s))
 		return
 	}
-	if places := whereIs(name); len(places) > 0 {
+	// A key that belongs in one place elsewhere is worth pointing at; one that
+	// belongs in several (email, version) would be a guess.
+	if places := whereIs(name); len(places) == 1 {
 		if parent := parentKey(places[0]); parent != "" {
 			r.finding(SeverityError, "unknown-key", path, k, "unknown-key.elsewhere", arg("name", name), arg("parent", displayPath(parent)))
 		} else {
