@@ -145,7 +145,7 @@ func TestSearch_ValidRanksAboveInvalidAtEqualRelevance(t *testing.T) {
 	ctx := t.Context()
 	s := openStore(t)
 	list(t, s, "https://example.org/a/bad", "name: Agenda\nplatforms: web\n")
-	list(t, s, "https://example.org/a/good", "name: Agenda\n")
+	list(t, s, "https://example.org/a/good", validAgenda)
 	ix, err := Open(ctx, t.TempDir(), s, quiet)
 	if err != nil {
 		t.Fatal(err)
@@ -229,3 +229,21 @@ func TestOpen_RebuildsAnIndexWithAnotherMapping(t *testing.T) {
 		t.Errorf("after deleting the folder: %v", res.IDs)
 	}
 }
+
+// validAgenda is a complete, valid publiccode.yml.
+const validAgenda = `publiccodeYmlVersion: "0"
+name: Agenda
+url: https://example.org/a/good
+platforms: [web]
+categories: [online-booking]
+developmentStatus: stable
+softwareType: standalone/web
+description:
+  en:
+    shortDescription: Book an appointment at the town hall
+    longDescription: Residents book appointments at the town hall online, choose the service and the time, and receive a reminder. Staff see the day at a glance and manage the desks.
+    features: [Online booking]
+legal: {license: EUPL-1.2}
+maintenance: {type: community, contacts: [{name: Ada}]}
+localisation: {localisationReady: true, availableLanguages: [en]}
+`

@@ -172,7 +172,7 @@ func TestSearch_FiltersAndCountsFacetsLikeAShop(t *testing.T) {
 		t.Errorf("an unknown value matched %v", got)
 	}
 	// The country facet takes the publisher's country and the file's audience.
-	if got := found(t, ix, s, Request{Filters: map[Facet][]string{FacetScope: {"transportation"}, FacetValid: {"true"}}}); len(got) != 2 {
+	if got := found(t, ix, s, Request{Filters: map[Facet][]string{FacetScope: {"transportation"}, FacetArchived: {"false"}}}); len(got) != 2 {
 		t.Errorf("scope transportation = %v", got)
 	}
 }

@@ -85,6 +85,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/software/:id", s.apiSoftware)
 	api.GET("/publishers", s.apiListPublishers)
 	api.GET("/publishers/:id", s.apiPublisher)
+	api.POST("/validate", s.apiValidate)
+	e.GET("/schemas/:name", schemaFile)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)

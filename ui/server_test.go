@@ -26,14 +26,20 @@ url: https://github.com/voorbeeld/parkeren
 developmentStatus: stable
 softwareType: standalone/web
 platforms: [web]
+categories: [online-booking]
 legal:
   license: EUPL-1.2
+maintenance: {type: internal, contacts: [{name: Jan}]}
+localisation: {localisationReady: true, availableLanguages: [nl, en]}
 description:
   nl:
     shortDescription: Parkeervergunningen aanvragen
-    longDescription: "<script>alert(1)</script> Vergunningen voor bewoners."
+    longDescription: "<script>alert(1)</script> Vergunningen voor bewoners en bezoekers: aanvragen, wijzigen en opzeggen zonder naar het stadskantoor te komen, met betalen via iDEAL en direct resultaat."
+    features: [Aanvragen]
   en:
     shortDescription: Apply for parking permits
+    longDescription: "Permits for residents and visitors: apply, change and cancel without visiting the city office, pay online, and get the result at once, for every permit zone."
+    features: [Apply online]
 `
 
 // site is a server over a small catalogue: one valid entry and one invalid.
@@ -409,4 +415,44 @@ func attrs(n *html.Node, tag, attr string) []string {
 	}
 	walk(n)
 	return out
+}
+
+func TestAPI_ValidateAnswersTheReportOfABody(t *testing.T) {
+	t.Parallel()
+	ts, _ := site(t)
+	post := func(ct, body string) (*http.Response, map[string]any) {
+		resp, err := http.Post(ts.URL+"/api/v1/validate", ct, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp, out
+	}
+	resp, rep := post("application/yaml", parking)
+	if resp.StatusCode != 200 || rep["valid"] != true || rep["file"] != "-" || rep["version"] != "0" {
+		t.Errorf("valid file: %d %v", resp.StatusCode, rep)
+	}
+	_, rep = post("text/plain", "name: X\nplatforms: web\n")
+	findings, _ := rep["findings"].([]any)
+	if rep["valid"] != false || len(findings) == 0 {
+		t.Fatalf("invalid file: %v", rep)
+	}
+	f := findings[0].(map[string]any)
+	for _, k := range []string{"severity", "code", "key", "line", "column", "message"} {
+		if _, ok := f[k]; !ok {
+			t.Errorf("finding lacks %q: %v", k, f)
+		}
+	}
+	if resp, _ := post("image/png", "x"); resp.StatusCode != http.StatusUnsupportedMediaType {
+		t.Errorf("a PNG body: %d", resp.StatusCode)
+	}
+	resp, _ = post("application/yaml", strings.Repeat("a", 2<<20))
+	if resp.StatusCode != 200 {
+		t.Errorf("an oversized body: %d", resp.StatusCode)
+	}
+	if r, body := get(t, ts.URL+"/schemas/publiccode.schema.json"); r.StatusCode != 200 || !strings.Contains(body, "$schema") {
+		t.Errorf("schema: %d", r.StatusCode)
+	}
 }

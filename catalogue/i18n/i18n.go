@@ -31,6 +31,13 @@ type Arg struct {
 	Value string
 }
 
+// Message is a text to render later, in whatever language its reader wants: the
+// key of the text and the values to fill it with.
+type Message struct {
+	ID   string
+	Args []Arg
+}
+
 // Bundle holds the texts of every package that registered in it, per language.
 // Fill it at start-up, before the first lookup; lookups are then safe from any
 // number of goroutines.
@@ -96,6 +103,9 @@ func (b *Bundle) Text(lang, key string, args ...Arg) string {
 	}
 	return Format(t, args...)
 }
+
+// Render returns m in lang, as Text does.
+func (b *Bundle) Render(lang string, m Message) string { return b.Text(lang, m.ID, m.Args...) }
 
 // Has reports whether lang has its own text for key, without falling back.
 func (b *Bundle) Has(lang, key string) bool {

@@ -1,5 +1,12 @@
 // Package publiccode reads publiccode.yml files, of every version administrations
 // actually wrote, into one normalised model, and reports what it found wrong with them.
+//
+// Read is lenient, for listing: it reads what it can and reports the file's
+// encoding, syntax and shape. Check adds the standard's rules, offline. The keys
+// of the standard are one table (keys.go); messages live in messages/*.json, one
+// file per language, for catalogue/i18n; where the rules deliberately differ from
+// the reference validator (publiccode-parser-go), reference_test.go lists the
+// differences with their reasons.
 package publiccode
 
 // File is the normalised content of one publiccode.yml, whatever version it declared.
@@ -19,6 +26,11 @@ type File struct {
 	SoftwareVersion  string   `json:"softwareVersion,omitempty"`
 	ReleaseDate      string   `json:"releaseDate,omitempty"`
 	Logo             string   `json:"logo,omitempty"`
+	// MonochromeLogo is deprecated; a file with no logo has it copied into Logo.
+	MonochromeLogo string `json:"monochromeLogo,omitempty"`
+	// InputTypes and OutputTypes are deprecated MIME type lists.
+	InputTypes  []string `json:"inputTypes,omitempty"`
+	OutputTypes []string `json:"outputTypes,omitempty"`
 
 	Platforms  []string `json:"platforms,omitempty"`
 	Categories []string `json:"categories,omitempty"`
@@ -27,6 +39,11 @@ type File struct {
 
 	DevelopmentStatus string `json:"developmentStatus,omitempty"`
 	SoftwareType      string `json:"softwareType,omitempty"`
+
+	// Supports lists the standards, regulations and platforms the software
+	// supports. The Italian section's platforms (piattaforme) and GDPR compliance
+	// are carried over as their aliases.
+	Supports []Support `json:"supports,omitempty"`
 
 	IntendedAudience IntendedAudience `json:"intendedAudience"`
 
@@ -43,7 +60,8 @@ type File struct {
 	Organisation Organisation `json:"organisation"`
 	FundedBy     []Funder     `json:"fundedBy,omitempty"`
 
-	// IT is the Italian country extension (`IT`, or the deprecated `it`).
+	// IT is the Italian country extension (`IT`, or the deprecated `it` when the
+	// file has no `IT`).
 	IT *ItalianExtension `json:"IT,omitempty"`
 }
 
@@ -119,6 +137,12 @@ type Dependency struct {
 	VersionMax string `json:"versionMax,omitempty"`
 	Version    string `json:"version,omitempty"`
 	Optional   *bool  `json:"optional,omitempty"`
+}
+
+// Support names one standard, regulation or platform: alias:NAME for the
+// standard's aliases (alias:gdpr, alias:spid), else a URI.
+type Support struct {
+	ID string `json:"id,omitempty"`
 }
 
 // Organisation is the administration that owns the software.

@@ -3,37 +3,44 @@ package publiccode
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// Limits bound the work done on one file, so that a hostile file costs a finding,
-// not the crawler's memory. The zero value means the defaults.
+// Limits bound the work done on one file, so that a hostile file costs one
+// finding, not the crawler's memory or time. The zero value means the defaults.
 type Limits struct {
 	// MaxBytes is the largest file read (default 1 MiB; real files are under 20 KiB).
 	MaxBytes int
-	// MaxNodes caps the YAML nodes visited, counting every expansion of an alias
-	// (default 100,000), which defeats "billion laughs" files.
+	// MaxNodes caps the YAML nodes a file may expand to, counting every expansion
+	// of an alias (default 100,000), which defeats "billion laughs" files.
 	MaxNodes int
+	// MaxDepth caps how deeply the file nests (default 64; the standard nests 5
+	// levels). It is checked on the raw text before the YAML parser, which would
+	// otherwise recurse as deep as the file asks.
+	MaxDepth int
 }
 
+// Default limits.
 const (
-	defaultMaxBytes = 1 << 20
-	defaultMaxNodes = 100_000
+	DefaultMaxBytes = 1 << 20
+	DefaultMaxNodes = 100_000
+	DefaultMaxDepth = 64
 )
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxBytes <= 0 {
-		l.MaxBytes = defaultMaxBytes
+		l.MaxBytes = DefaultMaxBytes
 	}
 	if l.MaxNodes <= 0 {
-		l.MaxNodes = defaultMaxNodes
+		l.MaxNodes = DefaultMaxNodes
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultMaxDepth
 	}
 	return l
 }
@@ -42,8 +49,9 @@ func (l Limits) withDefaults() Limits {
 type Pos struct{ Line, Column int }
 
 // Document is what reading a file produced: the normalised model, where each key
-// stood, and the findings the reader itself made (syntax, types). A nil File means
-// nothing could be read.
+// stood, and the findings the reader itself made (the file's encoding and syntax,
+// the shape of each value, unknown and deprecated keys). A nil File means nothing
+// could be read.
 type Document struct {
 	File     *File
 	Findings []Finding
@@ -51,17 +59,36 @@ type Document struct {
 	Positions map[string]Pos
 	// Present records which key paths the file wrote, even with an empty value.
 	Present map[string]bool
+	// empty records the keys written with no value (`key:`), which the rules
+	// treat as absent.
+	empty map[string]bool
+	// items maps a list whose File slice skipped some of the file's items (a
+	// mapping among texts, an empty item) to the file's index of each value.
+	items map[string][]int
+
+	// root is where the top-level mapping starts: where a missing top-level key
+	// is reported.
+	root Pos
+	// reported records the keys the reader has reported already (a value of the
+	// wrong shape, a misspelling of the key), so that the validator neither calls
+	// them missing nor checks their values: one problem, one finding.
+	reported map[string]bool
+	// versionTag is the YAML tag of publiccodeYmlVersion ("!!str", "!!float").
+	versionTag string
+	// draft is the value of a pre-0.1 draft's `version` key, when the file has
+	// one and no publiccodeYmlVersion.
+	draft string
 }
 
-// Pos returns where key stood, falling back to its nearest written parent, then to
-// the start of the file.
+// Pos returns where key stood, falling back to its nearest written parent, then
+// to the start of the top-level mapping.
 func (d *Document) Pos(key string) Pos {
 	for k := key; k != ""; k = parentKey(k) {
 		if p, ok := d.Positions[k]; ok {
 			return p
 		}
 	}
-	return Pos{}
+	return d.root
 }
 
 func parentKey(k string) string {
@@ -76,87 +103,137 @@ func parentKey(k string) string {
 	return ""
 }
 
-var errBudget = errors.New("too many YAML nodes")
-
-// Read parses data as a publiccode.yml. It never fails: what it cannot read becomes
-// a finding, and the File holds whatever could be read.
+// Read parses data as a publiccode.yml. It never fails: what it cannot read
+// becomes a finding, and the File holds whatever could be read. Input that is not
+// a plausible publiccode.yml at all (too large, binary, not UTF-8, empty, not
+// YAML, nested or aliased beyond the limits) gets exactly one finding and no File;
+// a file of several YAML documents gets one finding, and its first document read.
 func Read(data []byte, lim Limits) *Document {
 	lim = lim.withDefaults()
-	d := &Document{Positions: map[string]Pos{}, Present: map[string]bool{}}
-	fail := func(code, msg string, line int) *Document {
-		d.Findings = append(d.Findings, Finding{Severity: SeverityError, Code: code, Line: line, Column: min(line, 1), Message: msg})
+	d := &Document{}
+	if f := precheck(data, lim); f != nil {
+		d.Findings = []Finding{*f}
 		return d
 	}
-	if len(data) > lim.MaxBytes {
-		return fail("too-large", fmt.Sprintf("the file is %d bytes; at most %d are read: a publiccode.yml is usually under 20 KB", len(data), lim.MaxBytes), 0)
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if bytes.IndexByte(data, 0) >= 0 {
-		return fail("binary", "the file contains NUL bytes: it is not a text file", 0)
-	}
-	if !utf8.Valid(data) {
-		return fail("not-utf8", "the file is not valid UTF-8: save it as UTF-8", 0)
-	}
-	if len(bytes.TrimSpace(stripComments(data))) == 0 {
-		return fail("empty", "the file is empty: write at least publiccodeYmlVersion and name", 0)
-	}
+	data = bytes.TrimPrefix(data, utf8BOM)
 
-	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var root yaml.Node
 	if err := dec.Decode(&root); err != nil {
-		line, msg := yamlError(err)
-		return fail("yaml-syntax", "the file is not valid YAML: "+msg, line)
+		line, detail := yamlError(err)
+		line = problemLine(data, line, detail)
+		d.Findings = []Finding{fileFinding(SeverityError, "yaml-syntax", line, "yaml-syntax", arg("detail", detail))}
+		return d
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		d.Findings = append(d.Findings, Finding{Severity: SeverityError, Code: "multiple-documents", Line: extra.Line, Column: 1,
-			Message: "the file holds several YAML documents (separated by ---); only the first is read: keep one"})
-	} else if !errors.Is(err, io.EOF) {
-		line, msg := yamlError(err)
-		d.Findings = append(d.Findings, Finding{Severity: SeverityError, Code: "yaml-syntax", Line: line, Column: min(line, 1),
-			Message: "the file is not valid YAML after its first document: " + msg})
-	}
+	// A second document is reported, and the first still read: it is usually
+	// the whole publiccode.yml, followed by a stray `---` and something else.
+	extra := secondDocument(dec)
 
 	top := &root
 	if top.Kind == yaml.DocumentNode && len(top.Content) > 0 {
-		top = top.Content[0]
+		top = deref(top.Content[0])
 	}
-	r := &reader{doc: d, budget: lim.MaxNodes}
-	top, err := r.resolve(top)
-	if err != nil || top.Kind != yaml.MappingNode {
-		return fail("not-a-mapping", "the file must be a YAML mapping of keys (name: …, url: …) at its top level", top.Line)
-	}
-	f := &File{}
-	if err := r.readFile(top, f); err != nil {
-		d.Findings = append(d.Findings, Finding{Severity: SeverityError, Code: "too-complex",
-			Message: fmt.Sprintf("the file expands to more than %d YAML nodes (aliases included): it is not a plausible publiccode.yml", lim.MaxNodes)})
+	switch {
+	case isNull(top):
+		d.Findings = []Finding{fileFinding(SeverityError, "empty", 0, "empty")}
+		return d
+	case top.Kind != yaml.MappingNode:
+		d.Findings = []Finding{fileFinding(SeverityError, "not-a-mapping", top.Line, "not-a-mapping")}
 		return d
 	}
+	// Without an anchor (&name) there is no alias, and nodes need no memo.
+	if expandsBeyond(top, lim.MaxNodes, bytes.IndexByte(data, '&') >= 0) {
+		d.Findings = []Finding{fileFinding(SeverityError, "too-complex", 0, "too-complex", arg("limit", strconv.Itoa(lim.MaxNodes)))}
+		return d
+	}
+
+	if extra != nil {
+		d.Findings = append(d.Findings, *extra)
+	}
+	d.Positions = make(map[string]Pos, 64)
+	d.Present = make(map[string]bool, 64)
+	d.root = Pos{top.Line, top.Column}
+	f := &File{}
+	r := &reader{doc: d}
+	r.readFile(top, f)
 	normalise(f)
 	d.File = f
 	return d
 }
 
-// normalise maps deprecated keys onto their replacements.
-func normalise(f *File) {
-	if f.Organisation.URI == "" && f.IT != nil && f.IT.Riuso != nil && f.IT.Riuso.CodiceIPA != "" {
-		f.Organisation.URI = "urn:x-italian-pa:" + f.IT.Riuso.CodiceIPA
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// secondDocument reports a second YAML document after the first, which the
+// standard does not allow. A lone `---` or a trailing comment after the first
+// document is no document.
+func secondDocument(dec *yaml.Decoder) *Finding {
+	var extra yaml.Node
+	err := dec.Decode(&extra)
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil
+	case err != nil:
+		line, detail := yamlError(err)
+		f := fileFinding(SeverityError, "yaml-syntax", line, "yaml-syntax", arg("detail", detail))
+		return &f
+	case len(extra.Content) == 0 || (extra.Content[0].Kind == yaml.ScalarNode && extra.Content[0].Tag == "!!null"):
+		return secondDocument(dec)
 	}
+	f := fileFinding(SeverityError, "multiple-documents", extra.Line, "multiple-documents", arg("line", strconv.Itoa(extra.Line)))
+	return &f
 }
 
-// stripComments drops comment-only lines, so that a file of comments counts as empty.
-func stripComments(data []byte) []byte {
-	var out []byte
-	for line := range bytes.Lines(data) {
-		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' {
-			out = append(out, line...)
+// expandsBeyond reports whether the tree under n, with every alias expanded,
+// has more than limit nodes. With aliases, sizes are memoised per node, so the
+// count costs one visit of each node however often it is aliased.
+func expandsBeyond(n *yaml.Node, limit int, aliases bool) bool {
+	if !aliases {
+		count := 0
+		var walk func(n *yaml.Node) bool
+		walk = func(n *yaml.Node) bool {
+			if count++; count > limit {
+				return true
+			}
+			for _, c := range n.Content {
+				if walk(c) {
+					return true
+				}
+			}
+			return false
 		}
+		return walk(n)
 	}
-	return out
+	sizes := map[*yaml.Node]int{}
+	var size func(n *yaml.Node) int
+	size = func(n *yaml.Node) int {
+		if n == nil {
+			return 0
+		}
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+			if n == nil {
+				return 1
+			}
+		}
+		if s, ok := sizes[n]; ok {
+			return s
+		}
+		sizes[n] = limit + 1 // an alias to itself, or to an ancestor, is infinite
+		s := 1
+		for _, c := range n.Content {
+			if s += size(c); s > limit {
+				break
+			}
+		}
+		sizes[n] = s
+		return s
+	}
+	return size(n) > limit
 }
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// yamlError extracts the line and the parser's explanation from a yaml.v3 error.
 func yamlError(err error) (int, string) {
 	msg := err.Error()
 	var te *yaml.TypeError
@@ -165,194 +242,69 @@ func yamlError(err error) (int, string) {
 	}
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		hint := m[2]
-		if strings.Contains(hint, "found character that cannot start any token") || strings.Contains(hint, "found a tab") {
-			hint += " (tabs are not allowed for indentation in YAML: use spaces)"
-		}
-		return n, hint
+		return n, m[2] + yamlHint(m[2])
 	}
-	return 0, strings.TrimPrefix(msg, "yaml: ")
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	return 0, msg + yamlHint(msg)
 }
 
-// reader walks the YAML tree, filling a File and recording positions and findings.
-type reader struct {
-	doc    *Document
-	budget int
+// yamlHints explain the YAML parser's commonest complaints in terms of what to
+// change in the file.
+var yamlHints = []struct{ problem, hint string }{
+	{"found character that cannot start any token", "YAML does not allow tabs for indentation: use spaces"},
+	{"found a tab", "YAML does not allow tabs for indentation: use spaces"},
+	{"did not find expected key", "check this line's indentation: a key must line up with the keys beside it"},
+	{"did not find expected '-' indicator", "check this list's indentation: each item starts with `- `, lined up with the others"},
+	{"could not find expected ':'", "a line of text stands where a key was expected: indent it under its key, or add the missing `:`"},
+	{"mapping values are not allowed in this context", "a value contains `: `, or a key is indented under a value: put the value in quotes, or fix the indentation"},
+	{"found unexpected end of stream", "a quote or a bracket is not closed"},
 }
 
-func (r *reader) resolve(n *yaml.Node) (*yaml.Node, error) {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-		r.budget--
-	}
-	r.budget--
-	if r.budget < 0 {
-		return nil, errBudget
-	}
-	if n == nil {
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}, nil
-	}
-	return n, nil
-}
-
-func (r *reader) finding(sev Severity, code, key string, n *yaml.Node, msg string) {
-	f := Finding{Severity: sev, Code: code, Key: key, Message: msg}
-	if p, ok := r.doc.Positions[key]; ok {
-		f.Line, f.Column = p.Line, p.Column
-	} else if n != nil {
-		f.Line, f.Column = n.Line, n.Column
-	}
-	r.doc.Findings = append(r.doc.Findings, f)
-}
-
-func (r *reader) wrongType(key string, n *yaml.Node, want string) {
-	r.finding(SeverityError, "wrong-type", key, n, fmt.Sprintf("%s must be %s, not %s", lastKey(key), want, describe(n)))
-}
-
-func lastKey(key string) string {
-	if i := strings.LastIndexByte(key, '.'); i >= 0 {
-		return key[i+1:]
-	}
-	return key
-}
-
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "empty"
-		}
-		return "a single value"
-	}
-	return "something else"
-}
-
-// fields calls fn for each key of a mapping node, recording each key's position
-// under prefix.
-func (r *reader) fields(prefix string, n *yaml.Node, fn func(key, path string, v *yaml.Node) error) error {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, err := r.resolve(n.Content[i])
-		if err != nil {
-			return err
-		}
-		v, err := r.resolve(n.Content[i+1])
-		if err != nil {
-			return err
-		}
-		path := k.Value
-		if prefix != "" {
-			path = prefix + "." + k.Value
-		}
-		if _, dup := r.doc.Positions[path]; !dup {
-			r.doc.Positions[path] = Pos{k.Line, k.Column}
-		}
-		r.doc.Present[path] = true
-		if err := fn(k.Value, path, v); err != nil {
-			return err
+func yamlHint(problem string) string {
+	for _, h := range yamlHints {
+		if strings.Contains(problem, h.problem) {
+			return " (" + h.hint + ")"
 		}
 	}
-	return nil
-}
-
-// mapping returns n when it is a mapping, else records a type finding.
-func (r *reader) mapping(path string, n *yaml.Node) bool {
-	if n.Kind == yaml.MappingNode {
-		return true
-	}
-	if !isNull(n) {
-		r.wrongType(path, n, "a mapping of keys")
-	}
-	return false
-}
-
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && (n.Tag == "!!null" && (n.Value == "" || n.Value == "~" || n.Value == "null"))
-}
-
-// str reads a scalar as text. Whatever YAML typed it as (a number, a date, a
-// boolean), the text as written is kept.
-func (r *reader) str(path string, n *yaml.Node) string {
-	if n.Kind == yaml.ScalarNode {
-		if isNull(n) {
-			return ""
-		}
-		return n.Value
-	}
-	r.wrongType(path, n, "a single value")
 	return ""
 }
 
-// list reads a sequence of scalars. A lone scalar where a list is expected is read
-// as a one-element list, with a finding.
-func (r *reader) list(path string, n *yaml.Node) ([]string, error) {
-	switch {
-	case isNull(n):
-		return nil, nil
-	case n.Kind == yaml.ScalarNode:
-		r.wrongType(path, n, "a list")
-		return []string{n.Value}, nil
-	case n.Kind != yaml.SequenceNode:
-		r.wrongType(path, n, "a list")
-		return nil, nil
+// problemLine finds the line a YAML parser error is about. For errors in block
+// structure ("did not find expected key") yaml.v3 names the line where the
+// enclosing block starts, which can be dozens of lines above the line to fix.
+// The first prefix of the file that fails with the same error ends on that line;
+// prefixes fail with it from that line on, so a binary search finds it.
+func problemLine(data []byte, line int, detail string) int {
+	if line <= 0 || !strings.Contains(detail, "did not find expected") {
+		return line
 	}
-	out := make([]string, 0, len(n.Content))
-	for i, c := range n.Content {
-		c, err := r.resolve(c)
-		if err != nil {
-			return nil, err
-		}
-		ip := fmt.Sprintf("%s[%d]", path, i)
-		r.doc.Positions[ip] = Pos{c.Line, c.Column}
-		if s := r.str(ip, c); s != "" {
-			out = append(out, s)
+	var ends []int // ends[i] is the offset just past line i+1
+	for i, c := range data {
+		if c == '\n' {
+			ends = append(ends, i+1)
 		}
 	}
-	return out, nil
-}
-
-// items calls fn for each element of a sequence.
-func (r *reader) items(path string, n *yaml.Node, fn func(path string, v *yaml.Node) error) error {
-	if isNull(n) {
-		return nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		r.wrongType(path, n, "a list")
-		return nil
-	}
-	for i, c := range n.Content {
-		c, err := r.resolve(c)
-		if err != nil {
-			return err
+	ends = append(ends, len(data))
+	fails := func(lines int) bool {
+		var n yaml.Node
+		err := yaml.Unmarshal(data[:ends[lines-1]], &n)
+		if err == nil {
+			return false
 		}
-		ip := fmt.Sprintf("%s[%d]", path, i)
-		r.doc.Positions[ip] = Pos{c.Line, c.Column}
-		if err := fn(ip, c); err != nil {
-			return err
-		}
+		l, d := yamlError(err)
+		return l == line && d == detail
 	}
-	return nil
-}
-
-// boolean reads true/false. YAML 1.1 spellings (yes, no, on, off) are understood,
-// so that listing does not depend on them; the validator reports them.
-func (r *reader) boolean(path string, n *yaml.Node) *bool {
-	if isNull(n) {
-		return nil
+	lo, hi := line, len(ends) // fails(hi) holds: it is the whole file
+	if !fails(hi) {
+		return line
 	}
-	if n.Kind == yaml.ScalarNode {
-		switch strings.ToLower(n.Value) {
-		case "true", "yes", "y", "on":
-			t := true
-			return &t
-		case "false", "no", "n", "off":
-			f := false
-			return &f
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
 		}
 	}
-	r.wrongType(path, n, "true or false")
-	return nil
+	return lo
 }

@@ -1,342 +1,305 @@
 package publiccode
 
 import (
+	"strings"
+
 	"go.yaml.in/yaml/v3"
 )
 
-// readFile fills f from the top-level mapping. Unknown keys are left to the
-// validator; the reader only takes what it understands.
-func (r *reader) readFile(n *yaml.Node, f *File) error {
-	return r.fields("", n, func(key, path string, v *yaml.Node) error {
-		var err error
-		switch key {
+// readFile fills f from the top-level mapping. Each case names a key of the
+// schema in keys.go; fields has already reported keys the schema lacks and values
+// of the wrong shape.
+func (r *reader) readFile(n *yaml.Node, f *File) {
+	var lowerIT *ItalianExtension
+	r.fields(schema, "", n, func(k *keySpec, path string, v *yaml.Node) {
+		switch k.name {
 		case "publiccodeYmlVersion":
-			f.Version = r.str(path, v)
+			f.Version = text(v)
+			r.doc.versionTag = v.Tag
 		case "name":
-			f.Name = r.str(path, v)
+			f.Name = text(v)
 		case "applicationSuite":
-			f.ApplicationSuite = r.str(path, v)
+			f.ApplicationSuite = text(v)
 		case "url":
-			f.URL = r.str(path, v)
+			f.URL = text(v)
 		case "landingURL":
-			f.LandingURL = r.str(path, v)
+			f.LandingURL = text(v)
 		case "isBasedOn":
-			f.IsBasedOn, err = r.listOrOne(path, v)
+			f.IsBasedOn = r.list(path, v)
 		case "softwareVersion":
-			f.SoftwareVersion = r.str(path, v)
+			f.SoftwareVersion = text(v)
 		case "releaseDate":
-			f.ReleaseDate = r.str(path, v)
+			f.ReleaseDate = text(v)
 		case "logo":
-			f.Logo = r.str(path, v)
-		case "platforms":
-			f.Platforms, err = r.list(path, v)
-		case "categories":
-			f.Categories, err = r.list(path, v)
-		case "usedBy":
-			f.UsedBy, err = r.list(path, v)
-		case "roadmap":
-			f.Roadmap = r.str(path, v)
-		case "developmentStatus":
-			f.DevelopmentStatus = r.str(path, v)
-		case "softwareType":
-			f.SoftwareType = r.str(path, v)
-		case "intendedAudience":
-			err = r.readAudience(path, v, &f.IntendedAudience)
-		case "description":
-			err = r.readDescriptions(path, v, f)
-		case "legal":
-			err = r.readLegal(path, v, &f.Legal)
-		case "maintenance":
-			err = r.readMaintenance(path, v, &f.Maintenance)
-		case "localisation":
-			err = r.readLocalisation(path, v, &f.Localisation)
-		case "dependsOn":
-			err = r.readDependsOn(path, v, &f.DependsOn)
+			f.Logo = text(v)
+		case "monochromeLogo":
+			f.MonochromeLogo = text(v)
 		case "organisation":
-			if r.mapping(path, v) {
-				err = r.fields(path, v, func(key, path string, v *yaml.Node) error {
-					switch key {
-					case "uri":
-						f.Organisation.URI = r.str(path, v)
-					case "name":
-						f.Organisation.Name = r.str(path, v)
-					}
-					return nil
-				})
-			}
-		case "fundedBy":
-			err = r.items(path, v, func(path string, v *yaml.Node) error {
-				if !r.mapping(path, v) {
-					return nil
+			r.fields(k, path, v, func(k *keySpec, _ string, v *yaml.Node) {
+				switch k.name {
+				case "uri":
+					f.Organisation.URI = text(v)
+				case "name":
+					f.Organisation.Name = text(v)
 				}
+			})
+		case "inputTypes":
+			f.InputTypes = r.list(path, v)
+		case "outputTypes":
+			f.OutputTypes = r.list(path, v)
+		case "platforms":
+			f.Platforms = r.list(path, v)
+		case "categories":
+			f.Categories = r.list(path, v)
+		case "usedBy":
+			f.UsedBy = r.list(path, v)
+		case "fundedBy":
+			r.items(path, v, func(path string, v *yaml.Node) {
 				var fu Funder
-				err := r.fields(path, v, func(key, path string, v *yaml.Node) error {
-					switch key {
+				r.fields(k, path, v, func(k *keySpec, _ string, v *yaml.Node) {
+					switch k.name {
 					case "name":
-						fu.Name = r.str(path, v)
+						fu.Name = text(v)
 					case "uri":
-						fu.URI = r.str(path, v)
+						fu.URI = text(v)
 					}
-					return nil
 				})
 				f.FundedBy = append(f.FundedBy, fu)
-				return err
 			})
-		case "IT", "it":
-			err = r.readItalian(path, v, f)
-		}
-		return err
-	})
-}
-
-// listOrOne reads a key the standard allows as either one value or a list.
-func (r *reader) listOrOne(path string, n *yaml.Node) ([]string, error) {
-	if n.Kind == yaml.ScalarNode {
-		if s := r.str(path, n); s != "" {
-			return []string{s}, nil
-		}
-		return nil, nil
-	}
-	return r.list(path, n)
-}
-
-func (r *reader) readAudience(path string, n *yaml.Node, a *IntendedAudience) error {
-	if !r.mapping(path, n) {
-		return nil
-	}
-	return r.fields(path, n, func(key, path string, v *yaml.Node) error {
-		var err error
-		switch key {
-		case "countries":
-			a.Countries, err = r.list(path, v)
-		case "unsupportedCountries":
-			a.UnsupportedCountries, err = r.list(path, v)
-		case "scope":
-			a.Scope, err = r.list(path, v)
-		}
-		return err
-	})
-}
-
-func (r *reader) readDescriptions(path string, n *yaml.Node, f *File) error {
-	if !r.mapping(path, n) {
-		return nil
-	}
-	f.Description = map[string]Description{}
-	return r.fields(path, n, func(lang, path string, v *yaml.Node) error {
-		if !r.mapping(path, v) {
-			return nil
-		}
-		var d Description
-		err := r.fields(path, v, func(key, path string, v *yaml.Node) error {
-			var err error
-			switch key {
-			case "localisedName":
-				d.LocalisedName = r.str(path, v)
-			case "genericName":
-				d.GenericName = r.str(path, v)
-			case "shortDescription":
-				d.ShortDescription = r.str(path, v)
-			case "longDescription":
-				d.LongDescription = r.str(path, v)
-			case "documentation":
-				d.Documentation = r.str(path, v)
-			case "apiDocumentation":
-				d.APIDocumentation = r.str(path, v)
-			case "features":
-				d.Features, err = r.list(path, v)
-			case "screenshots":
-				d.Screenshots, err = r.list(path, v)
-			case "videos":
-				d.Videos, err = r.list(path, v)
-			case "awards":
-				d.Awards, err = r.list(path, v)
-			}
-			return err
-		})
-		if _, dup := f.Description[lang]; !dup {
-			f.Languages = append(f.Languages, lang)
-		}
-		f.Description[lang] = d
-		return err
-	})
-}
-
-func (r *reader) readLegal(path string, n *yaml.Node, l *Legal) error {
-	if !r.mapping(path, n) {
-		return nil
-	}
-	return r.fields(path, n, func(key, path string, v *yaml.Node) error {
-		switch key {
-		case "license":
-			l.License = r.str(path, v)
-		case "mainCopyrightOwner":
-			l.MainCopyrightOwner = r.str(path, v)
-		case "repoOwner":
-			l.RepoOwner = r.str(path, v)
-		case "authorsFile":
-			l.AuthorsFile = r.str(path, v)
-		}
-		return nil
-	})
-}
-
-func (r *reader) readMaintenance(path string, n *yaml.Node, m *Maintenance) error {
-	if !r.mapping(path, n) {
-		return nil
-	}
-	return r.fields(path, n, func(key, path string, v *yaml.Node) error {
-		switch key {
-		case "type":
-			m.Type = r.str(path, v)
-		case "contractors":
-			return r.items(path, v, func(path string, v *yaml.Node) error {
-				if !r.mapping(path, v) {
-					return nil
-				}
-				var c Contractor
-				err := r.fields(path, v, func(key, path string, v *yaml.Node) error {
-					switch key {
-					case "name":
-						c.Name = r.str(path, v)
-					case "email":
-						c.Email = r.str(path, v)
-					case "website":
-						c.Website = r.str(path, v)
-					case "until":
-						c.Until = r.str(path, v)
+		case "roadmap":
+			f.Roadmap = text(v)
+		case "developmentStatus":
+			f.DevelopmentStatus = text(v)
+		case "softwareType":
+			f.SoftwareType = text(v)
+		case "supports":
+			r.items(path, v, func(path string, v *yaml.Node) {
+				var s Support
+				r.fields(k, path, v, func(k *keySpec, _ string, v *yaml.Node) {
+					if k.name == "id" {
+						s.ID = text(v)
 					}
-					return nil
+				})
+				f.Supports = append(f.Supports, s)
+			})
+		case "intendedAudience":
+			r.readAudience(k, path, v, &f.IntendedAudience)
+		case "description":
+			r.readDescriptions(k, path, v, f)
+		case "legal":
+			r.readLegal(k, path, v, &f.Legal)
+		case "maintenance":
+			r.readMaintenance(k, path, v, &f.Maintenance)
+		case "localisation":
+			r.readLocalisation(k, path, v, &f.Localisation)
+		case "dependsOn":
+			r.readDependsOn(k, path, v, &f.DependsOn)
+		case "IT":
+			f.IT = r.readItalian(k, path, v)
+		case "it":
+			lowerIT = r.readItalian(k, path, v)
+		}
+	})
+	if f.IT == nil {
+		f.IT = lowerIT
+	}
+	if f.Version == "" && !r.doc.Present["publiccodeYmlVersion"] {
+		r.doc.draft = draftVersion(n)
+	}
+}
+
+// draftVersion returns the `version` of a draft from before publiccodeYmlVersion
+// existed (version: 0.0.1), or "". Any other `version` is just an unknown key.
+func draftVersion(n *yaml.Node) string {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := deref(n.Content[i]); k.Value == "version" {
+			if v := text(deref(n.Content[i+1])); strings.HasPrefix(v, "0.0") || strings.Contains(v, "draft") {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+func (r *reader) readAudience(spec *keySpec, path string, n *yaml.Node, a *IntendedAudience) {
+	r.fields(spec, path, n, func(k *keySpec, path string, v *yaml.Node) {
+		switch k.name {
+		case "countries":
+			a.Countries = r.list(path, v)
+		case "unsupportedCountries":
+			a.UnsupportedCountries = r.list(path, v)
+		case "scope":
+			a.Scope = r.list(path, v)
+		}
+	})
+}
+
+// readDescriptions reads the description section, one mapping per language.
+func (r *reader) readDescriptions(spec *keySpec, path string, n *yaml.Node, f *File) {
+	f.Description = make(map[string]Description, len(n.Content)/2)
+	r.fields(spec, path, n, func(entry *keySpec, lp string, v *yaml.Node) {
+		var d Description
+		r.fields(entry, lp, v, func(k *keySpec, path string, v *yaml.Node) {
+			switch k.name {
+			case "localisedName":
+				d.LocalisedName = text(v)
+			case "genericName":
+				d.GenericName = text(v)
+			case "shortDescription":
+				d.ShortDescription = text(v)
+			case "longDescription":
+				d.LongDescription = text(v)
+			case "documentation":
+				d.Documentation = text(v)
+			case "apiDocumentation":
+				d.APIDocumentation = text(v)
+			case "features":
+				d.Features = r.list(path, v)
+			case "screenshots":
+				d.Screenshots = r.list(path, v)
+			case "videos":
+				d.Videos = r.list(path, v)
+			case "awards":
+				d.Awards = r.list(path, v)
+			}
+		})
+		lang := strings.TrimPrefix(lp, path+".")
+		f.Languages = append(f.Languages, lang)
+		f.Description[lang] = d
+	})
+}
+
+func (r *reader) readLegal(spec *keySpec, path string, n *yaml.Node, l *Legal) {
+	r.fields(spec, path, n, func(k *keySpec, _ string, v *yaml.Node) {
+		switch k.name {
+		case "license":
+			l.License = text(v)
+		case "mainCopyrightOwner":
+			l.MainCopyrightOwner = text(v)
+		case "repoOwner":
+			l.RepoOwner = text(v)
+		case "authorsFile":
+			l.AuthorsFile = text(v)
+		}
+	})
+}
+
+func (r *reader) readMaintenance(spec *keySpec, path string, n *yaml.Node, m *Maintenance) {
+	r.fields(spec, path, n, func(k *keySpec, path string, v *yaml.Node) {
+		switch k.name {
+		case "type":
+			m.Type = text(v)
+		case "contractors":
+			r.items(path, v, func(path string, v *yaml.Node) {
+				var c Contractor
+				r.fields(k, path, v, func(k *keySpec, _ string, v *yaml.Node) {
+					switch k.name {
+					case "name":
+						c.Name = text(v)
+					case "email":
+						c.Email = text(v)
+					case "website":
+						c.Website = text(v)
+					case "until":
+						c.Until = text(v)
+					}
 				})
 				m.Contractors = append(m.Contractors, c)
-				return err
 			})
 		case "contacts":
-			return r.items(path, v, func(path string, v *yaml.Node) error {
-				if !r.mapping(path, v) {
-					return nil
-				}
+			r.items(path, v, func(path string, v *yaml.Node) {
 				var c Contact
-				err := r.fields(path, v, func(key, path string, v *yaml.Node) error {
-					switch key {
+				r.fields(k, path, v, func(k *keySpec, _ string, v *yaml.Node) {
+					switch k.name {
 					case "name":
-						c.Name = r.str(path, v)
+						c.Name = text(v)
 					case "email":
-						c.Email = r.str(path, v)
+						c.Email = text(v)
 					case "phone":
-						c.Phone = r.str(path, v)
+						c.Phone = text(v)
 					case "affiliation":
-						c.Affiliation = r.str(path, v)
+						c.Affiliation = text(v)
 					}
-					return nil
 				})
 				m.Contacts = append(m.Contacts, c)
-				return err
 			})
 		}
-		return nil
 	})
 }
 
-func (r *reader) readLocalisation(path string, n *yaml.Node, l *Localisation) error {
-	if !r.mapping(path, n) {
-		return nil
-	}
-	return r.fields(path, n, func(key, path string, v *yaml.Node) error {
-		var err error
-		switch key {
+func (r *reader) readLocalisation(spec *keySpec, path string, n *yaml.Node, l *Localisation) {
+	r.fields(spec, path, n, func(k *keySpec, path string, v *yaml.Node) {
+		switch k.name {
 		case "localisationReady":
-			l.LocalisationReady = r.boolean(path, v)
+			l.LocalisationReady = boolean(v)
 		case "availableLanguages":
-			l.AvailableLanguages, err = r.list(path, v)
+			l.AvailableLanguages = r.list(path, v)
 		}
-		return err
 	})
 }
 
-func (r *reader) readDependsOn(path string, n *yaml.Node, d *DependsOn) error {
-	if !r.mapping(path, n) {
-		return nil
-	}
-	return r.fields(path, n, func(key, path string, v *yaml.Node) error {
+func (r *reader) readDependsOn(spec *keySpec, path string, n *yaml.Node, d *DependsOn) {
+	r.fields(spec, path, n, func(k *keySpec, path string, v *yaml.Node) {
 		var target *[]Dependency
-		switch key {
+		switch k.name {
 		case "open":
 			target = &d.Open
 		case "proprietary":
 			target = &d.Proprietary
 		case "hardware":
 			target = &d.Hardware
-		default:
-			return nil
 		}
-		return r.items(path, v, func(path string, v *yaml.Node) error {
-			if !r.mapping(path, v) {
-				return nil
-			}
+		r.items(path, v, func(path string, v *yaml.Node) {
 			var dep Dependency
-			err := r.fields(path, v, func(key, path string, v *yaml.Node) error {
-				switch key {
+			r.fields(k, path, v, func(k *keySpec, _ string, v *yaml.Node) {
+				switch k.name {
 				case "name":
-					dep.Name = r.str(path, v)
+					dep.Name = text(v)
 				case "versionMin":
-					dep.VersionMin = r.str(path, v)
+					dep.VersionMin = text(v)
 				case "versionMax":
-					dep.VersionMax = r.str(path, v)
+					dep.VersionMax = text(v)
 				case "version":
-					dep.Version = r.str(path, v)
+					dep.Version = text(v)
 				case "optional":
-					dep.Optional = r.boolean(path, v)
+					dep.Optional = boolean(v)
 				}
-				return nil
 			})
 			*target = append(*target, dep)
-			return err
 		})
 	})
 }
 
-func (r *reader) readItalian(path string, n *yaml.Node, f *File) error {
-	if !r.mapping(path, n) {
+func (r *reader) readItalian(spec *keySpec, path string, n *yaml.Node) *ItalianExtension {
+	if n.Kind != yaml.MappingNode {
 		return nil
 	}
-	if f.IT == nil {
-		f.IT = &ItalianExtension{}
-	}
-	it := f.IT
-	flags := func(path string, v *yaml.Node) (map[string]bool, error) {
-		if !r.mapping(path, v) {
-			return nil, nil
-		}
+	it := &ItalianExtension{}
+	flags := func(spec *keySpec, path string, v *yaml.Node) map[string]bool {
 		m := map[string]bool{}
-		err := r.fields(path, v, func(key, path string, v *yaml.Node) error {
-			if b := r.boolean(path, v); b != nil {
-				m[key] = *b
+		r.fields(spec, path, v, func(k *keySpec, _ string, v *yaml.Node) {
+			if b := boolean(v); b != nil {
+				m[k.name] = *b
 			}
-			return nil
 		})
-		return m, err
+		return m
 	}
-	return r.fields(path, n, func(key, path string, v *yaml.Node) error {
-		var err error
-		switch key {
+	r.fields(spec, path, n, func(k *keySpec, path string, v *yaml.Node) {
+		switch k.name {
 		case "countryExtensionVersion":
-			it.CountryExtensionVersion = r.str(path, v)
+			it.CountryExtensionVersion = text(v)
 		case "conforme":
-			it.Conforme, err = flags(path, v)
+			it.Conforme = flags(k, path, v)
 		case "piattaforme":
-			it.Piattaforme, err = flags(path, v)
+			it.Piattaforme = flags(k, path, v)
 		case "riuso":
-			if r.mapping(path, v) {
-				it.Riuso = &Riuso{}
-				err = r.fields(path, v, func(key, path string, v *yaml.Node) error {
-					if key == "codiceIPA" {
-						it.Riuso.CodiceIPA = r.str(path, v)
-					}
-					return nil
-				})
-			}
+			it.Riuso = &Riuso{}
+			r.fields(k, path, v, func(k *keySpec, _ string, v *yaml.Node) {
+				if k.name == "codiceIPA" {
+					it.Riuso.CodiceIPA = text(v)
+				}
+			})
 		}
-		return err
 	})
+	return it
 }

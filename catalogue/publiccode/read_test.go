@@ -2,7 +2,6 @@ package publiccode
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -20,6 +19,10 @@ func TestRead_ListsWhatAdministrationsWrote(t *testing.T) {
 		{"crlf", "publiccodeYmlVersion: '0.2'\r\nname: Win\r\n", "Win", ""},
 		{"bom", "\xef\xbb\xbfname: Bom\n", "Bom", ""},
 		{"scalar where list expected", "name: X\nplatforms: web\n", "X", "wrong-type"},
+		{"yaml 1.1 boolean", "name: X\nlocalisation:\n  localisationReady: yes\n", "X", "yaml11-boolean"},
+		{"unknown key", "name: X\nnmae: Y\n", "X", "unknown-key"},
+		{"duplicate key", "name: X\nname: Y\n", "X", "duplicate-key"},
+		{"deprecated key", "name: X\nlegal:\n  repoOwner: Y\n", "X", "deprecated-key"},
 		{"empty", "", "", "empty"},
 		{"comments only", "# nothing\n", "", "empty"},
 		{"not yaml", "name: [unclosed\n", "", "yaml-syntax"},
@@ -28,7 +31,7 @@ func TestRead_ListsWhatAdministrationsWrote(t *testing.T) {
 		{"invalid utf-8", "name: \xff\xfe\n", "", "not-utf8"},
 		{"binary", "name: \x00\x01", "", "binary"},
 		{"two documents", "name: A\n---\nname: B\n", "A", "multiple-documents"},
-		{"billion laughs is not expanded", laughs(), "", "wrong-type"},
+		{"billion laughs is not expanded", laughs(), "", "too-complex"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,32 +72,58 @@ func TestRead_KeepsPositionsAndLanguageOrder(t *testing.T) {
 	}
 }
 
-func TestRead_MapsItalianIPACodeOntoOrganisation(t *testing.T) {
+func TestRead_MapsDeprecatedKeysOntoTheirReplacements(t *testing.T) {
 	t.Parallel()
-	d := Read([]byte("name: X\nit:\n  riuso:\n    codiceIPA: c_l219\n"), Limits{})
-	if got := d.File.Organisation.URI; got != "urn:x-italian-pa:c_l219" {
-		t.Errorf("organisation.uri = %q", got)
+	src := `name: X
+monochromeLogo: img/mono.svg
+legal:
+  repoOwner: Comune di Roma
+it:
+  riuso:
+    codiceIPA: c_h501
+  piattaforme:
+    spid: true
+    pagopa: false
+  conforme:
+    gdpr: true
+`
+	d := Read([]byte(src), Limits{})
+	f := d.File
+	if f.IT == nil || f.IT.Riuso == nil || f.IT.Riuso.CodiceIPA != "c_h501" {
+		t.Errorf("the lower-case it section was not read as IT: %+v", f.IT)
+	}
+	if f.Organisation.URI != "urn:x-italian-pa:c_h501" || f.Organisation.Name != "Comune di Roma" {
+		t.Errorf("organisation = %+v, want the iPA code and the repository owner", f.Organisation)
+	}
+	if f.Logo != "img/mono.svg" {
+		t.Errorf("logo = %q, want the monochrome logo", f.Logo)
+	}
+	var ids []string
+	for _, s := range f.Supports {
+		ids = append(ids, s.ID)
+	}
+	if got := strings.Join(ids, ","); got != "alias:spid,alias:gdpr" {
+		t.Errorf("supports = %s, want the Italian platforms and GDPR as aliases", got)
+	}
+	if n := Count(d.Findings).Warnings; n != 5 {
+		t.Errorf("%d warnings, want one per deprecated key (it, monochromeLogo, repoOwner, codiceIPA, conforme):\n%s", n, findingList(d.Findings))
 	}
 }
 
-func TestRead_TooLarge(t *testing.T) {
+func TestRead_PrefersTheUpperCaseItalianSection(t *testing.T) {
 	t.Parallel()
-	d := Read(make([]byte, 2<<20), Limits{})
-	if d.File != nil || !hasCode(d.Findings, "too-large") {
-		t.Fatalf("got %v", d.Findings)
+	d := Read([]byte("name: X\nit:\n  countryExtensionVersion: '0.2'\nIT:\n  countryExtensionVersion: '1.0'\n"), Limits{})
+	if got := d.File.IT.CountryExtensionVersion; got != "1.0" {
+		t.Errorf("countryExtensionVersion = %q, want IT's", got)
 	}
 }
 
-func TestRead_RealCorpusNeverPanics(t *testing.T) {
+func TestRead_ListsMostRealFiles(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "publiccode")
-	files, _ := filepath.Glob(filepath.Join(dir, "*.yml"))
-	if len(files) == 0 {
-		t.Skip("../shared/corpus/publiccode is not beside this clone; the real corpus is checked in CI")
-	}
+	files, _ := corpusFiles(t)
 	listable := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	for _, p := range files {
+		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,32 +134,4 @@ func TestRead_RealCorpusNeverPanics(t *testing.T) {
 	if listable < len(files)*3/4 {
 		t.Errorf("only %d of %d real files are listable", listable, len(files))
 	}
-}
-
-func hasCode(fs []Finding, code string) bool {
-	for _, f := range fs {
-		if f.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
-func laughs() string {
-	var b strings.Builder
-	b.WriteString("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n")
-	prev := "a"
-	for _, n := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
-		b.WriteString(n + ": &" + n + " [")
-		for i := 0; i < 9; i++ {
-			if i > 0 {
-				b.WriteString(",")
-			}
-			b.WriteString("*" + prev)
-		}
-		b.WriteString("]\n")
-		prev = n
-	}
-	b.WriteString("platforms: *i\n")
-	return b.String()
 }

@@ -68,7 +68,9 @@ func TestDemoWorld_IsCrawledForReal(t *testing.T) {
 	if !oscatListed {
 		t.Error("Oscat's own publiccode.yml is not listed as valid")
 	}
-	_ = invalid // asserted once the full validator lands
+	if !invalid {
+		t.Error("the demo world should show an entry with invalid metadata")
+	}
 	if !shared {
 		t.Error("the demo world should show software shared by two publishers")
 	}
