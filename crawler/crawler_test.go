@@ -13,13 +13,27 @@ import (
 	"github.com/oscat-eu/oscat/crawler/safehttp"
 )
 
-const parkingFile = `publiccodeYmlVersion: "0"
-name: Parkeervergunning
-url: https://github.com/gemeente-voorbeeld/parkeren
+var parkingFile = validFile("Parkeervergunning", "https://github.com/gemeente-voorbeeld/parkeren")
+
+// validFile is a complete, valid publiccode.yml naming the software and its URL.
+func validFile(name, url string) string {
+	return `publiccodeYmlVersion: "0"
+name: ` + name + `
+url: ` + url + `
+platforms: [web]
+categories: [online-booking]
+developmentStatus: stable
+softwareType: standalone/web
 description:
   nl:
-    shortDescription: Parkeervergunningen aanvragen en beheren
+    shortDescription: Vergunningen aanvragen en beheren
+    longDescription: Inwoners vragen vergunningen online aan, wijzigen ze en zeggen ze op zonder naar het stadskantoor te komen; medewerkers behandelen de aanvragen in één overzicht.
+    features: [Online aanvragen]
+legal: {license: EUPL-1.2}
+maintenance: {type: internal, contacts: [{name: Jan}]}
+localisation: {localisationReady: true, availableLanguages: [nl]}
 `
+}
 
 // world is a forge on loopback with the kinds of repository a crawl meets.
 func world(t *testing.T) (*localforge.Forge, *localforge.Server) {
@@ -36,13 +50,13 @@ func world(t *testing.T) (*localforge.Forge, *localforge.Server) {
 	must(t, f.AddOwner("gemeente-voorbeeld", localforge.Org))
 	must(t, f.AddOwner("jan", localforge.User))
 	push(t, f, "gemeente-voorbeeld", "parkeren", map[string][]byte{"publiccode.yml": []byte(parkingFile)})
-	push(t, f, "gemeente-voorbeeld", "afval", map[string][]byte{"publiccode.yaml": []byte("publiccodeYmlVersion: \"0\"\nname: Afvalkalender\nurl: https://github.com/gemeente-voorbeeld/afval\n")})
+	push(t, f, "gemeente-voorbeeld", "afval", map[string][]byte{"publiccode.yaml": []byte(validFile("Afvalkalender", "https://github.com/gemeente-voorbeeld/afval"))})
 	push(t, f, "gemeente-voorbeeld", "website", map[string][]byte{"README.md": []byte("no file here")})
 	push(t, f, "gemeente-voorbeeld", "broken", map[string][]byte{"publiccode.yml": []byte("name: Broken\ndescription:\n\tnl: x\n")})
 	must(t, f.CreateEmpty("gemeente-voorbeeld", "empty"))
 	push(t, f, "gemeente-voorbeeld", "secret", map[string][]byte{"publiccode.yml": []byte("name: Secret\n")})
 	f.SetMeta("gemeente-voorbeeld", "secret", localforge.RepoMeta{Private: true})
-	push(t, f, "jan", "tools", map[string][]byte{"publiccode.yml": []byte("name: Jan's tools\n")})
+	push(t, f, "jan", "tools", map[string][]byte{"publiccode.yml": []byte(validFile("Jan's tools", "https://github.com/jan/tools"))})
 	return f, srv
 }
 
