@@ -20,7 +20,10 @@ type dialect struct {
 	// the change log commit in sequence order. SQLite needs nothing: its
 	// transactions are begun IMMEDIATE and there is one writer at a time.
 	lockChangeLog string
-	dollar        bool
+	// skipLocked ends a SELECT that claims rows other transactions may be claiming
+	// too. SQLite needs nothing: its IMMEDIATE transactions run one at a time.
+	skipLocked string
+	dollar     bool
 }
 
 var sqliteDialect = dialect{
@@ -41,6 +44,7 @@ var postgresDialect = dialect{
 		"{{serial_pk}}": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
 	},
 	lockChangeLog: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(changeLogLockKey) + ")",
+	skipLocked:    " FOR UPDATE SKIP LOCKED",
 	dollar:        true,
 }
 
