@@ -63,7 +63,7 @@ func New(store catalogue.Store, opts Options) *Crawler {
 	return &Crawler{
 		store: store,
 		fetch: gitfetch.New(fo),
-		gitea: forge.Gitea{Client: opts.Policy.Client()},
+		gitea: forge.Gitea{Client: forge.NewClient(opts.Policy)},
 		opts:  opts,
 		log:   log,
 	}
@@ -233,18 +233,16 @@ func (c *Crawler) listHosting(ctx context.Context, h catalogue.CodeHosting) ([]s
 	}
 	switch typ {
 	case catalogue.HostingGitea, catalogue.HostingForgejo:
-		repos, err := c.gitea.List(ctx, h.URL)
-		if err != nil {
-			return nil, err
-		}
 		var out []string
-		for _, r := range repos {
-			if r.Private {
-				continue
+		err := c.gitea.List(ctx, h.URL, func(_ context.Context, repos []forge.Repo) error {
+			for _, r := range repos {
+				if !r.Private {
+					out = append(out, r.CloneURL)
+				}
 			}
-			out = append(out, r.CloneURL)
-		}
-		return out, nil
+			return nil
+		})
+		return out, err
 	case "":
 		return nil, fmt.Errorf("cannot tell which forge %s is: add type (gitea, forgejo, github, gitlab, bitbucket) to the entry", h.URL)
 	default:

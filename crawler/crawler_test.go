@@ -90,7 +90,7 @@ func TestRun_CrawlsEveryKindOfRepositoryAndRecordsWhy(t *testing.T) {
 	must(t, store.SyncPublishers(t.Context(), pubs))
 
 	c := New(store, Options{Policy: safehttp.Policy{AllowPrivate: true}, Workers: 3, Logger: quiet})
-	c.gitea = forge.Gitea{Client: safehttp.Policy{AllowPrivate: true}.Client(), PageSize: 2} // several pages
+	c.gitea = forge.Gitea{Client: forge.NewClient(safehttp.Policy{AllowPrivate: true}), PageSize: 2} // several pages
 	sum, err := c.Run(t.Context())
 	must(t, err)
 
