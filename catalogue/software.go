@@ -26,8 +26,13 @@ type Software struct {
 	Findings     publiccode.Counts    `json:"findings"`
 	Repositories []SoftwareRepository `json:"repositories"`
 	Publishers   []string             `json:"publishers"`
-	CreatedAt    time.Time            `json:"createdAt"`
-	UpdatedAt    time.Time            `json:"updatedAt"`
+	// Logo is the stored logo's hash (see Media), from the source repository.
+	Logo string `json:"logo,omitempty"`
+	// Archived and Activity are the source repository's.
+	Archived  bool      `json:"archived,omitempty"`
+	Activity  *Activity `json:"activity,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // SoftwareRepository is a repository that carries a software.

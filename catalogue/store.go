@@ -52,6 +52,12 @@ type Store interface {
 	// ChangeHead is the sequence number of the latest change-log entry (0 if none).
 	ChangeHead(ctx context.Context) (int64, error)
 
+	// RepositoryHistory is the repository's last crawls, newest first (at most
+	// HistoryLength).
+	RepositoryHistory(ctx context.Context, url string) ([]RepoCrawl, error)
+	// Media returns a stored logo or screenshot by its hash.
+	Media(ctx context.Context, hash string) (Media, error)
+
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -31,6 +31,7 @@ var sqliteDialect = dialect{
 	ddl: map[string]string{
 		"{{timestamp}}": "TIMESTAMP",
 		"{{serial_pk}}": "INTEGER PRIMARY KEY AUTOINCREMENT",
+		"{{blob}}":      "BLOB",
 	},
 }
 
@@ -42,6 +43,7 @@ var postgresDialect = dialect{
 	ddl: map[string]string{
 		"{{timestamp}}": "TIMESTAMPTZ",
 		"{{serial_pk}}": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+		"{{blob}}":      "BYTEA",
 	},
 	lockChangeLog: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(changeLogLockKey) + ")",
 	skipLocked:    " FOR UPDATE SKIP LOCKED",

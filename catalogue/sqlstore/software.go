@@ -2,19 +2,34 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 
 	"github.com/oscat-eu/oscat/catalogue"
 )
 
-const softwareColumns = `s.id, s.url, s.name, s.content, s.raw, s.valid, s.errors, s.warnings, s.created_at, s.updated_at`
+// softwareColumns read a software row and, from its source repository, the
+// stored logo, whether it is archived and its activity.
+const softwareColumns = `s.id, s.url, s.name, s.content, s.raw, s.valid, s.errors, s.warnings, s.created_at, s.updated_at,
+	COALESCE(src.logo, ''), COALESCE(src.archived, FALSE), COALESCE(src.activity, '')`
+
+// listedSoftware is the condition for an entry to be shown: some repository
+// carries it, and no operator hid it.
+const listedSoftware = `s.hidden = FALSE AND s.hidden_reason = ''`
 
 func scanSoftware(r scanner) (catalogue.Software, error) {
 	var sw catalogue.Software
-	var content string
-	if err := r.Scan(&sw.ID, &sw.URL, &sw.Name, &content, &sw.Raw, &sw.Valid, &sw.Findings.Errors, &sw.Findings.Warnings, &sw.CreatedAt, &sw.UpdatedAt); err != nil {
+	var content, activity string
+	if err := r.Scan(&sw.ID, &sw.URL, &sw.Name, &content, &sw.Raw, &sw.Valid, &sw.Findings.Errors, &sw.Findings.Warnings, &sw.CreatedAt, &sw.UpdatedAt,
+		&sw.Logo, &sw.Archived, &activity); err != nil {
 		return sw, err
+	}
+	if activity != "" {
+		sw.Activity = &catalogue.Activity{}
+		if err := json.Unmarshal([]byte(activity), sw.Activity); err != nil {
+			return sw, fmt.Errorf("software %s: activity: %w", sw.ID, err)
+		}
 	}
 	f, err := decodeFile(content)
 	if err != nil {
@@ -42,7 +57,7 @@ func (s *Store) SoftwareByIDs(ctx context.Context, ids []string) ([]catalogue.So
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	list, err := s.loadSoftware(ctx, `WHERE s.hidden = FALSE AND s.id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
+	list, err := s.loadSoftware(ctx, `WHERE `+listedSoftware+` AND s.id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +72,7 @@ func (s *Store) SoftwareByIDs(ctx context.Context, ids []string) ([]catalogue.So
 // ListSoftware implements catalogue.Store.
 func (s *Store) ListSoftware(ctx context.Context, publisher string, page catalogue.Page) ([]catalogue.Software, string, error) {
 	size := pageSize(page.Size)
-	where := `WHERE s.hidden = FALSE AND s.id > ?`
+	where := `WHERE ` + listedSoftware + ` AND s.id > ?`
 	args := []any{page.After}
 	if publisher != "" {
 		where += ` AND s.id IN (SELECT r.software_id FROM repositories r JOIN repository_publishers rp ON rp.repository_id = r.id WHERE rp.publisher_id = ?)`
@@ -78,7 +93,7 @@ func (s *Store) ListSoftware(ctx context.Context, publisher string, page catalog
 
 // loadSoftware reads software rows and the repositories that carry them.
 func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]catalogue.Software, error) {
-	rows, err := s.query(ctx, `SELECT `+softwareColumns+` FROM software s `+where, args...)
+	rows, err := s.query(ctx, `SELECT `+softwareColumns+` FROM software s LEFT JOIN repositories src ON src.id = s.source_repo_id `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load software: %w", err)
 	}
