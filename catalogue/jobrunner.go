@@ -31,8 +31,11 @@ type JobRunner struct {
 	// (default 1 minute); it is renewed every third of it while the job runs.
 	Lease time.Duration
 	// Poll is how often an idle runner looks for work (default 1 s).
-	Poll   time.Duration
-	Logger *slog.Logger
+	Poll time.Duration
+	// Backoff is the delay before retrying a job that failed attempts times
+	// (default Backoff).
+	Backoff func(attempts int) time.Duration
+	Logger  *slog.Logger
 }
 
 var runnerSeq struct {
@@ -167,6 +170,9 @@ func (r *JobRunner) defaults() {
 	if r.Logger == nil {
 		r.Logger = slog.Default()
 	}
+	if r.Backoff == nil {
+		r.Backoff = Backoff
+	}
 }
 
 // runOne runs a job's handler and records the outcome. A job interrupted by the
@@ -181,7 +187,7 @@ func (r *JobRunner) runOne(ctx context.Context, j Job) {
 	case ctx.Err() != nil:
 		err = r.Queue.ReleaseJob(bg, j.ID, r.Worker, time.Now())
 	default:
-		at := time.Now().Add(Backoff(j.Attempts))
+		at := time.Now().Add(r.Backoff(j.Attempts))
 		var re *RetryError
 		if errors.As(err, &re) {
 			at = re.At

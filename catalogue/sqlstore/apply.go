@@ -176,9 +176,11 @@ func (t *tx) apply(ctx context.Context, prev repoState, r catalogue.CrawlResult)
 		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, failures = 0, last_crawled_at = ? WHERE id = ?`, string(st), t.now, prev.id)
 		return st, err
 	case r.Outcome == catalogue.StatusOverCap || r.Outcome == catalogue.StatusSkipped:
-		// Nothing was read, and not for the repository's fault: what was listed stays listed.
-		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, failures = 0, last_crawled_at = ? WHERE id = ?`,
-			string(r.Outcome), r.Reason, t.now, prev.id)
+		// Nothing was read, and not for the repository's fault: what was listed stays
+		// listed. The head is kept so that an unmoved head over the cap is not fetched again.
+		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, failures = 0, last_crawled_at = ?,
+			head = CASE WHEN ? = '' THEN head ELSE ? END WHERE id = ?`,
+			string(r.Outcome), r.Reason, t.now, r.Head, r.Head, prev.id)
 		return r.Outcome, err
 	case r.Outcome == catalogue.StatusNoPubliccode:
 		if _, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, head = ?, software_id = NULL, software_url = '', role = '',

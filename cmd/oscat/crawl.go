@@ -76,7 +76,7 @@ func crawl(ctx context.Context, f crawlFlags, stdout, stderr io.Writer) error {
 		Fetch:   gitfetch.Options{Timeout: f.repoTimeout, MaxBytes: f.repoBytes},
 		Logger:  log,
 	})
-	sum, err := c.Run(ctx)
+	sum, err := c.Run(ctx, "cli", nil)
 	if err != nil {
 		return err
 	}

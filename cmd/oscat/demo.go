@@ -85,7 +85,7 @@ func demo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 		return err
 	}
 	c := crawler.New(store, crawler.Options{Policy: safehttp.Policy{AllowPrivate: true}, Logger: log})
-	sum, err := c.Run(ctx)
+	sum, err := c.Run(ctx, "cli", nil)
 	if err != nil {
 		return err
 	}

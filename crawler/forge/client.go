@@ -2,7 +2,6 @@ package forge
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -36,8 +35,7 @@ type Observer interface {
 }
 
 // Client makes a forge's API requests: with the host's token, conditionally when
-// a cached page has an ETag, waiting out rate limits up to MaxWait and retrying
-// server errors a few times.
+// a cached page has an ETag, waiting out rate limits up to MaxWait.
 type Client struct {
 	HTTP *http.Client
 	// Tokens maps a host (as in the URL, lower case) to its API token. Tokens are
@@ -121,12 +119,6 @@ func (c *Client) get(ctx context.Context, u, scheme string, parse parseFunc) (pa
 		}
 		resp, err := c.HTTP.Do(req)
 		if err != nil {
-			if ctx.Err() == nil && attempt < 3 && !errors.Is(err, safehttp.ErrForbiddenAddress) {
-				if err := sleep(ctx, time.Duration(attempt)*time.Second); err != nil {
-					return page{}, err
-				}
-				continue
-			}
 			return page{}, fmt.Errorf("GET %s: %w", u, err)
 		}
 		body, rerr := safehttp.ReadAll(resp.Body, 32<<20)
@@ -164,11 +156,9 @@ func (c *Client) get(ctx context.Context, u, scheme string, parse parseFunc) (pa
 			if err := sleep(ctx, wait); err != nil {
 				return page{}, err
 			}
-		case resp.StatusCode >= 500 && attempt < 3:
-			if err := sleep(ctx, time.Duration(attempt)*time.Second); err != nil {
-				return page{}, err
-			}
 		default:
+			// Server errors are not retried here: the job that asked is retried with
+			// backoff, and the pages already seen answer 304.
 			return page{}, &StatusError{URL: u, Status: resp.StatusCode}
 		}
 	}

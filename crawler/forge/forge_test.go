@@ -171,10 +171,14 @@ func TestClient_WaitsOutRetryAfterAndRateLimitResets(t *testing.T) {
 	var waits []time.Duration
 	var mu sync.Mutex
 	c.Observer = observerFunc(func(_ string, d time.Duration) { mu.Lock(); waits = append(waits, d); mu.Unlock() })
-	srv.FailAPI(http.StatusTooManyRequests, time.Second)
 	srv.FailAPI(http.StatusBadGateway, 0)
+	var se *StatusError
+	if err := (Gitea{Client: c}).List(t.Context(), srv.URL+"/jan", func(context.Context, []Repo) error { return nil }); !errors.As(err, &se) || se.Status != 502 {
+		t.Errorf("a 502 is the caller's to retry: %v", err)
+	}
+	srv.FailAPI(http.StatusTooManyRequests, time.Second)
 	if got := listAll(t, Gitea{Client: c}, srv.URL+"/jan"); names(got) != "tools.git" {
-		t.Fatalf("after a 429 and a 502: %q", names(got))
+		t.Fatalf("after a 429: %q", names(got))
 	}
 	srv.SetRateLimit(0)
 	go func() { time.Sleep(500 * time.Millisecond); srv.SetRateLimit(-1) }()

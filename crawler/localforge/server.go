@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -127,7 +128,7 @@ func gitBackend(gitPath, root string, filter bool) http.Handler {
 	} else {
 		env = append(env, "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=safe.directory", "GIT_CONFIG_VALUE_0=*")
 	}
-	return &cgi.Handler{Path: gitPath, Args: []string{"http-backend"}, Dir: root, Env: env, Stderr: io.Discard}
+	return &cgi.Handler{Path: gitPath, Args: []string{"http-backend"}, Dir: root, Env: env, Stderr: io.Discard, Logger: log.New(io.Discard, "", 0)}
 }
 
 // truncated cuts a response body after n bytes, as a connection that drops
