@@ -29,6 +29,7 @@ type crawlerFlags struct {
 	goneAfter    int
 	tokens       listFlag
 	apiBases     listFlag
+	jobLease     time.Duration
 }
 
 func (f *crawlerFlags) register(fs *flag.FlagSet) {
@@ -40,6 +41,7 @@ func (f *crawlerFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.cacheDir, "cache-dir", "", "where commit graphs are kept between crawls (default DATA/cache/git)")
 	fs.IntVar(&f.goneAfter, "gone-after", 4, "consecutive failed crawls after which a repository is marked gone (hidden, not deleted)")
 	fs.Var(&f.tokens, "forge-token", "HOST=TOKEN: an API token for a forge host (repeatable; comma-separated in OSCAT_FORGE_TOKEN); GITHUB_TOKEN and GITLAB_TOKEN are used for github.com and gitlab.com")
+	fs.DurationVar(&f.jobLease, "job-lease", 2*time.Minute, "how long a crawl job stays claimed by a process that stopped answering (killed) before another takes it over")
 	fs.Var(&f.apiBases, "forge-api", "HOST=URL: a forge's API base when it is not the usual one (repeatable), e.g. ghe.example.org=https://ghe.example.org/api/v3")
 }
 
@@ -106,6 +108,7 @@ func (f crawlerFlags) options(c common, log *slog.Logger) (crawler.Options, erro
 		Tokens:    tokens,
 		APIBase:   apis,
 		GoneAfter: f.goneAfter,
+		Lease:     f.jobLease,
 		Logger:    log,
 	}, nil
 }

@@ -1,0 +1,101 @@
+package crawler
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/sqlstore"
+	"github.com/oscat-eu/oscat/crawler/localforge"
+)
+
+func manyRepos(t *testing.T, n int) *localforge.Server {
+	t.Helper()
+	f, srv := startServer(t)
+	must(t, f.AddOwner("stad", localforge.Org))
+	for i := range n {
+		name := fmt.Sprintf("app%02d", i)
+		_, err := f.Push("stad", name, localforge.Commit{Files: map[string][]byte{"publiccode.yml": file(name, "https://example.org/stad/"+name)}})
+		must(t, err)
+	}
+	return srv
+}
+
+func TestRun_TwoProcessesShareOneRunAndCrawlEachRepositoryOnce(t *testing.T) {
+	t.Parallel()
+	const n = 20
+	srv := manyRepos(t, n)
+	dir := t.TempDir()
+	var stores []*sqlstore.Store
+	for range 2 { // two processes: two connections to one database
+		s, err := sqlstore.Open(t.Context(), sqlstore.Config{DataDir: dir})
+		must(t, err)
+		t.Cleanup(func() { s.Close() })
+		stores = append(stores, s)
+	}
+	must(t, stores[0].SyncPublishers(t.Context(), []catalogue.Publisher{{ID: "stad", Name: "Stad",
+		CodeHosting: []catalogue.CodeHosting{{URL: srv.URL + "/stad", Group: true, Type: catalogue.HostingGitea}}}}))
+	var wg sync.WaitGroup
+	sums := make([]Summary, 2)
+	for i, s := range stores {
+		wg.Go(func() {
+			opts := testOptions()
+			opts.Workers = 2
+			sums[i] = runCrawl(t, New(s, opts))
+		})
+	}
+	wg.Wait()
+	if sums[0].Run.ID != sums[1].Run.ID || sums[0].Run.Seen() != n || sums[0].Run.Listed != n {
+		t.Fatalf("runs %+v / %+v", sums[0].Run, sums[1].Run)
+	}
+	repos, _, _ := stores[0].Repositories(t.Context(), catalogue.RepositoryFilter{}, catalogue.Page{Size: 100})
+	for _, r := range repos {
+		if h, _ := stores[0].RepositoryHistory(t.Context(), r.URL); len(h) != 1 {
+			t.Errorf("%s crawled %d times", r.URL, len(h))
+		}
+	}
+}
+
+func TestScheduler_StartsRunsOnItsScheduleAndQueuesTheNextTick(t *testing.T) {
+	t.Parallel()
+	srv := manyRepos(t, 3)
+	store := openStore(t)
+	must(t, store.SyncPublishers(t.Context(), []catalogue.Publisher{{ID: "stad", Name: "Stad",
+		CodeHosting: []catalogue.CodeHosting{{URL: srv.URL + "/stad", Group: true, Type: catalogue.HostingGitea}}}}))
+	synced := 0
+	var mu sync.Mutex
+	s := &Scheduler{
+		Crawler:   New(store, testOptions()),
+		Next:      func(t time.Time) time.Time { return t.Add(300 * time.Millisecond) },
+		BeforeRun: func(context.Context) error { mu.Lock(); synced++; mu.Unlock(); return nil },
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { defer close(done); _ = s.Run(ctx) }()
+	for ctx.Err() == nil {
+		runs, _, err := store.CrawlRuns(ctx, catalogue.Page{Size: 10})
+		must(t, err)
+		if len(runs) >= 2 && runs[len(runs)-1].FinishedAt != nil {
+			first := runs[len(runs)-1]
+			if first.Trigger != "schedule" || first.Listed != 3 {
+				t.Errorf("first scheduled run %+v", first)
+			}
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if ctx.Err() != nil && t.Context().Err() == nil && ctx.Err() == context.DeadlineExceeded {
+		t.Fatal("no scheduled run finished")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if synced < 2 {
+		t.Errorf("the publishers list was re-read %d times, want once per run", synced)
+	}
+}
