@@ -19,6 +19,8 @@ Usage:
   oscat validate [flags] PATH…      validate publiccode.yml files
   oscat index rebuild [flags]       rebuild the search index from the store
   oscat demo     [flags]            start a catalogue of a local demo world
+  oscat moderate COMMAND [flags]    hide repositories or software, block URLs
+  oscat bench crawl [flags]         measure the crawler on a local world
   oscat version                     print the version
 
 Flags override OSCAT_* environment variables (--data → OSCAT_DATA), which override
@@ -54,6 +56,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runIndex(ctx, rest, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, rest, stdout, stderr)
+	case "moderate":
+		return runModerate(ctx, rest, stdout, stderr)
+	case "bench":
+		return runBench(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "oscat", version)
 		return 0
