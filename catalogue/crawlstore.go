@@ -8,6 +8,9 @@ import (
 // Discovered is a repository as a publisher's code hosting listed it.
 type Discovered struct {
 	URL string
+	// FromForge is true when a forge's listing described it; a plain URL from the
+	// publishers list leaves the forge's flags as they were.
+	FromForge bool
 	// Archived, Fork and Upstream are what the forge said (a fork on the forge is
 	// recorded as such; the model's fork and mirror rule is applied on its file).
 	Archived bool

@@ -14,6 +14,9 @@ type RepositoryFilter struct {
 	Publisher string
 	Status    RepoStatus
 	Software  string
+	// RootCommit finds copies of one project: repositories whose history starts
+	// with the same commit.
+	RootCommit string
 }
 
 // Store keeps the catalogue. It is the single source of truth: the search index,

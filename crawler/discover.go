@@ -68,7 +68,7 @@ func (c *Crawler) handleDiscover(ctx context.Context, j catalogue.Job) error {
 		return err
 	}
 	if !p.Group {
-		return c.found(ctx, p, forge.Repo{CloneURL: p.URL})
+		return c.found(ctx, p, forge.Repo{CloneURL: p.URL}, false)
 	}
 	lister, ok := c.listers[catalogue.HostingType(p.Type)]
 	if !ok {
@@ -80,7 +80,7 @@ func (c *Crawler) handleDiscover(ctx context.Context, j catalogue.Job) error {
 	}
 	err = lister.List(ctx, p.URL, func(ctx context.Context, repos []forge.Repo) error {
 		for _, r := range repos {
-			if err := c.found(ctx, p, r); err != nil {
+			if err := c.found(ctx, p, r, true); err != nil {
 				return err
 			}
 		}
@@ -120,11 +120,11 @@ func (c *Crawler) hostingFailed(ctx context.Context, p payload, err error) error
 // found registers a listed repository and queues its crawl, unless the run
 // already crawled it (a resumed run) or it is blocked. Private and empty
 // repositories are recorded as skipped without fetching.
-func (c *Crawler) found(ctx context.Context, p payload, r forge.Repo) error {
+func (c *Crawler) found(ctx context.Context, p payload, r forge.Repo, fromForge bool) error {
 	if r.CloneURL == "" {
 		return nil
 	}
-	d := catalogue.Discovered{URL: r.CloneURL, Archived: r.Archived, Fork: r.Fork, Upstream: r.Parent}
+	d := catalogue.Discovered{URL: r.CloneURL, FromForge: fromForge, Archived: r.Archived, Fork: r.Fork, Upstream: r.Parent}
 	listed, err := c.store.ListRepository(ctx, p.Run, p.Publisher, d)
 	if errors.Is(err, catalogue.ErrInvalid) {
 		c.log.Warn("repository URL refused", "publisher", p.Publisher, "url", gitfetch.Redact(r.CloneURL), "err", err)

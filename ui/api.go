@@ -88,6 +88,8 @@ type softwareItem struct {
 	Findings          publiccode.Counts          `json:"findings"`
 	Archived          bool                       `json:"archived"`
 	Logo              string                     `json:"logo,omitempty"`
+	IsBasedOn         []catalogue.SoftwareLink   `json:"isBasedOn"`
+	Variants          []catalogue.SoftwareLink   `json:"variants"`
 	Activity          *activityItem              `json:"activity,omitempty"`
 	CreatedAt         string                     `json:"createdAt"`
 	UpdatedAt         string                     `json:"updatedAt"`
@@ -125,7 +127,13 @@ func newSoftwareItem(sw catalogue.Software) softwareItem {
 	for _, r := range sw.Repositories {
 		it.Repositories = append(it.Repositories, repositoryItem{URL: r.URL, Publisher: r.Publisher, Status: string(r.Status), Role: string(r.Role)})
 	}
-	it.Archived = sw.Archived
+	it.Archived, it.IsBasedOn, it.Variants = sw.Archived, sw.BasedOn, sw.Variants
+	if it.IsBasedOn == nil {
+		it.IsBasedOn = []catalogue.SoftwareLink{}
+	}
+	if it.Variants == nil {
+		it.Variants = []catalogue.SoftwareLink{}
+	}
 	if sw.Logo != "" {
 		it.Logo = "/media/" + sw.Logo
 	}

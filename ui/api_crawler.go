@@ -59,14 +59,16 @@ var statuses = map[catalogue.RepoStatus]bool{
 }
 
 // apiListRepositories answers GET /api/v1/repositories: every crawled repository
-// with its latest status, filtered by filter[publisher] and filter[status];
-// include=history adds each one's last crawls.
+// with its latest status, filtered by filter[publisher], filter[status] and
+// filter[rootCommit] (the copies of one project); include=history adds each
+// one's last crawls.
 func (s *Server) apiListRepositories(c echo.Context) error {
 	size, after, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	f := catalogue.RepositoryFilter{Publisher: c.QueryParam("filter[publisher]"), Status: catalogue.RepoStatus(c.QueryParam("filter[status]"))}
+	f := catalogue.RepositoryFilter{Publisher: c.QueryParam("filter[publisher]"), Status: catalogue.RepoStatus(c.QueryParam("filter[status]")),
+		RootCommit: c.QueryParam("filter[rootCommit]")}
 	if f.Status != "" && !statuses[f.Status] {
 		return badRequest{"filter[status] must be one of new, updated, unchanged, invalid, no-publiccode, fork, mirror, skipped, over-cap, gone, failed, pending; not " + strconv.Quote(string(f.Status))}
 	}

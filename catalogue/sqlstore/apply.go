@@ -297,6 +297,9 @@ func (t *tx) listSoftware(ctx context.Context, prev repoState, role catalogue.Re
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, swURL, r.File.Name, prev.id, content, string(r.Raw), valid, counts.Errors, counts.Warnings, t.now, t.now); err != nil {
 			return "", "", fmt.Errorf("list software %s: %w", swURL, err)
 		}
+		if err := t.setBasedOn(ctx, id, r.File); err != nil {
+			return "", "", err
+		}
 		return id, st, t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpUpsert, id)
 	}
 	if err != nil {
@@ -317,6 +320,9 @@ func (t *tx) listSoftware(ctx context.Context, prev repoState, role catalogue.Re
 			if _, err := t.exec(ctx, `UPDATE software SET name = ?, source_repo_id = ?, content = ?, raw = ?, valid = ?, errors = ?, warnings = ?, hidden = FALSE, updated_at = ? WHERE id = ?`,
 				r.File.Name, prev.id, content, string(r.Raw), valid, counts.Errors, counts.Warnings, t.now, sw.id); err != nil {
 				return "", "", fmt.Errorf("update software %s: %w", sw.id, err)
+			}
+			if err := t.setBasedOn(ctx, sw.id, r.File); err != nil {
+				return "", "", err
 			}
 			changed = true
 		case sw.hidden:
@@ -392,7 +398,28 @@ func (t *tx) refreshSoftware(ctx context.Context, id string) error {
 		f.Name, repoID, content, raw, c.Errors == 0, c.Errors, c.Warnings, t.now, id); err != nil {
 		return fmt.Errorf("refresh software %s: %w", id, err)
 	}
+	if err := t.setBasedOn(ctx, id, f); err != nil {
+		return err
+	}
 	return t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpUpsert, id)
+}
+
+// setBasedOn keeps the upstreams a software's file names in isBasedOn, by
+// canonical URL, so that variants and their upstream link to each other.
+func (t *tx) setBasedOn(ctx context.Context, id string, f *publiccode.File) error {
+	if _, err := t.exec(ctx, `DELETE FROM software_based_on WHERE software_id = ?`, id); err != nil {
+		return fmt.Errorf("isBasedOn of %s: %w", id, err)
+	}
+	for _, u := range f.IsBasedOn {
+		c, err := catalogue.CanonicalURL(u)
+		if err != nil {
+			continue
+		}
+		if _, err := t.exec(ctx, `INSERT INTO software_based_on (software_id, url) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, c); err != nil {
+			return fmt.Errorf("isBasedOn of %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
 func hash(b []byte) string {

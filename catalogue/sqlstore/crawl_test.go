@@ -12,7 +12,7 @@ const medusaRepo = "https://example.org/italia/medusa.git"
 func listMedusa(t *testing.T, s *Store) catalogue.Software {
 	t.Helper()
 	must(t, s.SyncPublishers(t.Context(), []catalogue.Publisher{{ID: "roma", Name: "Roma"}}))
-	_, err := s.ListRepository(t.Context(), 0, "roma", catalogue.Discovered{URL: medusaRepo, Archived: true})
+	_, err := s.ListRepository(t.Context(), 0, "roma", catalogue.Discovered{URL: medusaRepo, FromForge: true, Archived: true})
 	must(t, err)
 	mustApply(t, s, crawled(medusaRepo, medusa), catalogue.StatusNew)
 	return onlySoftware(t, s)
@@ -184,6 +184,31 @@ func TestCrawlRuns_ResumeSweepAndBoundedHistory(t *testing.T) {
 		}
 		if second := runs[len(runs)-2]; second.Counts[catalogue.StatusFailed] != 1 {
 			t.Errorf("a pruned run lost its counts: %+v", second)
+		}
+	})
+}
+
+func TestSoftware_VariantsAndTheirUpstreamLinkToEachOther(t *testing.T) {
+	backends(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		upstream := listMedusa(t, s)
+		variant := "publiccodeYmlVersion: \"0\"\nname: Medusa Torino\nurl: https://example.org/torino/medusa\nisBasedOn: [\"https://example.org/italia/medusa.git\", \"https://elsewhere.example/x\"]\n"
+		mustApply(t, s, crawled("https://example.org/torino/medusa", variant), catalogue.StatusNew)
+		list, _, err := s.ListSoftware(ctx, "", catalogue.Page{Size: 10})
+		must(t, err)
+		var v, u catalogue.Software
+		for _, sw := range list {
+			if sw.ID == upstream.ID {
+				u = sw
+			} else {
+				v = sw
+			}
+		}
+		if len(v.BasedOn) != 2 || v.BasedOn[1].URL != "https://example.org/italia/medusa" || v.BasedOn[1].ID != upstream.ID || v.BasedOn[0].ID != "" {
+			t.Errorf("variant's upstreams %+v", v.BasedOn)
+		}
+		if len(u.Variants) != 1 || u.Variants[0].ID != v.ID {
+			t.Errorf("upstream's variants %+v", u.Variants)
 		}
 	})
 }

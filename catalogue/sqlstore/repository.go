@@ -104,6 +104,10 @@ func (s *Store) Repositories(ctx context.Context, f catalogue.RepositoryFilter, 
 		where = append(where, `r.software_id = ?`)
 		args = append(args, f.Software)
 	}
+	if f.RootCommit != "" {
+		where = append(where, `r.root_commit = ?`)
+		args = append(args, f.RootCommit)
+	}
 	q := `SELECT ` + repositoryColumns + ` FROM repositories r WHERE r.id > ?`
 	for _, w := range where {
 		q += " AND " + w

@@ -51,6 +51,10 @@ func (s *Store) ListRepository(ctx context.Context, run int64, publisherID strin
 			return err
 		}
 		listed = true
+		if !d.FromForge {
+			_, err = t.exec(ctx, `UPDATE repositories SET listed_run = ? WHERE id = ?`, run, id)
+			return err
+		}
 		_, err = t.exec(ctx, `UPDATE repositories SET listed_run = ?, archived = ?, forge_fork = ?, upstream = ? WHERE id = ?`,
 			run, d.Archived, d.Fork, d.Upstream, id)
 		return err

@@ -176,6 +176,9 @@ func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]
 			}
 		}
 	}
+	if err := s.fillLinks(ctx, list, urls); err != nil {
+		return nil, err
+	}
 	for i := range list {
 		sort.Strings(list[i].Publishers)
 		if list[i].Publishers == nil {
@@ -186,4 +189,51 @@ func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]
 		}
 	}
 	return list, nil
+}
+
+// fillLinks adds each entry's upstreams (isBasedOn) and listed variants.
+func (s *Store) fillLinks(ctx context.Context, list []catalogue.Software, urls []string) error {
+	index := map[string]int{}
+	ids := make([]string, len(list))
+	for i, sw := range list {
+		index[sw.ID], ids[i] = i, sw.ID
+	}
+	rows, err := s.query(ctx, `SELECT b.software_id, b.url, COALESCE(u.id, '') FROM software_based_on b
+		LEFT JOIN software u ON u.url = b.url AND u.hidden = FALSE AND u.hidden_reason = ''
+		WHERE b.software_id IN (`+placeholders(len(ids))+`) ORDER BY b.url`, anys(ids)...)
+	if err != nil {
+		return fmt.Errorf("load isBasedOn: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		var l catalogue.SoftwareLink
+		if err := rows.Scan(&id, &l.URL, &l.ID); err != nil {
+			rows.Close()
+			return fmt.Errorf("load isBasedOn: %w", err)
+		}
+		list[index[id]].BasedOn = append(list[index[id]].BasedOn, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load isBasedOn: %w", err)
+	}
+	byURL := map[string]int{}
+	for i, sw := range list {
+		byURL[sw.URL] = i
+	}
+	vrows, err := s.query(ctx, `SELECT b.url, s.id, s.url FROM software_based_on b JOIN software s ON s.id = b.software_id
+		WHERE b.url IN (`+placeholders(len(urls))+`) AND `+listedSoftware+` ORDER BY s.url`, anys(urls)...)
+	if err != nil {
+		return fmt.Errorf("load variants: %w", err)
+	}
+	defer vrows.Close()
+	for vrows.Next() {
+		var upstream string
+		var l catalogue.SoftwareLink
+		if err := vrows.Scan(&upstream, &l.ID, &l.URL); err != nil {
+			return fmt.Errorf("load variants: %w", err)
+		}
+		list[byURL[upstream]].Variants = append(list[byURL[upstream]].Variants, l)
+	}
+	return vrows.Err()
 }

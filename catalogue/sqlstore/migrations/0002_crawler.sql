@@ -83,3 +83,11 @@ CREATE TABLE forge_pages (
     body       TEXT NOT NULL,
     updated_at {{timestamp}} NOT NULL
 );
+
+-- Variants and their upstream: the canonical URLs a software's isBasedOn names.
+CREATE TABLE software_based_on (
+    software_id TEXT NOT NULL REFERENCES software (id) ON DELETE CASCADE,
+    url         TEXT NOT NULL,
+    PRIMARY KEY (software_id, url)
+);
+CREATE INDEX software_based_on_url ON software_based_on (url);
