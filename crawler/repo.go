@@ -94,7 +94,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 		res.Outcome = catalogue.StatusUnchanged
 		stale := prev.Activity == nil || prev.Activity.At.UTC().Format("2006-01") != now.UTC().Format("2006-01")
 		if prev.TagsDigest != remote.TagsDigest() || stale {
-			c.history(ctx, remote, &res, now)
+			c.history(ctx, remote, &res, now, nil)
 		}
 		return res
 	}
@@ -102,12 +102,12 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	if err != nil {
 		res = failed(res, err, repoURL)
 		if res.Outcome == catalogue.StatusOverCap {
-			c.history(ctx, remote, &res, now) // the commit graph has its own cap
+			c.history(ctx, remote, &res, now, nil) // the commit graph has its own cap
 		}
 		return res
 	}
 	c.read(snap, &res)
-	c.history(ctx, remote, &res, now)
+	c.history(ctx, remote, &res, now, snap)
 	res.Bytes = remote.Bytes()
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && res.Outcome == "" && res.File == nil {
 		return failed(res, ctx.Err(), repoURL)
@@ -132,8 +132,8 @@ func failed(res catalogue.CrawlResult, err error, repoURL string) catalogue.Craw
 
 // history adds activity from the commit graph. Its failure costs the activity
 // only: the files were read.
-func (c *Crawler) history(ctx context.Context, remote *gitfetch.Remote, res *catalogue.CrawlResult, now time.Time) {
-	h, err := c.fetch.History(ctx, remote, activity.Since(now))
+func (c *Crawler) history(ctx context.Context, remote *gitfetch.Remote, res *catalogue.CrawlResult, now time.Time, base *gitfetch.Snapshot) {
+	h, err := c.fetch.History(ctx, remote, activity.Since(now), base)
 	if err != nil {
 		c.log.Warn("activity not measured", "repository", gitfetch.Redact(remote.URL), "err", gitfetch.RedactError(err, remote.URL))
 		return

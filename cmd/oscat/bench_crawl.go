@@ -97,19 +97,19 @@ func benchCrawl(ctx context.Context, f benchFlags, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "first crawl (filters): %s, %d fetches, %s of packs: %.1fx git clone\n", first.d.Round(time.Millisecond), first.packs, mib(first.bytes), cloneTime.Seconds()/first.d.Seconds())
+	fmt.Fprintf(stdout, "first crawl (filters): %s, %d fetches, %s of packs: %.1fx git clone; peak heap %s\n", first.d.Round(time.Millisecond), first.packs, mib(first.bytes), cloneTime.Seconds()/first.d.Seconds(), mib(peak.reset()))
 	again, err := benchRun(ctx, f, srv, filepath.Join(dir, "data"), "bench", false)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "unchanged re-crawl: %s, %d fetches (%s)\n", again.d.Round(time.Millisecond), again.packs, again.summary)
+	fmt.Fprintf(stdout, "unchanged re-crawl: %s, %d fetches (%s); peak heap %s\n", again.d.Round(time.Millisecond), again.packs, again.summary, mib(peak.reset()))
 	srv.SetFilter(false)
 	nofilter, err := benchRun(ctx, f, srv, filepath.Join(dir, "data-nofilter"), "bench", true)
 	if err != nil {
 		return err
 	}
 	srv.SetFilter(true)
-	fmt.Fprintf(stdout, "first crawl, server without filters (depth 1): %s, %d fetches, %s of packs\n", nofilter.d.Round(time.Millisecond), nofilter.packs, mib(nofilter.bytes))
+	fmt.Fprintf(stdout, "first crawl, server without filters (depth 1): %s, %d fetches, %s of packs; peak heap %s\n", nofilter.d.Round(time.Millisecond), nofilter.packs, mib(nofilter.bytes), mib(peak.reset()))
 	if f.big > 0 {
 		if err := benchBig(ctx, f, srv, urls[:f.big], dir, stdout); err != nil {
 			return err
@@ -132,10 +132,11 @@ func benchCrawl(ctx context.Context, f benchFlags, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%d repositories: first crawl %s; unchanged re-crawl %s, %d fetches (%s)\n", f.many,
-			m1.d.Round(time.Millisecond), m2.d.Round(time.Millisecond), m2.packs, m2.summary)
+		fmt.Fprintf(stdout, "%d repositories: first crawl %s; unchanged re-crawl %s, %d fetches (%s); peak heap %s\n", f.many,
+			m1.d.Round(time.Millisecond), m2.d.Round(time.Millisecond), m2.packs, m2.summary, mib(peak.reset()))
 	}
-	fmt.Fprintf(stdout, "peak memory: %s heap in use, %s resident (the process includes the local forge's HTTP server)\n", mib(peak.stop()), vmHWM())
+	peak.stop()
+	fmt.Fprintf(stdout, "peak resident memory of the whole run: %s (the process includes the local forge's HTTP server)\n", vmHWM())
 	return nil
 }
 
@@ -354,6 +355,15 @@ func newPeakMemory() *peakMemory {
 		}
 	}()
 	return p
+}
+
+// reset returns the peak since the last reset and starts anew.
+func (p *peakMemory) reset() int64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	m := max(p.max.Load(), int64(ms.HeapInuse))
+	p.max.Store(0)
+	return m
 }
 
 // stop ends the sampling (once) and returns the peak.

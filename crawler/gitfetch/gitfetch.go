@@ -115,11 +115,13 @@ func (f *Fetcher) transport(ctx context.Context, rawURL string) (*transport.Endp
 
 // request is one upload-pack exchange.
 type request struct {
-	wants   []Hash
-	haves   []Hash
-	depth   int
-	filter  packp.Filter
-	maxSize int64
+	wants []Hash
+	haves []Hash
+	// shallows are the commits the client holds without their parents.
+	shallows []Hash
+	depth    int
+	filter   packp.Filter
+	maxSize  int64
 }
 
 // uploadPack sends one upload-pack request to r and writes the pack it answers
@@ -133,6 +135,7 @@ func (f *Fetcher) uploadPack(ctx context.Context, r *Remote, q request, st store
 	req := packp.NewUploadPackRequest()
 	req.Wants = q.wants
 	req.Haves = q.haves
+	req.Shallows = q.shallows
 	caps := r.adv.Capabilities
 	for _, c := range []capability.Capability{capability.OFSDelta, capability.NoProgress} {
 		if caps.Supports(c) {

@@ -63,8 +63,10 @@ type History struct {
 // History fetches the commit graph of the default branch and the tags: commits
 // only (filter tree:0) into the cache directory where the server can filter,
 // sending what the cache holds so that only new commits come; otherwise the last
-// HistoryDepth commits, into memory. It returns the commits since since.
-func (f *Fetcher) History(ctx context.Context, r *Remote, since time.Time) (*History, error) {
+// HistoryDepth commits, into memory, deepening base (a full depth-1 snapshot of
+// the same head, when given) so that the head's files do not travel twice. It
+// returns the commits since since.
+func (f *Fetcher) History(ctx context.Context, r *Remote, since time.Time, base *Snapshot) (*History, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
 	if r.CanFilter() && !f.opts.NoFilter {
@@ -79,9 +81,17 @@ func (f *Fetcher) History(ctx context.Context, r *Remote, since time.Time) (*His
 		// The whole graph is too big: forget it and count the recent commits only.
 		f.dropCache(r.URL)
 	}
-	st := memory.NewStorage()
-	wants := r.wants()
-	if _, err := f.uploadPack(ctx, r, request{wants: wants, depth: f.opts.HistoryDepth, maxSize: f.opts.HistoryMaxBytes}, st); err != nil {
+	var st storer.Storer = memory.NewStorage()
+	q := request{wants: r.wants(), depth: f.opts.HistoryDepth, maxSize: f.opts.HistoryMaxBytes}
+	if base != nil && !base.Partial && base.Head == r.Head {
+		// Deepen the snapshot: the server sends the older commits and only the
+		// files that differ from the head's.
+		base.mu.Lock()
+		defer base.mu.Unlock()
+		st = base.st
+		q.haves, q.shallows = []Hash{r.Head}, []Hash{r.Head}
+	}
+	if _, err := f.uploadPack(ctx, r, q, st); err != nil {
 		return nil, fmt.Errorf("fetch history: %w", err)
 	}
 	h, err := walk(st, r, since)

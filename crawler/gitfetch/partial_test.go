@@ -77,7 +77,7 @@ func TestHistory_CountsCommitsAuthorsAndReleasesIncrementally(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := fe.History(t.Context(), r, since)
+	h, err := fe.History(t.Context(), r, since, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestHistory_CountsCommitsAuthorsAndReleasesIncrementally(t *testing.T) {
 	// Nothing new: the cache answers, no fetch.
 	packs := srv.Packs()
 	r, _ = fe.Refs(t.Context(), srv.RepoURL("org", "app"))
-	h2, err := fe.History(t.Context(), r, since)
+	h2, err := fe.History(t.Context(), r, since, nil)
 	if err != nil || h2.Fetched || srv.Packs() != packs || h2.Walked != 3 {
 		t.Fatalf("unchanged: %+v, %v, %d fetches", h2, err, srv.Packs()-packs)
 	}
@@ -98,7 +98,7 @@ func TestHistory_CountsCommitsAuthorsAndReleasesIncrementally(t *testing.T) {
 	push(now, "Cy", "", "")
 	r, _ = fe.Refs(t.Context(), srv.RepoURL("org", "app"))
 	before := r.Bytes()
-	h3, err := fe.History(t.Context(), r, since)
+	h3, err := fe.History(t.Context(), r, since, nil)
 	if err != nil || !h3.Fetched || h3.Walked != 4 || len(h3.Commits) != 3 || h3.Roots[0] != h.Roots[0] {
 		t.Fatalf("incremental: %+v, %v", h3, err)
 	}
@@ -110,11 +110,26 @@ func TestHistory_CountsCommitsAuthorsAndReleasesIncrementally(t *testing.T) {
 	srv.SetFilter(false)
 	shallow := New(Options{Policy: allowLoopback.Policy, HistoryDepth: 1})
 	r, _ = shallow.Refs(t.Context(), srv.RepoURL("org", "app"))
-	h4, err := shallow.History(t.Context(), r, since)
+	h4, err := shallow.History(t.Context(), r, since, nil)
 	// The head and the two tagged commits came, at depth 1 each; the root did not.
 	if err != nil || !h4.Truncated || h4.Walked != 3 || len(h4.Roots) != 0 || len(h4.Tags) != 2 {
 		t.Fatalf("depth fallback: %+v, %v", h4, err)
 	}
+	// After a depth-1 snapshot, the history deepens it: the head's files do not come again.
+	deep := New(Options{Policy: allowLoopback.Policy, HistoryDepth: 10})
+	r, _ = deep.Refs(t.Context(), srv.RepoURL("org", "app"))
+	snap, err := deep.Snapshot(t.Context(), r)
+	if err != nil || snap.Partial {
+		t.Fatalf("snapshot: %v", err)
+	}
+	h5, err := deep.History(t.Context(), r, since, snap)
+	if err != nil || h5.Walked != 4 || h5.Truncated || len(h5.Roots) != 1 {
+		t.Fatalf("deepened: %+v, %v", h5, err)
+	}
+	if b, _ := snap.ReadFile("f", 1<<20); len(b) == 0 {
+		t.Error("the snapshot lost its files")
+	}
+
 }
 
 func TestFetch_ReportsTruncatedPacksAndDeletedRepositories(t *testing.T) {
