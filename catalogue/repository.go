@@ -63,8 +63,10 @@ type Repository struct {
 	// Failures counts consecutive failed crawls; at the configured number the
 	// repository is marked gone (hidden from search, not deleted) until it comes back.
 	Failures int `json:"failures,omitempty"`
-	// HiddenReason, when set, is why an operator hid the repository.
-	HiddenReason string `json:"hiddenReason,omitempty"`
+	// HiddenReason, when set, is why an operator hid the repository;
+	// SoftwareHiddenReason why an operator hid the software it carries.
+	HiddenReason         string `json:"hiddenReason,omitempty"`
+	SoftwareHiddenReason string `json:"softwareHiddenReason,omitempty"`
 	// RootCommit is the first commit of its history; repositories that share it
 	// are copies of one project.
 	RootCommit string     `json:"rootCommit,omitempty"`

@@ -25,25 +25,27 @@ func (s *Server) crawlerRoutes(e *echo.Echo, api *echo.Group) {
 
 // repositoryItem2 is a repository as GET /api/v1/repositories shows it.
 type repositoryListItem struct {
-	URL           string                `json:"url"`
-	Publishers    []string              `json:"publishers"`
-	Software      string                `json:"software,omitempty"`
-	Role          string                `json:"role,omitempty"`
-	Status        string                `json:"status"`
-	Reason        string                `json:"reason,omitempty"`
-	Path          string                `json:"path,omitempty"`
-	Head          string                `json:"head,omitempty"`
-	Findings      []publiccode.Finding  `json:"findings"`
-	Archived      bool                  `json:"archived"`
-	Fork          bool                  `json:"fork"`
-	Upstream      string                `json:"upstream,omitempty"`
-	Failures      int                   `json:"failures"`
-	HiddenReason  string                `json:"hiddenReason,omitempty"`
-	RootCommit    string                `json:"rootCommit,omitempty"`
-	Activity      *catalogue.Activity   `json:"activity,omitempty"`
-	Media         []mediaItem           `json:"media"`
-	LastCrawledAt string                `json:"lastCrawledAt,omitempty"`
-	History       []catalogue.RepoCrawl `json:"history,omitempty"`
+	URL          string               `json:"url"`
+	Publishers   []string             `json:"publishers"`
+	Software     string               `json:"software,omitempty"`
+	Role         string               `json:"role,omitempty"`
+	Status       string               `json:"status"`
+	Reason       string               `json:"reason,omitempty"`
+	Path         string               `json:"path,omitempty"`
+	Head         string               `json:"head,omitempty"`
+	Findings     []publiccode.Finding `json:"findings"`
+	Archived     bool                 `json:"archived"`
+	Fork         bool                 `json:"fork"`
+	Upstream     string               `json:"upstream,omitempty"`
+	Failures     int                  `json:"failures"`
+	HiddenReason string               `json:"hiddenReason,omitempty"`
+	// SoftwareHiddenReason tells the publisher why the software it carries is hidden.
+	SoftwareHiddenReason string                `json:"softwareHiddenReason,omitempty"`
+	RootCommit           string                `json:"rootCommit,omitempty"`
+	Activity             *catalogue.Activity   `json:"activity,omitempty"`
+	Media                []mediaItem           `json:"media"`
+	LastCrawledAt        string                `json:"lastCrawledAt,omitempty"`
+	History              []catalogue.RepoCrawl `json:"history,omitempty"`
 }
 
 type mediaItem struct {
@@ -87,7 +89,7 @@ func (s *Server) apiListRepositories(c echo.Context) error {
 	for _, r := range list {
 		it := repositoryListItem{URL: r.URL, Publishers: r.Publishers, Software: r.SoftwareID, Role: string(r.Role), Status: string(r.Status),
 			Reason: r.Reason, Path: r.Path, Head: r.Head, Findings: r.Findings, Archived: r.Archived, Fork: r.ForgeFork, Upstream: r.Upstream,
-			Failures: r.Failures, HiddenReason: r.HiddenReason, RootCommit: r.RootCommit, Activity: r.Activity, Media: []mediaItem{}}
+			Failures: r.Failures, HiddenReason: r.HiddenReason, SoftwareHiddenReason: r.SoftwareHiddenReason, RootCommit: r.RootCommit, Activity: r.Activity, Media: []mediaItem{}}
 		if it.Findings == nil {
 			it.Findings = []publiccode.Finding{}
 		}

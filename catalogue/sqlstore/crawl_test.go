@@ -89,6 +89,9 @@ func TestModeration_HiddenAndBlockedStayOutAcrossCrawls(t *testing.T) {
 		if listed(t, s) != 0 {
 			t.Fatal("a crawl listed a software the operator hid")
 		}
+		if r, _ := s.Repository(ctx, medusaRepo); r.SoftwareHiddenReason != "duplicate of another entry" {
+			t.Errorf("the publisher is not told why: %+v", r)
+		}
 		must(t, s.UnhideSoftware(ctx, sw.ID))
 		if listed(t, s) != 1 {
 			t.Fatal("unhiding did not list it again")

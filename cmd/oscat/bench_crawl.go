@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -26,12 +27,13 @@ import (
 )
 
 type benchFlags struct {
-	repos    int
-	big      int
-	bigFiles int
-	many     int
-	workers  int
-	dir      string
+	repos      int
+	big        int
+	bigFiles   int
+	many       int
+	workers    int
+	dir        string
+	memProfile string
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -47,6 +49,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&f.many, "many", 2000, "repositories of the second world, re-crawled unchanged (0 skips it)")
 	fs.IntVar(&f.workers, "workers", 8, "parallelism, the same for git clone and the crawler")
 	fs.StringVar(&f.dir, "dir", "", "where to build the worlds (default a temporary folder, removed after)")
+	fs.StringVar(&f.memProfile, "memprofile", "", "write a heap profile (allocations of the whole run) to this file")
 	err := parseFlags(fs, args[1:], func(string) string { return "" })
 	if err == nil {
 		err = benchCrawl(ctx, f, stdout, stderr)
@@ -111,7 +114,7 @@ func benchCrawl(ctx context.Context, f benchFlags, stdout, stderr io.Writer) err
 	srv.SetFilter(true)
 	fmt.Fprintf(stdout, "first crawl, server without filters (depth 1): %s, %d fetches, %s of packs; peak heap %s\n", nofilter.d.Round(time.Millisecond), nofilter.packs, mib(nofilter.bytes), mib(peak.reset()))
 	if f.big > 0 {
-		if err := benchBig(ctx, f, srv, urls[:f.big], dir, stdout); err != nil {
+		if err := benchBig(ctx, f, srv, urls[:f.big], dir, stdout, peak); err != nil {
 			return err
 		}
 	}
@@ -136,13 +139,18 @@ func benchCrawl(ctx context.Context, f benchFlags, stdout, stderr io.Writer) err
 			m1.d.Round(time.Millisecond), m2.d.Round(time.Millisecond), m2.packs, m2.summary, mib(peak.reset()))
 	}
 	peak.stop()
+	if f.memProfile != "" {
+		if err := writeHeapProfile(f.memProfile); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(stdout, "peak resident memory of the whole run: %s (the process includes the local forge's HTTP server)\n", vmHWM())
 	return nil
 }
 
 // benchBig compares, on the big repositories alone, git clone with a crawl with
 // filters and one without: where the partial fetch pays.
-func benchBig(ctx context.Context, f benchFlags, srv *localforge.Server, urls []string, dir string, stdout io.Writer) error {
+func benchBig(ctx context.Context, f benchFlags, srv *localforge.Server, urls []string, dir string, stdout io.Writer, peak *peakMemory) error {
 	workers := min(f.workers, len(urls))
 	cloneTime, size, err := cloneAll(ctx, urls, filepath.Join(dir, "clones-big"), workers)
 	if err != nil {
@@ -154,19 +162,21 @@ func benchBig(ctx context.Context, f benchFlags, srv *localforge.Server, urls []
 	}
 	bf := f
 	bf.workers = workers
+	peak.reset()
 	with, err := benchHosting(ctx, bf, srv, filepath.Join(dir, "data-big"), hosting, false)
 	if err != nil {
 		return err
 	}
+	withPeak := peak.reset()
 	srv.SetFilter(false)
 	without, err := benchHosting(ctx, bf, srv, filepath.Join(dir, "data-big-nofilter"), hosting, true)
 	srv.SetFilter(true)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "the %d big repositories alone, %d at once: git clone --depth 1 --bare %s (%s); crawl with filters %s (%s of packs, %.1fx faster); without filters %s (%s)\n",
+	fmt.Fprintf(stdout, "the %d big repositories alone, %d at once: git clone --depth 1 --bare %s (%s); crawl with filters %s (%s of packs, %.1fx faster, peak heap %s); without filters %s (%s, peak heap %s)\n",
 		len(urls), workers, cloneTime.Round(time.Millisecond), size, with.d.Round(time.Millisecond), mib(with.bytes), cloneTime.Seconds()/with.d.Seconds(),
-		without.d.Round(time.Millisecond), mib(without.bytes))
+		mib(withPeak), without.d.Round(time.Millisecond), mib(without.bytes), mib(peak.reset()))
 	return nil
 }
 
@@ -357,11 +367,11 @@ func newPeakMemory() *peakMemory {
 	return p
 }
 
-// reset returns the peak since the last reset and starts anew.
+// reset returns the peak since the last reset and starts anew, after a
+// collection so that one phase's garbage is not counted in the next.
 func (p *peakMemory) reset() int64 {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	m := max(p.max.Load(), int64(ms.HeapInuse))
+	m := p.max.Load()
+	runtime.GC()
 	p.max.Store(0)
 	return m
 }
@@ -375,4 +385,13 @@ func (p *peakMemory) stop() int64 {
 	}
 	<-p.done
 	return p.max.Load()
+}
+
+func writeHeapProfile(path string) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	return pprof.Lookup("allocs").WriteTo(out, 0)
 }
