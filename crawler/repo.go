@@ -106,6 +106,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 		}
 		return res
 	}
+	defer snap.Close()
 	c.read(snap, &res)
 	c.history(ctx, remote, &res, now, snap)
 	res.Bytes = remote.Bytes()

@@ -96,6 +96,7 @@ func benchCrawl(ctx context.Context, f benchFlags, stdout, stderr io.Writer) err
 
 	peak := newPeakMemory()
 	defer peak.stop()
+	peak.reset() // the world's construction is not the crawler's
 	first, err := benchRun(ctx, f, srv, filepath.Join(dir, "data"), "bench", false)
 	if err != nil {
 		return err

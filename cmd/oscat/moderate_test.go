@@ -13,7 +13,7 @@ func TestModerate_BlocksAndHidesWithAReason(t *testing.T) {
 	if code, out, stderr := oscat(t, "crawl", "--data", data, "--publishers", list, "--allow-private-networks", "--log-level", "error"); code != 0 || !strings.Contains(out, "1 listed") {
 		t.Fatalf("crawl: %d %q %q", code, out, stderr)
 	}
-	if code, _, stderr := oscat(t, "moderate", "block", repo); code != 1 || !strings.Contains(stderr, "give a reason") {
+	if code, _, stderr := oscat(t, "moderate", "block", "--data", data, repo); code != 1 || !strings.Contains(stderr, "give a reason") {
 		t.Errorf("block without a reason: %d %q", code, stderr)
 	}
 	if code, out, stderr := oscat(t, "moderate", "block", "--data", data, "--reason", "not ours", repo); code != 0 || !strings.Contains(out, "done") {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -26,10 +28,11 @@ func TestSnapshot_FetchesOnlyTheBlobsItReadsWhereTheServerFilters(t *testing.T) 
 	t.Parallel()
 	f, srv := startForge(t)
 	bigRepo(t, f, 2000)
+	cache := t.TempDir()
 	fetch := func(filter bool) (*Snapshot, int64) {
 		srv.SetFilter(filter)
 		before := srv.Packs()
-		snap, err := New(allowLoopback).Fetch(t.Context(), srv.RepoURL("org", "big"))
+		snap, err := New(Options{Policy: allowLoopback.Policy, CacheDir: cache}).Fetch(t.Context(), srv.RepoURL("org", "big"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,6 +54,10 @@ func TestSnapshot_FetchesOnlyTheBlobsItReadsWhereTheServerFilters(t *testing.T) 
 	full, fullPacks := fetch(false)
 	if full.Partial || fullPacks != 1 {
 		t.Errorf("without filter: partial %v, %d fetches", full.Partial, fullPacks)
+	}
+	full.Close() // a full snapshot is kept packed on disk until closed
+	if left, _ := os.ReadDir(filepath.Join(cache, "tmp")); len(left) != 0 {
+		t.Errorf("a closed snapshot left %d folders", len(left))
 	}
 	if partial.Bytes()*2 > full.Bytes() {
 		t.Errorf("the partial fetch moved %d bytes, the full one %d: filtering saved too little", partial.Bytes(), full.Bytes())

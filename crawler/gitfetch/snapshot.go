@@ -4,12 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
 )
 
@@ -25,9 +31,11 @@ type Snapshot struct {
 	f      *Fetcher
 	remote *Remote
 	mu     sync.Mutex
-	st     *memory.Storage
+	st     storer.Storer
 	commit *object.Commit
 	tree   *object.Tree
+	// dir, when set, is the temporary folder a full snapshot is kept in.
+	dir string
 }
 
 // Fetch asks for url's refs and fetches its head (a convenience for Refs then Snapshot).
@@ -48,7 +56,23 @@ func (f *Fetcher) Snapshot(ctx context.Context, r *Remote) (*Snapshot, error) {
 	if r.CanFilter() && !f.opts.NoFilter {
 		q.filter = packp.FilterBlobNone()
 		s.Partial = true
+	} else if f.opts.CacheDir != "" {
+		// Every file comes: keep them packed on disk rather than inflated in memory.
+		if err := os.MkdirAll(filepath.Join(f.opts.CacheDir, "tmp"), 0o750); err != nil {
+			return nil, fmt.Errorf("git cache: %w", err)
+		}
+		dir, err := os.MkdirTemp(filepath.Join(f.opts.CacheDir, "tmp"), "snapshot-")
+		if err != nil {
+			return nil, fmt.Errorf("git cache: %w", err)
+		}
+		s.dir, s.st = dir, filesystem.NewStorage(osfs.New(dir), cache.NewObjectLRU(4*cache.MiByte))
 	}
+	ok := false
+	defer func() {
+		if !ok {
+			s.Close()
+		}
+	}()
 	rctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
 	if _, err := f.uploadPack(rctx, r, q, s.st); err != nil {
@@ -63,7 +87,15 @@ func (f *Fetcher) Snapshot(ctx context.Context, r *Remote) (*Snapshot, error) {
 		return nil, fmt.Errorf("read tree of %s: %w", r.Head, err)
 	}
 	s.commit, s.tree = commit, tree
+	ok = true
 	return s, nil
+}
+
+// Close releases what the snapshot kept on disk.
+func (s *Snapshot) Close() {
+	if s.dir != "" {
+		_ = os.RemoveAll(s.dir)
+	}
 }
 
 // Bytes is how many pack bytes this repository cost so far.
