@@ -101,8 +101,13 @@ func openStore(t *testing.T) *sqlstore.Store {
 
 func TestRun_CrawlsEveryKindOfRepositoryAndRecordsWhy(t *testing.T) {
 	t.Parallel()
+	onBothDatabases(t, func(t *testing.T, open func() *sqlstore.Store) {
+		crawlsEveryKind(t, open())
+	})
+}
+
+func crawlsEveryKind(t *testing.T, store *sqlstore.Store) {
 	_, srv := world(t)
-	store := openStore(t)
 	list := `
 - id: gemeente-voorbeeld
   name: Gemeente Voorbeeld

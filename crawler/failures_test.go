@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 	"github.com/oscat-eu/oscat/crawler/localforge"
 )
 
@@ -29,6 +30,12 @@ func file(name, url string) []byte {
 
 func TestRun_EveryForgeAndEveryFailureIsRecordedAndNoHostStallsTheOthers(t *testing.T) {
 	t.Parallel()
+	onBothDatabases(t, func(t *testing.T, open func() *sqlstore.Store) {
+		everyFailure(t, open())
+	})
+}
+
+func everyFailure(t *testing.T, store *sqlstore.Store) {
 	f, srv := startServer(t)
 	must(t, f.AddOwner("city", localforge.Org))
 	must(t, f.AddOwner("region", localforge.Org))
@@ -75,7 +82,6 @@ func TestRun_EveryForgeAndEveryFailureIsRecordedAndNoHostStallsTheOthers(t *test
 	must(t, err)
 	cut.SetTruncatePacks(100)
 
-	store := openStore(t)
 	must(t, store.SyncPublishers(t.Context(), []catalogue.Publisher{
 		{ID: "city", Name: "City", CodeHosting: []catalogue.CodeHosting{
 			{URL: srv.URL + "/city", Group: true, Type: catalogue.HostingGitHub},

@@ -27,36 +27,38 @@ func manyRepos(t *testing.T, n int) *localforge.Server {
 func TestRun_TwoProcessesShareOneRunAndCrawlEachRepositoryOnce(t *testing.T) {
 	t.Parallel()
 	const n = 20
-	srv := manyRepos(t, n)
-	dir := t.TempDir()
-	var stores []*sqlstore.Store
-	for range 2 { // two processes: two connections to one database
-		s, err := sqlstore.Open(t.Context(), sqlstore.Config{DataDir: dir})
-		must(t, err)
-		t.Cleanup(func() { s.Close() })
-		stores = append(stores, s)
-	}
-	must(t, stores[0].SyncPublishers(t.Context(), []catalogue.Publisher{{ID: "stad", Name: "Stad",
-		CodeHosting: []catalogue.CodeHosting{{URL: srv.URL + "/stad", Group: true, Type: catalogue.HostingGitea}}}}))
-	var wg sync.WaitGroup
-	sums := make([]Summary, 2)
-	for i, s := range stores {
-		wg.Go(func() {
-			opts := testOptions()
-			opts.Workers = 2
-			sums[i] = runCrawl(t, New(s, opts))
-		})
-	}
-	wg.Wait()
-	if sums[0].Run.ID != sums[1].Run.ID || sums[0].Run.Seen() != n || sums[0].Run.Listed != n {
-		t.Fatalf("runs %+v / %+v", sums[0].Run, sums[1].Run)
-	}
-	repos, _, _ := stores[0].Repositories(t.Context(), catalogue.RepositoryFilter{}, catalogue.Page{Size: 100})
-	for _, r := range repos {
-		if h, _ := stores[0].RepositoryHistory(t.Context(), r.URL); len(h) != 1 {
-			t.Errorf("%s crawled %d times", r.URL, len(h))
+	onBothDatabases(t, func(t *testing.T, open func() *sqlstore.Store) {
+		srv := manyRepos(t, n)
+		stores := []*sqlstore.Store{open(), open()} // two processes: two connections to one database
+		must(t, stores[0].SyncPublishers(t.Context(), []catalogue.Publisher{{ID: "stad", Name: "Stad",
+			CodeHosting: []catalogue.CodeHosting{{URL: srv.URL + "/stad", Group: true, Type: catalogue.HostingGitea}}}}))
+		var wg sync.WaitGroup
+		sums := make([]Summary, 2)
+		for i, s := range stores {
+			wg.Go(func() {
+				opts := testOptions()
+				opts.Workers = 2
+				opts.Fetch.CacheDir = t.TempDir()
+				sums[i] = runCrawl(t, New(s, opts))
+			})
 		}
-	}
+		wg.Wait()
+		if sums[0].Run.ID != sums[1].Run.ID || sums[0].Run.Seen() != n || sums[0].Run.Listed != n {
+			t.Fatalf("runs %+v / %+v", sums[0].Run, sums[1].Run)
+		}
+		repos, _, _ := stores[0].Repositories(t.Context(), catalogue.RepositoryFilter{}, catalogue.Page{Size: 100})
+		for _, r := range repos {
+			if h, _ := stores[0].RepositoryHistory(t.Context(), r.URL); len(h) != 1 {
+				t.Errorf("%s crawled %d times", r.URL, len(h))
+			}
+		}
+		// Again: nothing moved, nothing is fetched, everything is recorded once more.
+		packs := srv.Packs()
+		again := runCrawl(t, New(stores[1], testOptions()))
+		if again.Run.ID == sums[0].Run.ID || again.Run.Seen() != n || srv.Packs() != packs {
+			t.Errorf("second run %+v, %d fetches", again.Run, srv.Packs()-packs)
+		}
+	})
 }
 
 func TestScheduler_StartsRunsOnItsScheduleAndQueuesTheNextTick(t *testing.T) {
