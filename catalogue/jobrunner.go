@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -38,19 +39,13 @@ type JobRunner struct {
 	Logger  *slog.Logger
 }
 
-var runnerSeq struct {
-	sync.Mutex
-	n int
-}
-
-// DefaultWorkerName names a worker after its host and process.
+// DefaultWorkerName names a worker after its host and process, with a random
+// suffix so that two runners in one process are told apart.
 func DefaultWorkerName() string {
 	host, _ := os.Hostname()
-	runnerSeq.Lock()
-	runnerSeq.n++
-	n := runnerSeq.n
-	runnerSeq.Unlock()
-	return fmt.Sprintf("%s:%d:%d", host, os.Getpid(), n)
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s:%d:%x", host, os.Getpid(), b)
 }
 
 type runningJob struct {

@@ -111,7 +111,7 @@ func New(store catalogue.CrawlStore, opts Options) *Crawler {
 	fo := opts.Fetch
 	fo.Policy = opts.Policy
 	client := forge.NewClient(opts.Policy)
-	client.Tokens, client.APIBase, client.Cache = opts.Tokens, opts.APIBase, forgeCache{opts: store}
+	client.Tokens, client.APIBase, client.Cache = opts.Tokens, opts.APIBase, forgeCache{store: store}
 	if opts.Metrics != nil {
 		client.Observer = opts.Metrics
 	}

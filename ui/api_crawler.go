@@ -23,7 +23,7 @@ func (s *Server) crawlerRoutes(e *echo.Echo, api *echo.Group) {
 	}
 }
 
-// repositoryItem2 is a repository as GET /api/v1/repositories shows it.
+// repositoryListItem is a repository as GET /api/v1/repositories shows it.
 type repositoryListItem struct {
 	URL          string               `json:"url"`
 	Publishers   []string             `json:"publishers"`
@@ -74,10 +74,8 @@ func (s *Server) apiListRepositories(c echo.Context) error {
 	if f.Status != "" && !statuses[f.Status] {
 		return badRequest{"filter[status] must be one of new, updated, unchanged, invalid, no-publiccode, fork, mirror, skipped, over-cap, gone, failed, pending; not " + strconv.Quote(string(f.Status))}
 	}
-	if after != "" {
-		if _, err := strconv.ParseInt(after, 10, 64); err != nil {
-			return badRequest{"page[after] is not a cursor this API gave"}
-		}
+	if err := numericCursor(after); err != nil {
+		return err
 	}
 	history := c.QueryParam("include") == "history"
 	ctx := c.Request().Context()
@@ -128,10 +126,8 @@ func (s *Server) apiListCrawls(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if after != "" {
-		if _, err := strconv.ParseInt(after, 10, 64); err != nil {
-			return badRequest{"page[after] is not a cursor this API gave"}
-		}
+	if err := numericCursor(after); err != nil {
+		return err
 	}
 	runs, next, err := s.store.CrawlRuns(c.Request().Context(), catalogue.Page{After: after, Size: size})
 	if err != nil {
@@ -150,6 +146,17 @@ func (s *Server) apiListCrawls(c echo.Context) error {
 		items = append(items, it)
 	}
 	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nextLink(c, next)}})
+}
+
+// numericCursor checks a cursor of the lists paged by numeric ID.
+func numericCursor(after string) error {
+	if after == "" {
+		return nil
+	}
+	if _, err := strconv.ParseInt(after, 10, 64); err != nil {
+		return badRequest{"page[after] is not a cursor this API gave"}
+	}
+	return nil
 }
 
 var hashRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
