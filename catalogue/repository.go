@@ -73,8 +73,10 @@ type Repository struct {
 	TagsDigest string     `json:"-"`
 	Activity   *Activity  `json:"activity,omitempty"`
 	Media      []MediaRef `json:"media,omitempty"`
-	// Bytes is what its last fetch transferred.
-	Bytes int64 `json:"bytes,omitempty"`
+	// Bytes is what its last fetch transferred; ReadAt when its files were last
+	// read (an unmoved head is not read again until a recheck is due).
+	Bytes  int64      `json:"bytes,omitempty"`
+	ReadAt *time.Time `json:"readAt,omitempty"`
 }
 
 // CrawlResult is what crawling one repository produced. The store applies it in one

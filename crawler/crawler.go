@@ -49,6 +49,10 @@ type Options struct {
 	// GoneAfter is how many consecutive failed crawls mark a repository gone
 	// (default 4: a day of crawls every 6 hours).
 	GoneAfter int
+	// RecheckAfter is how long an unmoved head goes without its files being read
+	// again (default a week; negative: never), so that findings follow changes of
+	// the validator.
+	RecheckAfter time.Duration
 	// MaxMediaBytes caps each stored logo or screenshot (default 1 MiB).
 	MaxMediaBytes int64
 	// Lease, Poll and Backoff tune the job runner (defaults 2 minutes, 200 ms and
@@ -91,6 +95,9 @@ func New(store catalogue.CrawlStore, opts Options) *Crawler {
 	}
 	if opts.GoneAfter == 0 {
 		opts.GoneAfter = 4
+	}
+	if opts.RecheckAfter == 0 {
+		opts.RecheckAfter = 7 * 24 * time.Hour
 	}
 	if opts.MaxMediaBytes <= 0 {
 		opts.MaxMediaBytes = 1 << 20

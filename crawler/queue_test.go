@@ -101,3 +101,28 @@ func TestScheduler_StartsRunsOnItsScheduleAndQueuesTheNextTick(t *testing.T) {
 		t.Errorf("the publishers list was re-read %d times, want once per run", synced)
 	}
 }
+
+func TestRun_AnUnmovedHeadIsReadAgainOnceARecheckIsDue(t *testing.T) {
+	t.Parallel()
+	srv := manyRepos(t, 2)
+	store := openStore(t)
+	must(t, store.SyncPublishers(t.Context(), []catalogue.Publisher{{ID: "stad", Name: "Stad",
+		CodeHosting: []catalogue.CodeHosting{{URL: srv.URL + "/stad", Group: true, Type: catalogue.HostingGitea}}}}))
+	clock := time.Now()
+	opts := testOptions()
+	opts.Fetch.CacheDir = t.TempDir()
+	opts.Now = func() time.Time { return clock }
+	c := New(store, opts)
+	runCrawl(t, c)
+	packs := srv.Packs()
+	runCrawl(t, c)
+	if srv.Packs() != packs {
+		t.Fatalf("an unchanged crawl fetched %d times", srv.Packs()-packs)
+	}
+	clock = clock.Add(8 * 24 * time.Hour)
+	sum := runCrawl(t, c)
+	// Files read again (trees and the publiccode file); the graph is in the cache.
+	if got := srv.Packs() - packs; got != 4 || sum.Run.Listed != 2 {
+		t.Errorf("a due recheck fetched %d times (want 2 per repository), listed %d", got, sum.Run.Listed)
+	}
+}

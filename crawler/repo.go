@@ -90,7 +90,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	}
 	res.Head = remote.Head.String()
 	now := c.opts.Now()
-	if prev.Head == res.Head && succeeded[prev.Status] {
+	if prev.Head == res.Head && succeeded[prev.Status] && !c.recheckDue(prev, now) {
 		res.Outcome = catalogue.StatusUnchanged
 		stale := prev.Activity == nil || prev.Activity.At.UTC().Format("2006-01") != now.UTC().Format("2006-01")
 		if prev.TagsDigest != remote.TagsDigest() || stale {
@@ -114,6 +114,15 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 		return failed(res, ctx.Err(), repoURL)
 	}
 	return res
+}
+
+// recheckDue reports whether an unmoved head's files should be read again: the
+// validator may have changed since. Repositories over the cap are not retried.
+func (c *Crawler) recheckDue(prev catalogue.Repository, now time.Time) bool {
+	if c.opts.RecheckAfter < 0 || prev.Status == catalogue.StatusOverCap || prev.Status == catalogue.StatusSkipped {
+		return false
+	}
+	return prev.ReadAt == nil || now.Sub(*prev.ReadAt) > c.opts.RecheckAfter
 }
 
 // failed turns a fetch error into a result: over the cap, empty, or failed.

@@ -136,8 +136,13 @@ func (t *tx) keepCrawlData(ctx context.Context, id int64, r catalogue.CrawlResul
 			return err
 		}
 	}
+	if r.Outcome == "" || r.Outcome == catalogue.StatusNoPubliccode {
+		if _, err := t.exec(ctx, `UPDATE repositories SET read_at = ? WHERE id = ?`, t.now, id); err != nil {
+			return err
+		}
+	}
 	if r.Outcome != "" {
-		return nil // nothing was read: the media stay as they were
+		return nil // no file was read: the media stay as they were
 	}
 	refs := []catalogue.MediaRef{}
 	logo := ""

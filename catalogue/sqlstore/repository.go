@@ -46,16 +46,20 @@ func (t *tx) ensureRepository(ctx context.Context, rawURL, canonical string) (in
 
 const repositoryColumns = `r.id, r.url, COALESCE(r.software_id, ''), r.role, r.status, r.reason, r.path, r.head, r.findings, r.raw,
 	r.last_crawled_at, r.created_at, r.archived, r.forge_fork, r.upstream, r.failures, r.hidden_reason, r.root_commit, r.tags_digest,
-	r.activity, r.media, r.bytes, COALESCE((SELECT s.hidden_reason FROM software s WHERE s.id = r.software_id), '')`
+	r.activity, r.media, r.bytes, r.read_at, COALESCE((SELECT s.hidden_reason FROM software s WHERE s.id = r.software_id), '')`
 
 func scanRepository(r scanner) (catalogue.Repository, error) {
 	var repo catalogue.Repository
 	var role, status, findings, activity, media string
-	var crawled sql.NullTime
+	var crawled, read sql.NullTime
 	if err := r.Scan(&repo.ID, &repo.URL, &repo.SoftwareID, &role, &status, &repo.Reason, &repo.Path, &repo.Head, &findings, &repo.Raw,
 		&crawled, &repo.CreatedAt, &repo.Archived, &repo.ForgeFork, &repo.Upstream, &repo.Failures, &repo.HiddenReason, &repo.RootCommit,
-		&repo.TagsDigest, &activity, &media, &repo.Bytes, &repo.SoftwareHiddenReason); err != nil {
+		&repo.TagsDigest, &activity, &media, &repo.Bytes, &read, &repo.SoftwareHiddenReason); err != nil {
 		return repo, err
+	}
+	if read.Valid {
+		t := read.Time.UTC()
+		repo.ReadAt = &t
 	}
 	repo.Role, repo.Status = catalogue.RepoRole(role), catalogue.RepoStatus(status)
 	if err := json.Unmarshal([]byte(findings), &repo.Findings); err != nil {

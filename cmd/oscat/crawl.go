@@ -30,6 +30,7 @@ type crawlerFlags struct {
 	tokens       listFlag
 	apiBases     listFlag
 	jobLease     time.Duration
+	recheck      time.Duration
 }
 
 func (f *crawlerFlags) register(fs *flag.FlagSet) {
@@ -39,6 +40,7 @@ func (f *crawlerFlags) register(fs *flag.FlagSet) {
 	fs.Int64Var(&f.repoBytes, "repo-max-bytes", 256<<20, "bytes allowed to transfer for one repository's files (and, separately, its commit graph)")
 	fs.IntVar(&f.historyDepth, "history-depth", 1000, "commits fetched for activity where the server cannot filter out files")
 	fs.StringVar(&f.cacheDir, "cache-dir", "", "where commit graphs are kept between crawls (default DATA/cache/git)")
+	fs.DurationVar(&f.recheck, "recheck-after", 7*24*time.Hour, "how long an unchanged repository goes before its files are read and validated again (a negative value: never)")
 	fs.IntVar(&f.goneAfter, "gone-after", 4, "consecutive failed crawls after which a repository is marked gone (hidden, not deleted)")
 	fs.Var(&f.tokens, "forge-token", "HOST=TOKEN: an API token for a forge host (repeatable; comma-separated in OSCAT_FORGE_TOKEN); GITHUB_TOKEN and GITLAB_TOKEN are used for github.com and gitlab.com")
 	fs.DurationVar(&f.jobLease, "job-lease", 2*time.Minute, "how long a crawl job stays claimed by a process that stopped answering (killed) before another takes it over")
@@ -104,12 +106,13 @@ func (f crawlerFlags) options(c common, log *slog.Logger) (crawler.Options, erro
 	return crawler.Options{
 		Policy:  safehttp.Policy{AllowPrivate: c.allowPrivate},
 		Workers: f.workers, PerHost: f.perHost,
-		Fetch:     gitfetch.Options{Timeout: f.repoTimeout, MaxBytes: f.repoBytes, CacheDir: cache, HistoryDepth: f.historyDepth},
-		Tokens:    tokens,
-		APIBase:   apis,
-		GoneAfter: f.goneAfter,
-		Lease:     f.jobLease,
-		Logger:    log,
+		Fetch:        gitfetch.Options{Timeout: f.repoTimeout, MaxBytes: f.repoBytes, CacheDir: cache, HistoryDepth: f.historyDepth},
+		Tokens:       tokens,
+		APIBase:      apis,
+		GoneAfter:    f.goneAfter,
+		Lease:        f.jobLease,
+		RecheckAfter: f.recheck,
+		Logger:       log,
 	}, nil
 }
 

@@ -36,6 +36,7 @@ ALTER TABLE repositories ADD COLUMN media TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE repositories ADD COLUMN logo TEXT NOT NULL DEFAULT '';
 ALTER TABLE repositories ADD COLUMN listed_run BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE repositories ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE repositories ADD COLUMN read_at {{timestamp}};
 CREATE INDEX repositories_root_commit ON repositories (root_commit);
 CREATE INDEX repositories_status ON repositories (status);
 
