@@ -163,8 +163,8 @@ func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]
 			l.repo.Publisher = l.repo.Publishers[0]
 		}
 		sw.Repositories = append(sw.Repositories, l.repo)
-		if l.repo.Role == catalogue.RoleFork {
-			continue
+		if l.repo.Role == catalogue.RoleFork || l.repo.Status == catalogue.StatusGone {
+			continue // a fork is another software; a gone repository no longer says who publishes it
 		}
 		if seen[l.sw] == nil {
 			seen[l.sw] = map[string]bool{}
