@@ -36,7 +36,7 @@ func (g GitLab) List(ctx context.Context, groupURL string, fn PageFunc) error {
 	}
 	api := g.Client.apiBase(host, base+"/api/v4")
 	id := url.PathEscape(path) // "city/parking" → "city%2Fparking"
-	err = g.Client.paginate(ctx, api+"/groups/"+id+"/projects?include_subgroups=true&per_page=100&order_by=id&sort=asc", "Bearer", parseGitLab, fn)
+	err = g.Client.paginate(ctx, api+"/groups/"+id+"/projects?include_subgroups=true&with_shared=false&per_page=100&order_by=id&sort=asc", "Bearer", parseGitLab, fn)
 	if errors.Is(err, ErrNotFound) && !strings.Contains(path, "/") {
 		err = g.Client.paginate(ctx, api+"/users/"+id+"/projects?per_page=100&order_by=id&sort=asc", "Bearer", parseGitLab, fn)
 	}
