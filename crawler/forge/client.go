@@ -19,7 +19,14 @@ type CachedPage struct {
 	ETag  string `json:"etag"`
 	Repos []Repo `json:"repos"`
 	Next  string `json:"next,omitempty"`
+	// Missing remembers a 404 (a user asked for as an organisation) until At plus
+	// a day, so that the fallback does not cost a request on every crawl.
+	Missing bool      `json:"missing,omitempty"`
+	At      time.Time `json:"at,omitempty"`
 }
+
+// missingFor is how long a 404 is believed.
+const missingFor = 24 * time.Hour
 
 // Cache keeps listing pages by URL, so that a page the forge says is unchanged
 // (304 Not Modified) costs nothing against its rate limit.
@@ -102,6 +109,12 @@ func (c *Client) get(ctx context.Context, u, scheme string, parse parseFunc) (pa
 			cached, haveCache = p, true
 		}
 	}
+	if haveCache && cached.Missing {
+		if time.Since(cached.At) < missingFor {
+			return page{}, ErrNotFound
+		}
+		haveCache = false
+	}
 	for attempt := 1; ; attempt++ {
 		if err := c.waitBlocked(ctx, host); err != nil {
 			return page{}, err
@@ -143,6 +156,9 @@ func (c *Client) get(ctx context.Context, u, scheme string, parse parseFunc) (pa
 			}
 			return p, nil
 		case resp.StatusCode == http.StatusNotFound:
+			if c.Cache != nil {
+				_ = c.Cache.Put(ctx, u, CachedPage{Missing: true, At: time.Now()})
+			}
 			return page{}, ErrNotFound
 		case isRateLimited(resp):
 			until := resetTime(resp.Header, time.Now(), attempt)

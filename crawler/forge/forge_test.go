@@ -157,11 +157,18 @@ func TestClient_UnchangedListingCostsNoRateLimit(t *testing.T) {
 	if calls != 2 {
 		t.Fatalf("first listing made %d counted requests, want 2 pages", calls)
 	}
+	// A user is first asked for as an organisation (404): remembered, not asked again.
+	listAll(t, gh, srv.URL+"/jan")
 	srv.SetRateLimit(0) // any counted request would now be refused
 	again := listAll(t, gh, srv.URL+"/city")
-	if names(again) != names(first) || srv.APICalls() != calls {
-		t.Errorf("the second listing cost %d counted requests and listed %q", srv.APICalls()-calls, names(again))
+	if names(again) != names(first) || srv.APICalls() != calls+1 {
+		t.Errorf("the second listing cost %d counted requests and listed %q", srv.APICalls()-calls-1, names(again))
 	}
+	before := srv.Requests()
+	if user := listAll(t, gh, srv.URL+"/jan"); names(user) != "tools.git" || srv.Requests()-before != 1 {
+		t.Errorf("listing a user again took %d requests (want 1: the users endpoint, answered 304)", srv.Requests()-before)
+	}
+
 }
 
 func TestClient_WaitsOutRetryAfterAndRateLimitResets(t *testing.T) {
