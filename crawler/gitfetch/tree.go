@@ -42,13 +42,6 @@ func (s *Snapshot) ReadFile(name string, max int64) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(r, max))
 }
 
-// Exists reports whether a regular file (or a link to one inside the repository)
-// is at name, without fetching it.
-func (s *Snapshot) Exists(name string) bool {
-	e, err := s.entry(name)
-	return err == nil && (e.Mode.IsFile() || e.Mode == filemode.Symlink)
-}
-
 // entry finds the tree entry at name without following links.
 func (s *Snapshot) entry(name string) (*object.TreeEntry, error) {
 	p := path.Clean(strings.TrimPrefix(name, "/"))
