@@ -34,7 +34,8 @@ const (
 type Options struct {
 	// Policy is the address policy for every fetch (forge APIs and git).
 	Policy safehttp.Policy
-	// Workers is how many jobs this process runs at once (default 4).
+	// Workers is how many repositories this process crawls at once (default 4);
+	// half as many listings run beside them.
 	Workers int
 	// PerHost caps this process's jobs on one host (default 4).
 	PerHost int
@@ -189,15 +190,27 @@ func (c *Crawler) Start(ctx context.Context, trigger string) (catalogue.CrawlRun
 	return run, started, nil
 }
 
-// Runner returns a job runner for the crawler's jobs (not the schedule's).
-func (c *Crawler) Runner() *catalogue.JobRunner {
-	return &catalogue.JobRunner{
-		Queue: c.store,
-		Handlers: map[catalogue.JobKind]catalogue.JobHandler{
-			KindStart: c.handleStart, KindDiscover: c.handleDiscover, KindRepo: c.handleRepo, KindFinish: c.handleFinish,
-		},
-		Workers: c.opts.Workers, PerConcurrency: c.opts.PerHost, Lease: c.opts.Lease, Poll: c.opts.Poll, Backoff: c.opts.Backoff, Logger: c.log,
+// Runners returns the job runners for the crawler's jobs: one for listings
+// (start, discover, finish) and one for repositories, each with its own
+// workers, so that long listings never hold the workers that fetch.
+func (c *Crawler) Runners() (listings, repos *catalogue.JobRunner) {
+	runner := func(workers int, handlers map[catalogue.JobKind]catalogue.JobHandler) *catalogue.JobRunner {
+		return &catalogue.JobRunner{Queue: c.store, Handlers: handlers, Workers: workers, PerConcurrency: c.opts.PerHost,
+			Lease: c.opts.Lease, Poll: c.opts.Poll, Backoff: c.opts.Backoff, Logger: c.log}
 	}
+	listings = runner(max(1, c.opts.Workers/2), map[catalogue.JobKind]catalogue.JobHandler{
+		KindStart: c.handleStart, KindDiscover: c.handleDiscover, KindFinish: c.handleFinish,
+	})
+	repos = runner(c.opts.Workers, map[catalogue.JobKind]catalogue.JobHandler{KindRepo: c.handleRepo})
+	return listings, repos
+}
+
+// work runs both runners until ctx ends.
+func (c *Crawler) work(ctx context.Context, listings, repos *catalogue.JobRunner) {
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = listings.Run(ctx) })
+	wg.Go(func() { _ = repos.Run(ctx) })
+	wg.Wait()
 }
 
 // Run runs one crawl to its end: it starts a run or joins the one going, works
@@ -212,7 +225,8 @@ func (c *Crawler) Run(ctx context.Context, trigger string, progress func(done, t
 	}
 	rctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Go(func() { _ = c.Runner().Run(rctx) })
+	listings, repos := c.Runners()
+	wg.Go(func() { c.work(rctx, listings, repos) })
 	defer func() { stop(); wg.Wait() }()
 	tick := time.NewTicker(c.opts.Poll)
 	defer tick.Stop()

@@ -19,8 +19,8 @@ import (
 // rule for this run).
 const discoverAttempts = 3
 
-// handleStart queues a discover job for every code-hosting entry of every
-// publisher.
+// handleStart queues a discover job for every group code-hosting entry of every
+// publisher, and the crawl of every single repository.
 func (c *Crawler) handleStart(ctx context.Context, j catalogue.Job) error {
 	p, err := decodePayload(j)
 	if err != nil {
@@ -34,6 +34,13 @@ func (c *Crawler) handleStart(ctx context.Context, j catalogue.Job) error {
 		}
 		for _, pub := range batch {
 			for _, h := range pub.CodeHosting {
+				if !h.Group {
+					// One repository: nothing to list, queue its crawl now.
+					if err := c.found(ctx, payload{Run: p.Run, Publisher: pub.ID}, forge.Repo{CloneURL: h.URL}, false); err != nil {
+						return err
+					}
+					continue
+				}
 				typ := h.Type
 				if typ == "" {
 					typ = inferType(h.URL)
@@ -66,9 +73,6 @@ func (c *Crawler) handleDiscover(ctx context.Context, j catalogue.Job) error {
 	p, err := decodePayload(j)
 	if err != nil {
 		return err
-	}
-	if !p.Group {
-		return c.found(ctx, p, forge.Repo{CloneURL: p.URL}, false)
 	}
 	lister, ok := c.listers[catalogue.HostingType(p.Type)]
 	if !ok {

@@ -3,6 +3,8 @@ package crawler
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -124,5 +126,45 @@ func TestRun_AnUnmovedHeadIsReadAgainOnceARecheckIsDue(t *testing.T) {
 	// Files read again (trees and the publiccode file); the graph is in the cache.
 	if got := srv.Packs() - packs; got != 4 || sum.Run.Listed != 2 {
 		t.Errorf("a due recheck fetched %d times (want 2 per repository), listed %d", got, sum.Run.Listed)
+	}
+}
+
+func TestRun_ALongListingDoesNotHoldTheWorkersThatFetch(t *testing.T) {
+	t.Parallel()
+	srv := manyRepos(t, 2)
+	release := make(chan struct{})
+	listing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select { // a forge that takes its time to list
+		case <-release:
+		case <-r.Context().Done():
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte("[]"))
+	}))
+	t.Cleanup(listing.Close)
+	store := openStore(t)
+	must(t, store.SyncPublishers(t.Context(), []catalogue.Publisher{{ID: "stad", Name: "Stad", CodeHosting: []catalogue.CodeHosting{
+		{URL: listing.URL + "/slow-org", Group: true, Type: catalogue.HostingGitea},
+		{URL: srv.RepoURL("stad", "app00")}, {URL: srv.RepoURL("stad", "app01")},
+	}}}))
+	opts := testOptions()
+	opts.Workers = 1
+	done := make(chan Summary, 1)
+	go func() { done <- runCrawl(t, New(store, opts)) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		run, err := store.ActiveCrawlRun(t.Context())
+		if err == nil && run.Seen() == 2 {
+			break // both repositories crawled while the listing still hangs
+		}
+		if time.Now().After(deadline) {
+			close(release)
+			t.Fatal("no repository was crawled while a listing hung")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	close(release)
+	if sum := <-done; sum.Run.Listed != 2 {
+		t.Errorf("summary %s", sum)
 	}
 }

@@ -52,10 +52,10 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	if err := s.Ensure(ctx); err != nil {
 		return err
 	}
-	r := s.Crawler.Runner()
-	r.Handlers[KindSchedule] = s.handle
+	listings, repos := s.Crawler.Runners()
+	listings.Handlers[KindSchedule] = s.handle
 	var wg sync.WaitGroup
-	wg.Go(func() { _ = r.Run(ctx) })
+	wg.Go(func() { s.Crawler.work(ctx, listings, repos) })
 	defer wg.Wait()
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
