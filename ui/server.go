@@ -28,6 +28,8 @@ type Options struct {
 	// X-Forwarded-For header is believed. Empty: the client is the connection's peer.
 	TrustedProxies []*net.IPNet
 	Logger         *slog.Logger
+	// Metrics, when set, is served at /metrics (Prometheus).
+	Metrics http.Handler
 }
 
 // Server serves the site and the API.
@@ -90,6 +92,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	s.crawlerRoutes(e, api)
 }
 
 // ServeHTTP makes the server an http.Handler.
