@@ -68,6 +68,9 @@ type NewJob struct {
 	RunAt       time.Time
 	MaxAttempts int
 	Concurrency string
+	// First puts the job ahead of every job of its kind already waiting ("crawl
+	// now"); a waiting job with its key is moved ahead instead of added twice.
+	First bool
 }
 
 // Claim asks for up to Limit runnable jobs of Kinds for Worker, held for Lease.

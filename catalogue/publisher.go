@@ -3,6 +3,7 @@ package catalogue
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -11,15 +12,20 @@ import (
 // or uses software. Its ID comes from the publishers list and never changes; the
 // list file and the site may update the rest.
 type Publisher struct {
-	ID            string        `json:"id"`
-	Name          string        `json:"name"`
-	Country       string        `json:"country,omitempty"`
-	URI           string        `json:"uri,omitempty"`
-	AlternativeID string        `json:"alternativeId,omitempty"`
-	EmailDomains  []string      `json:"emailDomains,omitempty"`
-	CodeHosting   []CodeHosting `json:"codeHosting"`
-	CreatedAt     time.Time     `json:"createdAt"`
-	UpdatedAt     time.Time     `json:"updatedAt"`
+	ID            string   `json:"id"`
+	Name          string   `json:"name"`
+	Country       string   `json:"country,omitempty"`
+	URI           string   `json:"uri,omitempty"`
+	AlternativeID string   `json:"alternativeId,omitempty"`
+	EmailDomains  []string `json:"emailDomains,omitempty"`
+	// SiteDomains are e-mail domains an instance administrator added on the site.
+	SiteDomains []string      `json:"siteDomains,omitempty"`
+	CodeHosting []CodeHosting `json:"codeHosting"`
+	// Status is "approved", or "pending" for an administration registered on the
+	// site that an instance administrator has not approved yet.
+	Status    string    `json:"status,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // HostingType names the forge API used to discover a group's repositories.
@@ -53,6 +59,38 @@ type CodeHosting struct {
 	Type  HostingType `json:"type,omitempty"`
 	// Origin says where the entry came from: "file" (the publishers list) or "site".
 	Origin string `json:"origin,omitempty"`
+	// Verified says how a site entry was shown to belong to its administration
+	// (VerifiedByPubliccode, VerifiedByForgeDomain, VerifiedByAdmin); empty for
+	// an unverified site entry, whose software is marked "publisher unverified".
+	Verified string `json:"verified,omitempty"`
+}
+
+// Trusted reports whether the entry's repositories are the publisher's: entries
+// of the publishers list are, site entries once verified.
+func (h CodeHosting) Trusted() bool { return h.Origin != "site" || h.Verified != "" }
+
+// Covers reports whether the entry lists the repository at the canonical URL
+// repo: it is the entry's repository, or lies under its organisation or group.
+func (h CodeHosting) Covers(repo string) bool {
+	c, err := CanonicalURL(h.URL)
+	if err != nil {
+		return false
+	}
+	if !h.Group {
+		return c == repo
+	}
+	return strings.HasPrefix(repo, strings.TrimSuffix(c, "/")+"/")
+}
+
+// AllDomains are the publisher's e-mail domains, from the list and the site.
+func (p Publisher) AllDomains() []string {
+	out := append([]string(nil), p.EmailDomains...)
+	for _, d := range p.SiteDomains {
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 var publisherIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,99}$`)

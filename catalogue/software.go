@@ -38,6 +38,14 @@ type Software struct {
 	Variants  []SoftwareLink `json:"variants,omitempty"`
 	CreatedAt time.Time      `json:"createdAt"`
 	UpdatedAt time.Time      `json:"updatedAt"`
+	// Users counts the administrations with a confirmed, verified join record
+	// that counts (uses, co-develops or funds); OpenToJoin is set by its
+	// maintainers (see JoinInfo).
+	Users      int  `json:"users"`
+	OpenToJoin bool `json:"openToJoin"`
+	// PublisherUnverified is set when every publisher of the software lists it
+	// only through code hosting added on the site and not verified yet.
+	PublisherUnverified bool `json:"publisherUnverified,omitempty"`
 }
 
 // SoftwareRepository is a repository that carries a software.

@@ -71,6 +71,14 @@ func (s *Store) ApplyCrawl(ctx context.Context, r catalogue.CrawlResult) (catalo
 		if err != nil {
 			return err
 		}
+		if r.File != nil && r.Outcome == "" {
+			if err := t.verifyByFile(ctx, id, canonical, r.File.Organisation.URI); err != nil {
+				return err
+			}
+		}
+		if err := t.recordEvent(ctx, id, canonical, prev.status, status, r); err != nil {
+			return err
+		}
 		if err := t.keepCrawlData(ctx, id, r); err != nil {
 			return err
 		}

@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -66,6 +68,25 @@ func (t *tx) enqueue(ctx context.Context, j catalogue.NewJob) (int, error) {
 	maxAttempts := j.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = catalogue.DefaultMaxAttempts
+	}
+	if j.First {
+		// Ahead of every waiting job of its kind: claims take the oldest run_at first.
+		var first time.Time
+		err := t.queryRow(ctx, `SELECT run_at FROM jobs WHERE kind = ? AND state = ? ORDER BY run_at LIMIT 1`, string(j.Kind), string(catalogue.JobPending)).Scan(&first)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("enqueue %s %s: %w", j.Kind, j.Key, err)
+		}
+		if err == nil && !first.After(runAt) {
+			runAt = first.Add(-time.Millisecond)
+		}
+		res, err := t.exec(ctx, `UPDATE jobs SET run_at = ? WHERE kind = ? AND unique_key = ? AND state = ?`,
+			dbTime(runAt), string(j.Kind), j.Key, string(catalogue.JobPending))
+		if err != nil {
+			return 0, fmt.Errorf("enqueue %s %s: %w", j.Kind, j.Key, err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return 1, nil
+		}
 	}
 	res, err := t.exec(ctx, `INSERT INTO jobs (kind, unique_key, grp, payload, state, run_at, max_attempts, concurrency, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -141,6 +162,13 @@ func (s *Store) ClaimJobs(ctx context.Context, c catalogue.Claim) ([]catalogue.J
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs for %s: %w", c.Worker, err)
 	}
+	// RETURNING keeps no order: give them oldest first, as claimed.
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].RunAt.Equal(out[j].RunAt) {
+			return out[i].RunAt.Before(out[j].RunAt)
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out, nil
 }
 

@@ -129,14 +129,14 @@ func nonNil(s []string) []string {
 	return s
 }
 
-const publisherColumns = `id, name, country, uri, alternative_id, email_domains, created_at, updated_at`
+const publisherColumns = `id, name, country, uri, alternative_id, email_domains, created_at, updated_at, status`
 
 type scanner interface{ Scan(...any) error }
 
 func scanPublisher(r scanner) (catalogue.Publisher, error) {
 	var p catalogue.Publisher
 	var domains string
-	if err := r.Scan(&p.ID, &p.Name, &p.Country, &p.URI, &p.AlternativeID, &domains, &p.CreatedAt, &p.UpdatedAt); err != nil {
+	if err := r.Scan(&p.ID, &p.Name, &p.Country, &p.URI, &p.AlternativeID, &domains, &p.CreatedAt, &p.UpdatedAt, &p.Status); err != nil {
 		return p, err
 	}
 	if err := json.Unmarshal([]byte(domains), &p.EmailDomains); err != nil {
@@ -168,6 +168,9 @@ func loadPublisher(ctx context.Context, q querier, d dialect, id string) (catalo
 		return p, err
 	}
 	p.CodeHosting = nonNilHosting(hosting[id])
+	if p.SiteDomains, err = siteDomains(ctx, q, d, id); err != nil {
+		return p, err
+	}
 	return p, nil
 }
 
@@ -183,7 +186,7 @@ func loadHosting(ctx context.Context, q querier, d dialect, ids []string) (map[s
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := q.QueryContext(ctx, d.rebind(`SELECT publisher_id, url, grp, type, origin FROM code_hosting WHERE publisher_id IN (`+placeholders(len(ids))+`) ORDER BY publisher_id, origin, url`), anys(ids)...)
+	rows, err := q.QueryContext(ctx, d.rebind(`SELECT publisher_id, url, grp, type, origin, verified FROM code_hosting WHERE publisher_id IN (`+placeholders(len(ids))+`) ORDER BY publisher_id, origin, url`), anys(ids)...)
 	if err != nil {
 		return nil, fmt.Errorf("code hosting: %w", err)
 	}
@@ -191,7 +194,7 @@ func loadHosting(ctx context.Context, q querier, d dialect, ids []string) (map[s
 	for rows.Next() {
 		var id, typ string
 		var h catalogue.CodeHosting
-		if err := rows.Scan(&id, &h.URL, &h.Group, &typ, &h.Origin); err != nil {
+		if err := rows.Scan(&id, &h.URL, &h.Group, &typ, &h.Origin, &h.Verified); err != nil {
 			return nil, fmt.Errorf("code hosting: %w", err)
 		}
 		h.Type = catalogue.HostingType(typ)
@@ -208,7 +211,7 @@ func (s *Store) Publisher(ctx context.Context, id string) (catalogue.Publisher, 
 // Publishers implements catalogue.Store: publishers by ID, the cursor being the last ID.
 func (s *Store) Publishers(ctx context.Context, page catalogue.Page) ([]catalogue.Publisher, string, error) {
 	size := pageSize(page.Size)
-	rows, err := s.query(ctx, `SELECT `+publisherColumns+` FROM publishers WHERE id > ? ORDER BY id LIMIT ?`, page.After, size+1)
+	rows, err := s.query(ctx, `SELECT `+publisherColumns+` FROM publishers WHERE status = ? AND id > ? ORDER BY id LIMIT ?`, catalogue.PublisherApproved, page.After, size+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("list publishers: %w", err)
 	}
@@ -242,6 +245,23 @@ func (s *Store) Publishers(ctx context.Context, page catalogue.Page) ([]catalogu
 		out[i].CodeHosting = nonNilHosting(hosting[out[i].ID])
 	}
 	return out, next, nil
+}
+
+func siteDomains(ctx context.Context, q querier, d dialect, id string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, d.rebind(`SELECT domain FROM publisher_domains WHERE publisher_id = ? ORDER BY domain`), id)
+	if err != nil {
+		return nil, fmt.Errorf("publisher %s: e-mail domains: %w", id, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var dom string
+		if err := rows.Scan(&dom); err != nil {
+			return nil, err
+		}
+		out = append(out, dom)
+	}
+	return out, rows.Err()
 }
 
 func pageSize(n int) int {

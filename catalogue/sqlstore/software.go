@@ -179,6 +179,13 @@ func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]
 	if err := s.fillLinks(ctx, list, urls); err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(list))
+	for i, sw := range list {
+		ids[i] = sw.ID
+	}
+	if err := s.fillJoinCounts(ctx, list, ids); err != nil {
+		return nil, err
+	}
 	for i := range list {
 		sort.Strings(list[i].Publishers)
 		if list[i].Publishers == nil {
