@@ -87,6 +87,9 @@ type CrawlStore interface {
 	// crawl, and is marked gone after goneAfter consecutive ones.
 	SweepUnlisted(ctx context.Context, run int64, goneAfter int) (int, error)
 
+	// VerifyCodeHosting marks a site-added code-hosting entry verified (see JoinStore).
+	VerifyCodeHosting(ctx context.Context, a Actor, publisher, url, how string) error
+
 	ForgePage(ctx context.Context, url string) (etag string, body []byte, ok bool, err error)
 	PutForgePage(ctx context.Context, url, etag string, body []byte) error
 }

@@ -201,8 +201,16 @@ func (c *Crawler) Runners() (listings, repos *catalogue.JobRunner) {
 	listings = runner(max(1, c.opts.Workers/2), map[catalogue.JobKind]catalogue.JobHandler{
 		KindStart: c.handleStart, KindDiscover: c.handleDiscover, KindFinish: c.handleFinish,
 	})
+	listings.Handlers[KindVerifyHosting] = c.handleVerifyHosting
 	repos = runner(c.opts.Workers, map[catalogue.JobKind]catalogue.JobHandler{KindRepo: c.handleRepo})
 	return listings, repos
+}
+
+// Work runs the crawler's jobs (without a schedule) until ctx ends: crawls
+// started elsewhere, and "crawl now".
+func (c *Crawler) Work(ctx context.Context) {
+	listings, repos := c.Runners()
+	c.work(ctx, listings, repos)
 }
 
 // work runs both runners until ctx ends.

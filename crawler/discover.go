@@ -118,6 +118,9 @@ func permanent(err error) bool {
 func (c *Crawler) hostingFailed(ctx context.Context, p payload, err error) error {
 	msg := gitfetch.RedactError(err, p.URL)
 	c.log.Warn("code hosting could not be listed", "publisher", p.Publisher, "url", gitfetch.Redact(p.URL), "err", msg)
+	if p.Run == 0 {
+		return nil // a "crawl now" outside any run: nothing to record it in
+	}
 	return c.store.RecordHostingFailure(ctx, p.Run, catalogue.HostingFailure{Publisher: p.Publisher, URL: gitfetch.Redact(p.URL), Error: msg})
 }
 

@@ -52,11 +52,12 @@ func (s *Store) ListRepository(ctx context.Context, run int64, publisherID strin
 		}
 		listed = true
 		if !d.FromForge {
-			_, err = t.exec(ctx, `UPDATE repositories SET listed_run = ? WHERE id = ?`, run, id)
+			_, err = t.exec(ctx, `UPDATE repositories SET listed_run = CASE WHEN listed_run > ? THEN listed_run ELSE ? END WHERE id = ?`, run, run, id)
 			return err
 		}
-		_, err = t.exec(ctx, `UPDATE repositories SET listed_run = ?, archived = ?, forge_fork = ?, upstream = ? WHERE id = ?`,
-			run, d.Archived, d.Fork, d.Upstream, id)
+		// A listing outside any run ("crawl now", run 0) keeps the run that last saw it.
+		_, err = t.exec(ctx, `UPDATE repositories SET listed_run = CASE WHEN listed_run > ? THEN listed_run ELSE ? END, archived = ?, forge_fork = ?, upstream = ? WHERE id = ?`,
+			run, run, d.Archived, d.Fork, d.Upstream, id)
 		return err
 	})
 	if err != nil {
