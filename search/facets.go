@@ -24,12 +24,14 @@ const (
 	FacetScope
 	FacetArchived
 	FacetValid
+	FacetUsedBy
+	FacetOpenToJoin
 	numFacets
 )
 
 var facetNames = [numFacets]string{
 	"categories", "softwareType", "developmentStatus", "license", "platforms", "maintenanceType",
-	"country", "publisher", "languages", "scope", "archived", "valid",
+	"country", "publisher", "languages", "scope", "archived", "valid", "usedBy", "openToJoin",
 }
 
 func (f Facet) String() string { return facetNames[f] }
@@ -54,6 +56,8 @@ func facetValues(sw catalogue.Software, countries map[string]string) [numFacets]
 	v[FacetValid] = []string{boolString(sw.Valid)}
 	v[FacetArchived] = []string{boolString(sw.Archived)}
 	v[FacetPublisher] = sw.Publishers
+	v[FacetUsedBy] = []string{UsersBucket(sw.Users)}
+	v[FacetOpenToJoin] = []string{boolString(sw.OpenToJoin)}
 	var country []string
 	for _, p := range sw.Publishers {
 		if c := countries[p]; c != "" {
@@ -82,6 +86,22 @@ func facetValues(sw catalogue.Software, countries map[string]string) [numFacets]
 	v[FacetLanguages] = dedupe(langs)
 	v[FacetScope] = dedupe(f.IntendedAudience.Scope)
 	return v
+}
+
+// UsersBucket is the usedBy facet's value for a count of administrations that
+// use a software: 0, 1, 2-4, 5-9 or 10+.
+func UsersBucket(n int) string {
+	switch {
+	case n <= 0:
+		return "0"
+	case n == 1:
+		return "1"
+	case n <= 4:
+		return "2-4"
+	case n <= 9:
+		return "5-9"
+	}
+	return "10+"
 }
 
 // LicenseIDs splits an SPDX expression into its licence identifiers:

@@ -18,6 +18,8 @@ const (
 	byUpdatedDesc
 	byActivity
 	byActivityDesc
+	byUsers
+	byUsersDesc
 )
 
 func sortOrder(s string) (order, error) {
@@ -36,8 +38,12 @@ func sortOrder(s string) (order, error) {
 		return byActivity, nil
 	case "-activity":
 		return byActivityDesc, nil
+	case "users":
+		return byUsers, nil
+	case "-users":
+		return byUsersDesc, nil
 	}
-	return 0, fmt.Errorf("%w: sort %q: use name, -name, updated, -updated, activity or -activity (or none, for relevance)", ErrInvalid, s)
+	return 0, fmt.Errorf("%w: sort %q: use name, -name, updated, -updated, activity, -activity, users or -users (or none, for relevance)", ErrInvalid, s)
 }
 
 // hit is a candidate result with its sort values.
@@ -47,6 +53,7 @@ type hit struct {
 	name     string
 	updated  int64
 	activity float64
+	users    int32
 	id       string
 }
 
@@ -71,6 +78,10 @@ func less(a, b hit, o order) bool {
 	case byActivity, byActivityDesc:
 		if a.activity != b.activity {
 			return (a.activity < b.activity) == (o == byActivity)
+		}
+	case byUsers, byUsersDesc:
+		if a.users != b.users {
+			return (a.users < b.users) == (o == byUsers)
 		}
 	}
 	if o != byName && o != byNameDesc && a.name != b.name {
@@ -107,11 +118,12 @@ type cursor struct {
 	Name     string  `json:"n,omitempty"`
 	Updated  int64   `json:"u,omitempty"`
 	Activity float64 `json:"a,omitempty"`
+	Users    int32   `json:"c,omitempty"`
 	ID       string  `json:"i"`
 }
 
 func encodeCursor(h hit, o order) string {
-	c := cursor{Order: o, Score: h.score, Valid: h.valid, Name: h.name, Updated: h.updated, Activity: h.activity, ID: h.id}
+	c := cursor{Order: o, Score: h.score, Valid: h.valid, Name: h.name, Updated: h.updated, Activity: h.activity, Users: h.users, ID: h.id}
 	b, _ := json.Marshal(c)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
@@ -128,5 +140,5 @@ func decodeCursor(s string, o order) (cursor, error) {
 // before reports whether the cursor's hit sorts before h, that is, whether h
 // belongs to a later page.
 func (c cursor) before(h hit, o order) bool {
-	return less(hit{score: c.Score, valid: c.Valid, name: c.Name, updated: c.Updated, activity: c.Activity, id: c.ID}, h, o)
+	return less(hit{score: c.Score, valid: c.Valid, name: c.Name, updated: c.Updated, activity: c.Activity, users: c.Users, id: c.ID}, h, o)
 }

@@ -23,6 +23,7 @@ type table struct {
 	names    []string // lower-cased, for sorting
 	updated  []int64  // Unix microseconds
 	activity []float64
+	users    []int32
 	first    [numFacets][]uint32
 	more     [numFacets][][]uint32
 	// audience holds the country facet's IDs of a file's own intended-audience
@@ -75,6 +76,7 @@ func (t *table) add(id string) uint32 {
 	t.names = append(t.names, "")
 	t.updated = append(t.updated, 0)
 	t.activity = append(t.activity, 0)
+	t.users = append(t.users, 0)
 	t.audience = append(t.audience, nil)
 	for f := range numFacets {
 		t.first[f] = append(t.first[f], noValue)
@@ -88,7 +90,7 @@ func (t *table) add(id string) uint32 {
 func (t *table) put(ord uint32, sw catalogue.Software) {
 	values := facetValues(sw, t.country)
 	t.live[ord], t.valid[ord], t.names[ord] = true, sw.Valid, sortKey(sw.Name)
-	t.updated[ord], t.activity[ord] = sw.UpdatedAt.UnixMicro(), 0
+	t.updated[ord], t.activity[ord], t.users[ord] = sw.UpdatedAt.UnixMicro(), 0, int32(sw.Users)
 	if sw.Activity != nil {
 		t.activity[ord] = sw.Activity.Score
 	}
