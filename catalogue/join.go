@@ -293,3 +293,13 @@ type Mailer interface {
 // KindMailSend is the job that sends one mail; mails go through the job queue so
 // that a mail server that is down delays them, never loses them.
 const KindMailSend JobKind = "mail.send"
+
+// Community is what the site needs for accounts and joining: the accounts, the
+// join records and the job queue its mails go through.
+type Community interface {
+	Accounts
+	JoinStore
+	JobQueue
+	// Repository returns what the catalogue keeps about the repository at url.
+	Repository(ctx context.Context, url string) (Repository, error)
+}

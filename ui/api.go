@@ -74,6 +74,13 @@ type softwareItem struct {
 	Activity          *activityItem              `json:"activity,omitempty"`
 	CreatedAt         string                     `json:"createdAt"`
 	UpdatedAt         string                     `json:"updatedAt"`
+	// Users counts the administrations with a confirmed, verified record that
+	// counts (uses, co-develops, funds); OpenToJoin is its maintainers' flag;
+	// PublisherUnverified marks software listed only through code hosting added
+	// on the site and not verified yet.
+	Users               int  `json:"users"`
+	OpenToJoin          bool `json:"openToJoin"`
+	PublisherUnverified bool `json:"publisherUnverified"`
 	// Snippet is a piece of the description with the matched words in <mark>,
 	// HTML-escaped; only in search results.
 	Snippet string `json:"snippet,omitempty"`
@@ -112,6 +119,7 @@ func newSoftwareItem(sw catalogue.Software) softwareItem {
 		it.Repositories = append(it.Repositories, repositoryItem{URL: r.URL, Publisher: r.Publisher, Status: string(r.Status), Role: string(r.Role)})
 	}
 	it.Archived, it.IsBasedOn, it.Variants = sw.Archived, sw.BasedOn, sw.Variants
+	it.Users, it.OpenToJoin, it.PublisherUnverified = sw.Users, sw.OpenToJoin, sw.PublisherUnverified
 	if it.IsBasedOn == nil {
 		it.IsBasedOn = []catalogue.SoftwareLink{}
 	}
@@ -183,7 +191,16 @@ func (s *Server) apiSoftware(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return jsonOK(c, newSoftwareItem(sw))
+	joins, err := s.joinItems(c, sw.ID)
+	if err != nil {
+		return err
+	}
+	// The administrations' join records come with the single entry only; their
+	// contacts only for signed-in members of administrations.
+	return jsonOK(c, struct {
+		softwareItem
+		Joins []joinItem `json:"joins"`
+	}{newSoftwareItem(sw), joins})
 }
 
 // publisherItem is a publisher as the API shows it.

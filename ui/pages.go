@@ -64,6 +64,8 @@ func (s *Server) render(c echo.Context, status int, page string, data map[string
 	}
 	data["Query"] = c.QueryParam("q")
 	data["Lang"] = "en"
+	data["Accounts"] = s.opts.Community != nil
+	data = s.pageData(c, data)
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
@@ -151,8 +153,13 @@ func (s *Server) softwarePage(c echo.Context) error {
 			langs = append(langs, map[string]any{"Lang": l, "D": sw.File.Description[l]})
 		}
 	}
+	join, err := s.joinPanelFor(c, sw)
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "software", map[string]any{
-		"Title": sw.Name, "S": sw, "F": sw.File, "Publishers": pubs, "Repositories": repos, "Descriptions": langs,
+		"Title": sw.Name, "S": sw, "F": sw.File, "Publishers": pubs, "Repositories": repos, "Descriptions": langs, "Join": join,
+		"Done": c.QueryParam("done"),
 	})
 }
 
@@ -172,5 +179,11 @@ func (s *Server) publisherPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "publisher", map[string]any{"Title": p.Name, "P": p, "Software": list, "Repositories": repos})
+	data := map[string]any{"Title": p.Name, "P": p, "Software": list, "Repositories": repos, "Done": c.QueryParam("done")}
+	if s.opts.Community != nil {
+		if err := s.maintainPanel(c, p, data); err != nil {
+			return err
+		}
+	}
+	return s.render(c, http.StatusOK, "publisher", data)
 }

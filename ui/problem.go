@@ -41,6 +41,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status, detail = http.StatusBadRequest, err.Error()
 	case errors.Is(err, catalogue.ErrNotFound):
 		status = http.StatusNotFound
+	case errors.Is(err, catalogue.ErrForbidden):
+		status, detail = http.StatusForbidden, userMessage(err, catalogue.ErrForbidden)
+	case errors.Is(err, catalogue.ErrInvalid):
+		status, detail = http.StatusBadRequest, userMessage(err, catalogue.ErrInvalid)
 	case errors.As(err, &he):
 		status = he.Code
 		if m, ok := he.Message.(string); ok && status < 500 {
@@ -62,4 +66,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	_ = s.render(c, status, "error", map[string]any{"Title": http.StatusText(status), "Status": status, "Detail": detail})
+}
+
+// userMessage is the part of a catalogue error meant for the user: what follows
+// the sentinel's own words ("invalid: kind \"x\": use …" gives "kind \"x\": use …").
+func userMessage(err, sentinel error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, sentinel.Error()+": "); i >= 0 {
+		return msg[i+len(sentinel.Error())+2:]
+	}
+	return msg
 }

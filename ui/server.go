@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/crawler/safehttp"
 	"github.com/oscat-eu/oscat/search"
 )
 
@@ -30,6 +31,29 @@ type Options struct {
 	Logger         *slog.Logger
 	// Metrics, when set, is served at /metrics (Prometheus).
 	Metrics http.Handler
+
+	// Community, when set, turns on accounts, memberships and joining.
+	Community catalogue.Community
+	// Admins are the e-mail addresses of the instance administrators.
+	Admins []string
+	// OIDC, when its Issuer is set, offers sign-in through an OpenID Connect provider.
+	OIDC OIDCConfig
+	// Policy is the address policy of what the site itself fetches (OpenID
+	// Connect discovery and keys).
+	Policy safehttp.Policy
+	// Crawler, when set, lets maintainers crawl now and checks new code hosting.
+	Crawler CrawlTrigger
+	// SignInPerAddress caps the sign-in links mailed to one address in an hour
+	// (default 5); SignInPerClient those one client asks for (default 20).
+	SignInPerAddress int
+	SignInPerClient  int
+}
+
+// CrawlTrigger is what the site asks of the crawler.
+type CrawlTrigger interface {
+	CrawlNow(ctx context.Context, repoURL string) error
+	CrawlPublisherNow(ctx context.Context, publisherID string) error
+	QueueVerifyHosting(ctx context.Context, publisherID, url string) error
 }
 
 // Server serves the site and the API.
@@ -40,6 +64,10 @@ type Server struct {
 	log   *slog.Logger
 	echo  *echo.Echo
 	pages map[string]*template.Template
+	// signInLimit brakes sign-in mails per client; messageLimit co-user messages.
+	signInLimit  *clientLimiter
+	messageLimit *clientLimiter
+	oidc         *oidcClient
 }
 
 // New builds the server.
@@ -52,12 +80,23 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages}
+	if opts.SignInPerAddress <= 0 {
+		opts.SignInPerAddress = 5
+	}
+	if opts.SignInPerClient <= 0 {
+		opts.SignInPerClient = 20
+	}
+	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages,
+		signInLimit:  newClientLimiter(time.Hour/time.Duration(opts.SignInPerClient), opts.SignInPerClient),
+		messageLimit: newClientLimiter(time.Hour, 5)}
+	if opts.OIDC.Issuer != "" {
+		s.oidc = &oidcClient{cfg: opts.OIDC, http: opts.Policy.Client()}
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(opts.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverPanics, s.logRequests, securityHeaders)
+	e.Use(s.recoverPanics, s.logRequests, securityHeaders, s.identify)
 	s.routes(e)
 	s.echo = e
 	return s, nil
@@ -93,6 +132,10 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	s.crawlerRoutes(e, api)
+	if s.opts.Community != nil {
+		s.accountRoutes(e, api)
+		s.joinRoutes(e, api)
+	}
 }
 
 // ServeHTTP makes the server an http.Handler.

@@ -85,6 +85,12 @@ func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string) err
 		if err := yaml.Unmarshal(data, &file); err != nil {
 			return usageError("--config %s: not valid YAML: %v", cfgPath, strings.TrimPrefix(err.Error(), "yaml: "))
 		}
+		for alias, name := range configAliases {
+			if v, ok := file[alias]; ok && fs.Lookup(name) != nil {
+				delete(file, alias)
+				file[name] = v
+			}
+		}
 		for k := range file {
 			if fs.Lookup(k) == nil {
 				return usageError("--config %s: unknown setting %q for %s (settings are flag names)", cfgPath, k, fs.Name())

@@ -24,6 +24,7 @@ import (
 type serveFlags struct {
 	common
 	crawlerFlags
+	joinFlags
 	crawlSchedule  string
 	addr           string
 	publicURL      string
@@ -35,6 +36,7 @@ type serveFlags struct {
 func (f *serveFlags) register(fs *flag.FlagSet) {
 	f.common.register(fs, true)
 	f.crawlerFlags.register(fs)
+	f.joinFlags.register(fs)
 	fs.StringVar(&f.crawlSchedule, "crawl-schedule", "0 */6 * * *", `when to crawl: a cron expression (minute hour day month weekday, or @every 1h), or "off"`)
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to serve on")
 	fs.StringVar(&f.publicURL, "public-url", "", "the catalogue's public URL, for links in mails and feeds (default http://ADDR)")
@@ -85,8 +87,21 @@ func serve(ctx context.Context, f serveFlags, stderr io.Writer, ready func(addr 
 func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *slog.Logger, proxies []*net.IPNet, ready func(string)) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	sched, err := scheduler(f, store, log, reg)
+	sched, crawl, err := scheduler(f, store, log, reg)
 	if err != nil {
+		return err
+	}
+	publicURL := f.publicURL
+	if publicURL == "" {
+		publicURL = "http://" + f.addr
+	}
+	mailer, err := mailWorker(f, store, publicURL, log)
+	if err != nil {
+		return err
+	}
+	opts := ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log, Crawler: crawl,
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})}
+	if err := f.joinFlags.joinOptions(&opts, store, f.allowPrivate); err != nil {
 		return err
 	}
 	index, err := search.Open(ctx, searchDir(f.common), store, log)
@@ -105,14 +120,16 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 				log.Error("the crawl scheduler stopped", "err", err)
 			}
 		})
+	} else {
+		// No schedule: crawls still run on demand ("crawl now", oscat crawl).
+		wg.Go(func() { crawl.Work(ctx) })
 	}
-
-	publicURL := f.publicURL
-	if publicURL == "" {
-		publicURL = "http://" + f.addr
-	}
-	srv, err := ui.New(store, index, ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log,
-		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})})
+	wg.Go(func() {
+		if err := mailer.Run(ctx); err != nil && ctx.Err() == nil {
+			log.Error("the mail worker stopped", "err", err)
+		}
+	})
+	srv, err := ui.New(store, index, opts)
 	if err != nil {
 		return err
 	}
@@ -127,23 +144,25 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 	return srv.Serve(ctx, ln)
 }
 
-// scheduler builds the crawl scheduler, or nil when crawling on a schedule is off.
-func scheduler(f serveFlags, store *sqlstore.Store, log *slog.Logger, reg prometheus.Registerer) (*crawler.Scheduler, error) {
+// scheduler builds the crawler and, unless crawling on a schedule is off, its
+// scheduler.
+func scheduler(f serveFlags, store *sqlstore.Store, log *slog.Logger, reg prometheus.Registerer) (*crawler.Scheduler, *crawler.Crawler, error) {
+	opts, err := f.crawlerFlags.options(f.common, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Metrics = crawler.NewMetrics(reg)
+	c := crawler.New(store, opts)
 	if f.crawlSchedule == "off" || f.crawlSchedule == "" {
-		return nil, nil
+		return nil, c, nil
 	}
 	spec, err := cron.ParseStandard(f.crawlSchedule)
 	if err != nil {
-		return nil, usageError("--crawl-schedule %q: %v (write a cron expression such as \"0 */6 * * *\", or off)", f.crawlSchedule, err)
+		return nil, nil, usageError("--crawl-schedule %q: %v (write a cron expression such as \"0 */6 * * *\", or off)", f.crawlSchedule, err)
 	}
-	opts, err := f.crawlerFlags.options(f.common, log)
-	if err != nil {
-		return nil, err
-	}
-	opts.Metrics = crawler.NewMetrics(reg)
-	s := &crawler.Scheduler{Crawler: crawler.New(store, opts), Next: spec.Next}
+	s := &crawler.Scheduler{Crawler: c, Next: spec.Next}
 	if f.publishers != "" {
 		s.BeforeRun = func(ctx context.Context) error { return syncPublishers(ctx, store, f.publishers, log) }
 	}
-	return s, nil
+	return s, c, nil
 }

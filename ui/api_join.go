@@ -1,0 +1,658 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/mail"
+)
+
+// joinRoutes are the JSON API of joining and the pages' form handlers.
+func (s *Server) joinRoutes(e *echo.Echo, api *echo.Group) {
+	api.POST("/software/:id/joins", s.apiDeclareJoin)
+	api.POST("/joins/:id/confirm", s.apiConfirmJoin)
+	api.DELETE("/joins/:id", s.apiWithdrawJoin)
+	api.PUT("/software/:id/join-info", s.apiSetJoinInfo)
+	api.POST("/software/:id/messages", s.apiMessageCoUsers)
+
+	api.GET("/initiatives", s.apiListInitiatives)
+	api.GET("/initiatives/:id", s.apiInitiative)
+	api.POST("/initiatives", s.apiCreateInitiative)
+	api.POST("/initiatives/:id/pledges", s.apiPledge)
+	api.PUT("/initiatives/:id/software", s.apiLinkInitiative)
+
+	api.POST("/administrations", s.apiRegisterAdministration)
+	api.POST("/publishers/:id/memberships", s.apiRequestMembership)
+	api.POST("/publishers/:id/code-hosting", s.apiAddCodeHosting)
+	api.DELETE("/publishers/:id/code-hosting", s.apiRemoveCodeHosting)
+	api.POST("/publishers/:id/crawl", s.apiCrawlPublisher)
+	api.POST("/repositories/crawl", s.apiCrawlRepository)
+	api.PUT("/me/subscriptions/:publisher", s.apiSubscribe)
+	api.DELETE("/me/subscriptions/:publisher", s.apiSubscribe)
+
+	adm := api.Group("/admin")
+	adm.GET("/pending", s.apiPending)
+	adm.POST("/memberships", s.apiDecideMembership)
+	adm.POST("/administrations/:id/approve", s.apiApproveAdministration)
+	adm.POST("/code-hosting/verify", s.apiVerifyHosting)
+	adm.PUT("/publishers/:id/email-domains", s.apiSetDomains)
+	adm.GET("/audit", s.apiAudit)
+
+	s.joinPageRoutes(e)
+}
+
+// readJSON decodes a request body of at most 64 KiB into v.
+func readJSON(c echo.Context, v any) error {
+	dec := json.NewDecoder(io.LimitReader(c.Request().Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest{"the body is not the JSON expected: " + err.Error()}
+	}
+	return nil
+}
+
+func jsonStatus(c echo.Context, status int, v any) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().WriteHeader(status)
+	return jsonEncode(c.Response(), v)
+}
+
+// joinItem is a join record as the API shows it; Contact only to signed-in
+// members of administrations.
+type joinItem struct {
+	ID             string             `json:"id"`
+	Administration administrationItem `json:"administration"`
+	Kind           catalogue.JoinKind `json:"kind"`
+	Since          string             `json:"since"`
+	Verified       bool               `json:"verified"`
+	Confirmed      bool               `json:"confirmed"`
+	ConfirmedUntil string             `json:"confirmedUntil"`
+	Note           string             `json:"note,omitempty"`
+	Contact        *catalogue.Contact `json:"contact,omitempty"`
+}
+
+type administrationItem struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	URI  string `json:"uri,omitempty"`
+}
+
+func newJoinItem(j catalogue.Join, contacts bool, now time.Time) joinItem {
+	it := joinItem{ID: j.ID, Administration: administrationItem{ID: j.Publisher, Name: j.PublisherName, URI: j.PublisherURI},
+		Kind: j.Kind, Since: j.Since, Verified: j.Verified, Confirmed: j.Confirmed(now),
+		ConfirmedUntil: j.ConfirmedUntil.UTC().Format(time.RFC3339), Note: j.Note}
+	if contacts && j.Contact.Email != "" {
+		c := j.Contact
+		it.Contact = &c
+	}
+	return it
+}
+
+// seesContacts reports whether the request may see join contacts: signed in
+// and an approved member of some administration.
+func (s *Server) seesContacts(c echo.Context) (bool, error) {
+	p, ok := person(c)
+	if !ok || s.opts.Community == nil {
+		return false, nil
+	}
+	ms, err := s.opts.Community.Memberships(c.Request().Context(), p.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range ms {
+		if m.Status == catalogue.MemberApproved {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// joinItems are a software's records for the API.
+func (s *Server) joinItems(c echo.Context, software string) ([]joinItem, error) {
+	out := []joinItem{}
+	if s.opts.Community == nil {
+		return out, nil
+	}
+	list, err := s.opts.Community.Joins(c.Request().Context(), software, "")
+	if err != nil {
+		return nil, err
+	}
+	contacts, err := s.seesContacts(c)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	for _, j := range list {
+		out = append(out, newJoinItem(j, contacts, now))
+	}
+	return out, nil
+}
+
+type declaration struct {
+	Publisher string             `json:"publisher"`
+	Kind      catalogue.JoinKind `json:"kind"`
+	Since     string             `json:"since"`
+	Contact   catalogue.Contact  `json:"contact"`
+	Note      string             `json:"note"`
+}
+
+// apiDeclareJoin answers POST /api/v1/software/{id}/joins.
+func (s *Server) apiDeclareJoin(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	var d declaration
+	if err := readJSON(c, &d); err != nil {
+		return err
+	}
+	j, err := s.opts.Community.DeclareJoin(c.Request().Context(), a, catalogue.Join{Software: c.Param("id"), Publisher: d.Publisher,
+		Kind: d.Kind, Since: d.Since, Contact: d.Contact, Note: d.Note})
+	if err != nil {
+		return err
+	}
+	return jsonStatus(c, http.StatusCreated, newJoinItem(j, true, time.Now()))
+}
+
+// apiConfirmJoin answers POST /api/v1/joins/{id}/confirm.
+func (s *Server) apiConfirmJoin(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	j, err := s.opts.Community.ConfirmJoin(c.Request().Context(), a, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return jsonOK(c, newJoinItem(j, true, time.Now()))
+}
+
+// apiWithdrawJoin answers DELETE /api/v1/joins/{id}.
+func (s *Server) apiWithdrawJoin(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.WithdrawJoin(c.Request().Context(), a, c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// apiSetJoinInfo answers PUT /api/v1/software/{id}/join-info.
+func (s *Server) apiSetJoinInfo(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	var info catalogue.JoinInfo
+	if err := readJSON(c, &info); err != nil {
+		return err
+	}
+	info.Software = c.Param("id")
+	if err := s.opts.Community.SetJoinInfo(c.Request().Context(), a, info); err != nil {
+		return err
+	}
+	got, err := s.opts.Community.JoinInfo(c.Request().Context(), info.Software)
+	if err != nil {
+		return err
+	}
+	return jsonOK(c, got)
+}
+
+// messageCoUsers mails one message to the contact of every other administration
+// that declared a relation to the software, each mail to one recipient, so that
+// nobody sees the others' addresses; replies go to the sender.
+func (s *Server) messageCoUsers(c echo.Context, software, subject, text string) (int, error) {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return 0, err
+	}
+	subject, text = strings.TrimSpace(subject), strings.TrimSpace(text)
+	if subject == "" || text == "" || len(subject) > 200 || len(text) > 10000 || strings.ContainsAny(subject, "\r\n") {
+		return 0, badRequest{"write a subject (one line, at most 200 characters) and a message (at most 10000)"}
+	}
+	sw, err := s.store.Software(c.Request().Context(), software)
+	if err != nil {
+		return 0, err
+	}
+	to, err := s.opts.Community.CoUsers(c.Request().Context(), a, software)
+	if err != nil {
+		return 0, err
+	}
+	if !s.messageLimit.allow(a.Person) {
+		return 0, echo.NewHTTPError(http.StatusTooManyRequests, "you sent several messages in the last hours: wait before sending another")
+	}
+	mails := make([]catalogue.Mail, 0, len(to))
+	for _, ct := range to {
+		mails = append(mails, catalogue.Mail{To: ct.Email, ReplyTo: a.Email, Subject: "[" + sw.Name + "] " + subject,
+			Text: fmt.Sprintf("%s writes to the administrations that use or develop %s, through the catalogue:\n\n%s\n\n-- \nReply to this mail to answer %s alone. Your address was not shown to the others.\n%s\n",
+				a.Email, sw.Name, text, a.Email, strings.TrimRight(s.opts.PublicURL, "/")+"/software/"+sw.ID)})
+	}
+	return len(mails), mail.Enqueue(c.Request().Context(), s.opts.Community, mails...)
+}
+
+// apiMessageCoUsers answers POST /api/v1/software/{id}/messages.
+func (s *Server) apiMessageCoUsers(c echo.Context) error {
+	var m struct {
+		Subject string `json:"subject"`
+		Text    string `json:"text"`
+	}
+	if err := readJSON(c, &m); err != nil {
+		return err
+	}
+	n, err := s.messageCoUsers(c, c.Param("id"), m.Subject, m.Text)
+	if err != nil {
+		return err
+	}
+	return jsonStatus(c, http.StatusAccepted, map[string]int{"recipients": n})
+}
+
+// apiListInitiatives answers GET /api/v1/initiatives.
+func (s *Server) apiListInitiatives(c echo.Context) error {
+	list, err := s.opts.Community.Initiatives(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return jsonOK(c, listResponse{Data: list, Links: map[string]any{"next": nil}})
+}
+
+// apiInitiative answers GET /api/v1/initiatives/{id}.
+func (s *Server) apiInitiative(c echo.Context) error {
+	in, err := s.opts.Community.Initiative(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return jsonOK(c, in)
+}
+
+// apiCreateInitiative answers POST /api/v1/initiatives.
+func (s *Server) apiCreateInitiative(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Publisher, Title, Problem, Requirements, Budget string
+	}
+	if err := readJSON(c, &in); err != nil {
+		return err
+	}
+	got, err := s.opts.Community.CreateInitiative(c.Request().Context(), a, catalogue.Initiative{Publisher: in.Publisher, Title: in.Title,
+		Problem: in.Problem, Requirements: in.Requirements, Budget: in.Budget})
+	if err != nil {
+		return err
+	}
+	return jsonStatus(c, http.StatusCreated, got)
+}
+
+// apiPledge answers POST /api/v1/initiatives/{id}/pledges.
+func (s *Server) apiPledge(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	var p catalogue.Pledge
+	if err := readJSON(c, &p); err != nil {
+		return err
+	}
+	if err := s.opts.Community.Pledge(c.Request().Context(), a, c.Param("id"), p); err != nil {
+		return err
+	}
+	in, err := s.opts.Community.Initiative(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return jsonStatus(c, http.StatusCreated, in)
+}
+
+// linkInitiative links a software and tells the pledgers.
+func (s *Server) linkInitiative(c echo.Context, id, software string) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	tell, err := s.opts.Community.LinkInitiative(ctx, a, id, software)
+	if err != nil {
+		return err
+	}
+	in, err := s.opts.Community.Initiative(ctx, id)
+	if err != nil {
+		return err
+	}
+	sw, err := s.store.Software(ctx, software)
+	if err != nil {
+		return err
+	}
+	var mails []catalogue.Mail
+	for _, p := range tell {
+		mails = append(mails, catalogue.Mail{To: p.Email, Subject: "Initiative \"" + in.Title + "\": the software is in the catalogue",
+			Text: fmt.Sprintf("Hello,\n\nYour administration joined the initiative \"%s\" of %s. It is now linked to %s in the catalogue:\n%s\n\nThe initiative:\n%s\n",
+				in.Title, in.PublisherName, sw.Name, strings.TrimRight(s.opts.PublicURL, "/")+"/software/"+sw.ID,
+				strings.TrimRight(s.opts.PublicURL, "/")+"/initiatives/"+in.ID)})
+	}
+	return mail.Enqueue(ctx, s.opts.Community, mails...)
+}
+
+// apiLinkInitiative answers PUT /api/v1/initiatives/{id}/software.
+func (s *Server) apiLinkInitiative(c echo.Context) error {
+	var body struct {
+		Software string `json:"software"`
+	}
+	if err := readJSON(c, &body); err != nil {
+		return err
+	}
+	if err := s.linkInitiative(c, c.Param("id"), body.Software); err != nil {
+		return err
+	}
+	return s.apiInitiative(c)
+}
+
+// apiRegisterAdministration answers POST /api/v1/administrations.
+func (s *Server) apiRegisterAdministration(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Name         string   `json:"name"`
+		Country      string   `json:"country"`
+		URI          string   `json:"uri"`
+		EmailDomains []string `json:"emailDomains"`
+	}
+	if err := readJSON(c, &body); err != nil {
+		return err
+	}
+	p, err := s.opts.Community.RegisterAdministration(c.Request().Context(), a, catalogue.Publisher{Name: body.Name, Country: body.Country,
+		URI: body.URI, EmailDomains: body.EmailDomains})
+	if err != nil {
+		return err
+	}
+	return jsonStatus(c, http.StatusCreated, newPublisherItem(p))
+}
+
+// apiRequestMembership answers POST /api/v1/publishers/{id}/memberships.
+func (s *Server) apiRequestMembership(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Note string `json:"note"`
+	}
+	if err := readJSON(c, &body); err != nil {
+		return err
+	}
+	if err := s.opts.Community.RequestMembership(c.Request().Context(), a, c.Param("id"), body.Note); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusAccepted)
+}
+
+// addCodeHosting adds a site entry, queues its forge check and its crawl.
+func (s *Server) addCodeHosting(c echo.Context, publisher string, h catalogue.CodeHosting) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if err := s.opts.Community.AddCodeHosting(ctx, a, publisher, h); err != nil {
+		return err
+	}
+	if s.opts.Crawler != nil {
+		if err := s.opts.Crawler.QueueVerifyHosting(ctx, publisher, h.URL); err != nil {
+			return err
+		}
+		return s.opts.Crawler.CrawlPublisherNow(ctx, publisher)
+	}
+	return nil
+}
+
+// apiAddCodeHosting answers POST /api/v1/publishers/{id}/code-hosting.
+func (s *Server) apiAddCodeHosting(c echo.Context) error {
+	var h catalogue.CodeHosting
+	if err := readJSON(c, &h); err != nil {
+		return err
+	}
+	h.Origin, h.Verified = "", ""
+	if err := s.addCodeHosting(c, c.Param("id"), h); err != nil {
+		return err
+	}
+	return s.apiPublisherStatus(c, http.StatusCreated)
+}
+
+func (s *Server) apiPublisherStatus(c echo.Context, status int) error {
+	p, err := s.store.Publisher(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return jsonStatus(c, status, newPublisherItem(p))
+}
+
+// apiRemoveCodeHosting answers DELETE /api/v1/publishers/{id}/code-hosting?url=URL.
+func (s *Server) apiRemoveCodeHosting(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.RemoveCodeHosting(c.Request().Context(), a, c.Param("id"), c.QueryParam("url")); err != nil {
+		return err
+	}
+	return s.apiPublisherStatus(c, http.StatusOK)
+}
+
+// crawlPublisherNow is for the publisher's members.
+func (s *Server) crawlPublisherNow(c echo.Context, publisher string) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.mustBeMember(c, a, publisher); err != nil {
+		return err
+	}
+	if s.opts.Crawler == nil {
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "this server does not crawl")
+	}
+	return s.opts.Crawler.CrawlPublisherNow(c.Request().Context(), publisher)
+}
+
+func (s *Server) mustBeMember(c echo.Context, a catalogue.Actor, publisher string) error {
+	ok, err := s.opts.Community.IsMember(c.Request().Context(), a.Person, publisher)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w: only members of %s may do this", catalogue.ErrForbidden, publisher)
+	}
+	return nil
+}
+
+// crawlRepositoryNow is for members of a publisher that lists the repository.
+func (s *Server) crawlRepositoryNow(c echo.Context, url string) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	canonical, err := catalogue.CanonicalURL(url)
+	if err != nil {
+		return err
+	}
+	repo, err := s.opts.Community.Repository(c.Request().Context(), canonical)
+	if err != nil {
+		return err
+	}
+	pubs := repo.Publishers
+	member := false
+	for _, p := range pubs {
+		if s.mustBeMember(c, a, p) == nil {
+			member = true
+		}
+	}
+	if !member {
+		return fmt.Errorf("%w: only members of an administration that lists this repository may crawl it now", catalogue.ErrForbidden)
+	}
+	if s.opts.Crawler == nil {
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "this server does not crawl")
+	}
+	return s.opts.Crawler.CrawlNow(c.Request().Context(), url)
+}
+
+// apiCrawlPublisher answers POST /api/v1/publishers/{id}/crawl.
+func (s *Server) apiCrawlPublisher(c echo.Context) error {
+	if err := s.crawlPublisherNow(c, c.Param("id")); err != nil {
+		return err
+	}
+	return jsonStatus(c, http.StatusAccepted, map[string]string{"status": "queued"})
+}
+
+// apiCrawlRepository answers POST /api/v1/repositories/crawl {"url": URL}.
+func (s *Server) apiCrawlRepository(c echo.Context) error {
+	var body struct {
+		URL string `json:"url"`
+	}
+	if err := readJSON(c, &body); err != nil {
+		return err
+	}
+	if err := s.crawlRepositoryNow(c, body.URL); err != nil {
+		return err
+	}
+	return jsonStatus(c, http.StatusAccepted, map[string]string{"status": "queued"})
+}
+
+// apiSubscribe answers PUT and DELETE /api/v1/me/subscriptions/{publisher}.
+func (s *Server) apiSubscribe(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.Subscribe(c.Request().Context(), a, c.Param("publisher"), c.Request().Method == http.MethodPut); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// apiPending answers GET /api/v1/admin/pending: what waits for an instance
+// administrator.
+func (s *Server) apiPending(c echo.Context) error {
+	if err := s.mustBeAdmin(c); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	ms, err := s.opts.Community.PendingMemberships(ctx)
+	if err != nil {
+		return err
+	}
+	pubs, err := s.opts.Community.PendingAdministrations(ctx)
+	if err != nil {
+		return err
+	}
+	hosting, err := s.opts.Community.UnverifiedHosting(ctx)
+	if err != nil {
+		return err
+	}
+	items := make([]publisherItem, 0, len(pubs))
+	for _, p := range pubs {
+		items = append(items, newPublisherItem(p))
+	}
+	return jsonOK(c, map[string]any{"memberships": ms, "administrations": items, "codeHosting": hosting})
+}
+
+func (s *Server) mustBeAdmin(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if !a.Admin {
+		return fmt.Errorf("%w: only instance administrators may do this", catalogue.ErrForbidden)
+	}
+	return nil
+}
+
+// apiDecideMembership answers POST /api/v1/admin/memberships.
+func (s *Server) apiDecideMembership(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Person    string                     `json:"person"`
+		Publisher string                     `json:"publisher"`
+		Status    catalogue.MembershipStatus `json:"status"`
+	}
+	if err := readJSON(c, &body); err != nil {
+		return err
+	}
+	if err := s.opts.Community.DecideMembership(c.Request().Context(), a, body.Person, body.Publisher, body.Status); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// apiApproveAdministration answers POST /api/v1/admin/administrations/{id}/approve.
+func (s *Server) apiApproveAdministration(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.ApproveAdministration(c.Request().Context(), a, c.Param("id")); err != nil {
+		return err
+	}
+	return s.apiPublisherStatus(c, http.StatusOK)
+}
+
+// apiVerifyHosting answers POST /api/v1/admin/code-hosting/verify.
+func (s *Server) apiVerifyHosting(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Publisher string `json:"publisher"`
+		URL       string `json:"url"`
+	}
+	if err := readJSON(c, &body); err != nil {
+		return err
+	}
+	if err := s.opts.Community.VerifyCodeHosting(c.Request().Context(), a, body.Publisher, body.URL, catalogue.VerifiedByAdmin); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// apiSetDomains answers PUT /api/v1/admin/publishers/{id}/email-domains.
+func (s *Server) apiSetDomains(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		EmailDomains []string `json:"emailDomains"`
+	}
+	if err := readJSON(c, &body); err != nil {
+		return err
+	}
+	if err := s.opts.Community.SetEmailDomains(c.Request().Context(), a, c.Param("id"), body.EmailDomains); err != nil {
+		return err
+	}
+	return s.apiPublisherStatus(c, http.StatusOK)
+}
+
+// apiAudit answers GET /api/v1/admin/audit?publisher=ID.
+func (s *Server) apiAudit(c echo.Context) error {
+	if err := s.mustBeAdmin(c); err != nil {
+		return err
+	}
+	log, err := s.opts.Community.AuditLog(c.Request().Context(), c.QueryParam("publisher"), 500)
+	if err != nil {
+		return err
+	}
+	return jsonOK(c, listResponse{Data: log, Links: map[string]any{"next": nil}})
+}

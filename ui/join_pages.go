@@ -1,0 +1,517 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/oscat-eu/oscat/catalogue"
+)
+
+// pageData adds what every page with forms needs: the CSRF token, who is
+// signed in, and whether they are an instance administrator.
+func (s *Server) pageData(c echo.Context, data map[string]any) map[string]any {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["CSRF"] = c.Get("csrf")
+	if p, ok := person(c); ok {
+		data["Person"] = p
+	}
+	data["IsAdmin"] = s.actor(c).Admin
+	return data
+}
+
+// joinPageRoutes are the pages' forms: each does what its API twin does, then
+// sends the browser back to the page (303).
+func (s *Server) joinPageRoutes(e *echo.Echo) {
+	e.GET("/administrations/new", s.registerPage)
+	e.POST("/administrations", s.formRegister)
+	e.POST("/publishers/:id/membership", s.formRequestMembership)
+	e.POST("/publishers/:id/code-hosting", s.formAddCodeHosting)
+	e.POST("/publishers/:id/code-hosting/remove", s.formRemoveCodeHosting)
+	e.POST("/publishers/:id/crawl", s.formCrawlPublisher)
+	e.POST("/publishers/:id/crawl-repository", s.formCrawlRepository)
+	e.POST("/publishers/:id/subscription", s.formSubscribe)
+	e.POST("/software/:id/joins", s.formDeclare)
+	e.POST("/joins/:id/confirm", s.formConfirm)
+	e.POST("/joins/:id/withdraw", s.formWithdraw)
+	e.POST("/software/:id/join-info", s.formJoinInfo)
+	e.POST("/software/:id/messages", s.formMessage)
+	e.GET("/initiatives", s.initiativesPage)
+	e.GET("/initiatives/new", s.newInitiativePage)
+	e.POST("/initiatives", s.formCreateInitiative)
+	e.GET("/initiatives/:id", s.initiativePage)
+	e.POST("/initiatives/:id/pledges", s.formPledge)
+	e.POST("/initiatives/:id/software", s.formLinkInitiative)
+	e.GET("/admin", s.adminPage)
+	e.POST("/admin/memberships", s.formDecideMembership)
+	e.POST("/admin/administrations/:id/approve", s.formApproveAdministration)
+	e.POST("/admin/code-hosting/verify", s.formVerifyHosting)
+	e.POST("/admin/publishers/:id/email-domains", s.formSetDomains)
+}
+
+// back redirects to a page of this site, with a note of what was done.
+func back(c echo.Context, path, done string) error {
+	if done != "" {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		frag := ""
+		if i := strings.IndexByte(path, '#'); i >= 0 {
+			path, frag = path[:i], path[i:]
+		}
+		path += sep + "done=" + url.QueryEscape(done) + frag
+	}
+	return c.Redirect(http.StatusSeeOther, path)
+}
+
+// privacyPage says what the catalogue keeps about people and why.
+func (s *Server) privacyPage(c echo.Context) error {
+	return s.render(c, http.StatusOK, "privacy", s.pageData(c, map[string]any{"Title": "Privacy", "Deleted": c.QueryParam("deleted") != ""}))
+}
+
+// accountPage is the signed-in person's memberships, subscriptions and data.
+func (s *Server) accountPage(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return s.signInFirst(c, err)
+	}
+	ctx := c.Request().Context()
+	ms, err := s.opts.Community.Memberships(ctx, a.Person)
+	if err != nil {
+		return err
+	}
+	subs, err := s.opts.Community.Subscriptions(ctx, a.Person)
+	if err != nil {
+		return err
+	}
+	subscribed := map[string]bool{}
+	for _, p := range subs {
+		subscribed[p] = true
+	}
+	return s.render(c, http.StatusOK, "account", s.pageData(c, map[string]any{"Title": "Your account", "Memberships": ms,
+		"Subscribed": subscribed, "Done": c.QueryParam("done")}))
+}
+
+func (s *Server) registerPage(c echo.Context) error {
+	if _, err := s.mustSignIn(c); err != nil {
+		return s.signInFirst(c, err)
+	}
+	return s.render(c, http.StatusOK, "register", s.pageData(c, map[string]any{"Title": "Register an administration"}))
+}
+
+func (s *Server) formRegister(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.opts.Community.RegisterAdministration(c.Request().Context(), a, catalogue.Publisher{Name: c.FormValue("name"),
+		Country: c.FormValue("country"), URI: c.FormValue("uri"), EmailDomains: strings.Fields(strings.ReplaceAll(c.FormValue("emailDomains"), ",", " "))})
+	if err != nil {
+		return err
+	}
+	return back(c, "/publishers/"+p.ID, "registered")
+}
+
+func (s *Server) formRequestMembership(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.RequestMembership(c.Request().Context(), a, c.Param("id"), c.FormValue("note")); err != nil {
+		return err
+	}
+	return back(c, "/publishers/"+c.Param("id"), "membership-requested")
+}
+
+func (s *Server) formAddCodeHosting(c echo.Context) error {
+	h := catalogue.CodeHosting{URL: strings.TrimSpace(c.FormValue("url")), Group: c.FormValue("group") == "true",
+		Type: catalogue.HostingType(c.FormValue("type"))}
+	if err := s.addCodeHosting(c, c.Param("id"), h); err != nil {
+		return err
+	}
+	return back(c, "/publishers/"+c.Param("id")+"#maintain", "hosting-added")
+}
+
+func (s *Server) formRemoveCodeHosting(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.RemoveCodeHosting(c.Request().Context(), a, c.Param("id"), c.FormValue("url")); err != nil {
+		return err
+	}
+	return back(c, "/publishers/"+c.Param("id")+"#maintain", "hosting-removed")
+}
+
+func (s *Server) formCrawlPublisher(c echo.Context) error {
+	if err := s.crawlPublisherNow(c, c.Param("id")); err != nil {
+		return err
+	}
+	return back(c, "/publishers/"+c.Param("id")+"#repositories", "crawl-queued")
+}
+
+func (s *Server) formCrawlRepository(c echo.Context) error {
+	if err := s.crawlRepositoryNow(c, c.FormValue("url")); err != nil {
+		return err
+	}
+	return back(c, "/publishers/"+c.Param("id")+"#repositories", "crawl-queued")
+}
+
+func (s *Server) formSubscribe(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	on := c.FormValue("subscribe") == "true"
+	if err := s.opts.Community.Subscribe(c.Request().Context(), a, c.Param("id"), on); err != nil {
+		return err
+	}
+	return back(c, localPath(c.FormValue("next")), "subscription")
+}
+
+func (s *Server) formDeclare(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.opts.Community.DeclareJoin(c.Request().Context(), a, catalogue.Join{Software: c.Param("id"), Publisher: c.FormValue("publisher"),
+		Kind: catalogue.JoinKind(c.FormValue("kind")), Since: c.FormValue("since"), Note: c.FormValue("note"),
+		Contact: catalogue.Contact{Name: c.FormValue("contactName"), Role: c.FormValue("contactRole"), Email: c.FormValue("contactEmail")}})
+	if err != nil {
+		return err
+	}
+	return back(c, "/software/"+c.Param("id")+"#join", "declared")
+}
+
+func (s *Server) formConfirm(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	j, err := s.opts.Community.ConfirmJoin(c.Request().Context(), a, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return back(c, "/software/"+j.Software+"#join", "confirmed")
+}
+
+func (s *Server) formWithdraw(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	j, err := s.opts.Community.Join(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.WithdrawJoin(c.Request().Context(), a, j.ID); err != nil {
+		return err
+	}
+	return back(c, "/software/"+j.Software+"#join", "withdrawn")
+}
+
+func (s *Server) formJoinInfo(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.SetJoinInfo(c.Request().Context(), a, catalogue.JoinInfo{Software: c.Param("id"), Open: c.FormValue("open") == "true",
+		Coordination: strings.TrimSpace(c.FormValue("coordination")), Meetings: strings.TrimSpace(c.FormValue("meetings")),
+		Contributing: strings.TrimSpace(c.FormValue("contributing"))}); err != nil {
+		return err
+	}
+	return back(c, "/software/"+c.Param("id")+"#join", "join-info")
+}
+
+func (s *Server) formMessage(c echo.Context) error {
+	if _, err := s.messageCoUsers(c, c.Param("id"), c.FormValue("subject"), c.FormValue("text")); err != nil {
+		return err
+	}
+	return back(c, "/software/"+c.Param("id")+"#join", "message-sent")
+}
+
+func (s *Server) initiativesPage(c echo.Context) error {
+	list, err := s.opts.Community.Initiatives(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "initiatives", s.pageData(c, map[string]any{"Title": "Initiatives", "Initiatives": list}))
+}
+
+// memberOf lists the administrations the signed-in person belongs to.
+func (s *Server) memberOf(c echo.Context) ([]catalogue.Membership, error) {
+	p, ok := person(c)
+	if !ok {
+		return nil, nil
+	}
+	ms, err := s.opts.Community.Memberships(c.Request().Context(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []catalogue.Membership
+	for _, m := range ms {
+		if m.Status == catalogue.MemberApproved {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) newInitiativePage(c echo.Context) error {
+	if _, err := s.mustSignIn(c); err != nil {
+		return s.signInFirst(c, err)
+	}
+	ms, err := s.memberOf(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "initiative_new", s.pageData(c, map[string]any{"Title": "Post a need", "MemberOf": ms}))
+}
+
+func (s *Server) formCreateInitiative(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	in, err := s.opts.Community.CreateInitiative(c.Request().Context(), a, catalogue.Initiative{Publisher: c.FormValue("publisher"),
+		Title: c.FormValue("title"), Problem: c.FormValue("problem"), Requirements: c.FormValue("requirements"), Budget: c.FormValue("budget")})
+	if err != nil {
+		return err
+	}
+	return back(c, "/initiatives/"+in.ID, "created")
+}
+
+func (s *Server) initiativePage(c echo.Context) error {
+	ctx := c.Request().Context()
+	in, err := s.opts.Community.Initiative(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	var sw *catalogue.Software
+	if in.Software != "" {
+		if got, err := s.store.Software(ctx, in.Software); err == nil {
+			sw = &got
+		}
+	}
+	ms, err := s.memberOf(c)
+	if err != nil {
+		return err
+	}
+	initiator := false
+	for _, m := range ms {
+		initiator = initiator || m.Publisher == in.Publisher
+	}
+	return s.render(c, http.StatusOK, "initiative", s.pageData(c, map[string]any{"Title": in.Title, "I": in, "Software": sw,
+		"MemberOf": ms, "Initiator": initiator, "Done": c.QueryParam("done")}))
+}
+
+func (s *Server) formPledge(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.Pledge(c.Request().Context(), a, c.Param("id"), catalogue.Pledge{Publisher: c.FormValue("publisher"),
+		Kind: catalogue.PledgeKind(c.FormValue("kind")), Note: c.FormValue("note")}); err != nil {
+		return err
+	}
+	return back(c, "/initiatives/"+c.Param("id"), "pledged")
+}
+
+func (s *Server) formLinkInitiative(c echo.Context) error {
+	software := strings.TrimSpace(c.FormValue("software"))
+	if i := strings.LastIndex(software, "/software/"); i >= 0 {
+		software = strings.Trim(software[i+len("/software/"):], "/")
+	}
+	if err := s.linkInitiative(c, c.Param("id"), software); err != nil {
+		return err
+	}
+	return back(c, "/initiatives/"+c.Param("id"), "linked")
+}
+
+func (s *Server) adminPage(c echo.Context) error {
+	if err := s.mustBeAdmin(c); err != nil {
+		return s.signInFirst(c, err)
+	}
+	ctx := c.Request().Context()
+	ms, err := s.opts.Community.PendingMemberships(ctx)
+	if err != nil {
+		return err
+	}
+	pubs, err := s.opts.Community.PendingAdministrations(ctx)
+	if err != nil {
+		return err
+	}
+	hosting, err := s.opts.Community.UnverifiedHosting(ctx)
+	if err != nil {
+		return err
+	}
+	log, err := s.opts.Community.AuditLog(ctx, "", 50)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "admin", s.pageData(c, map[string]any{"Title": "Approvals", "Memberships": ms,
+		"Administrations": pubs, "Hosting": hosting, "Audit": log, "Done": c.QueryParam("done")}))
+}
+
+func (s *Server) formDecideMembership(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.DecideMembership(c.Request().Context(), a, c.FormValue("person"), c.FormValue("publisher"),
+		catalogue.MembershipStatus(c.FormValue("status"))); err != nil {
+		return err
+	}
+	return back(c, "/admin", "membership")
+}
+
+func (s *Server) formApproveAdministration(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.ApproveAdministration(c.Request().Context(), a, c.Param("id")); err != nil {
+		return err
+	}
+	return back(c, "/admin", "administration")
+}
+
+func (s *Server) formVerifyHosting(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.VerifyCodeHosting(c.Request().Context(), a, c.FormValue("publisher"), c.FormValue("url"), catalogue.VerifiedByAdmin); err != nil {
+		return err
+	}
+	return back(c, "/admin", "hosting")
+}
+
+func (s *Server) formSetDomains(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.SetEmailDomains(c.Request().Context(), a, c.Param("id"),
+		strings.Fields(strings.ReplaceAll(c.FormValue("emailDomains"), ",", " "))); err != nil {
+		return err
+	}
+	return back(c, "/publishers/"+c.Param("id"), "domains")
+}
+
+// joinPanel is what the software page shows about joining it.
+type joinPanel struct {
+	Joins       []catalogue.Join
+	Unconfirmed []catalogue.Join
+	Info        catalogue.JoinInfo
+	// Contacts says whether the viewer sees contact persons.
+	Contacts bool
+	// MemberOf are the viewer's administrations (they may declare for them);
+	// Maintainer whether one of them publishes the software; CoUser whether one
+	// of them declared a relation (they may write to the others).
+	MemberOf   []catalogue.Membership
+	Maintainer bool
+	CoUser     bool
+	Mine       map[string]bool
+	// UsedBy are the file's usedBy names, matched to administrations here.
+	UsedBy []usedByName
+	// FileContacts are the maintainers the publiccode.yml names.
+	Landing string
+	Kinds   []catalogue.JoinKind
+	Today   string
+}
+
+type usedByName struct {
+	Name      string
+	Publisher *catalogue.Publisher
+}
+
+// joinPanelFor gathers the software page's join panel.
+func (s *Server) joinPanelFor(c echo.Context, sw catalogue.Software) (*joinPanel, error) {
+	if s.opts.Community == nil {
+		return nil, nil
+	}
+	ctx := c.Request().Context()
+	all, err := s.opts.Community.Joins(ctx, sw.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	jp := &joinPanel{Kinds: catalogue.JoinKinds, Today: time.Now().UTC().Format(time.DateOnly), Mine: map[string]bool{}}
+	now := time.Now()
+	for _, j := range all {
+		if j.Confirmed(now) {
+			jp.Joins = append(jp.Joins, j)
+		} else {
+			jp.Unconfirmed = append(jp.Unconfirmed, j)
+		}
+	}
+	if jp.Info, err = s.opts.Community.JoinInfo(ctx, sw.ID); err != nil {
+		return nil, err
+	}
+	if jp.MemberOf, err = s.memberOf(c); err != nil {
+		return nil, err
+	}
+	jp.Contacts = len(jp.MemberOf) > 0
+	for _, m := range jp.MemberOf {
+		jp.Mine[m.Publisher] = true
+		for _, p := range sw.Publishers {
+			jp.Maintainer = jp.Maintainer || p == m.Publisher
+		}
+	}
+	for _, j := range all {
+		jp.CoUser = jp.CoUser || (jp.Mine[j.Publisher] && j.Confirmed(now))
+	}
+	if sw.File != nil {
+		jp.Landing = sw.File.LandingURL
+		matched, err := s.opts.Community.PublishersNamed(ctx, sw.File.UsedBy)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range sw.File.UsedBy {
+			u := usedByName{Name: n}
+			if p, ok := matched[n]; ok {
+				u.Publisher = &p
+			}
+			jp.UsedBy = append(jp.UsedBy, u)
+		}
+	}
+	return jp, nil
+}
+
+// maintainPanel adds to the publisher page what its members and visitors may
+// do: members manage code hosting, crawl now and subscribe; others ask to join.
+func (s *Server) maintainPanel(c echo.Context, p catalogue.Publisher, data map[string]any) error {
+	a := s.actor(c)
+	data["Pending"] = p.Status == catalogue.PublisherPending
+	data["Now"] = time.Now().UTC().Format(time.RFC3339)
+	if a.Person == "" {
+		return nil
+	}
+	ctx := c.Request().Context()
+	member, err := s.opts.Community.IsMember(ctx, a.Person, p.ID)
+	if err != nil {
+		return err
+	}
+	data["Member"] = member
+	if member {
+		subs, err := s.opts.Community.Subscriptions(ctx, a.Person)
+		if err != nil {
+			return err
+		}
+		for _, id := range subs {
+			if id == p.ID {
+				data["Subscribed"] = true
+			}
+		}
+		data["CanCrawl"] = s.opts.Crawler != nil
+		data["HostingTypes"] = []catalogue.HostingType{"", catalogue.HostingGitHub, catalogue.HostingGitLab, catalogue.HostingGitea,
+			catalogue.HostingForgejo, catalogue.HostingBitbucket}
+	}
+	return nil
+}

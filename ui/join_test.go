@@ -1,0 +1,473 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
+	"github.com/oscat-eu/oscat/catalogue/sqlstore"
+	"github.com/oscat-eu/oscat/search"
+)
+
+// fakeCrawler records what the site asks of the crawler.
+type fakeCrawler struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (f *fakeCrawler) record(s string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, s)
+	return nil
+}
+func (f *fakeCrawler) CrawlNow(_ context.Context, u string) error { return f.record("repo " + u) }
+func (f *fakeCrawler) CrawlPublisherNow(_ context.Context, p string) error {
+	return f.record("publisher " + p)
+}
+func (f *fakeCrawler) QueueVerifyHosting(_ context.Context, p, u string) error {
+	return f.record("verify " + p + " " + u)
+}
+
+// joinSite is a site with accounts: administrations A (publishing Parkeervergunning)
+// and B, and an instance administrator root@operator.example.
+type joinSite struct {
+	ts       *httptest.Server
+	store    *sqlstore.Store
+	crawler  *fakeCrawler
+	software string
+	opts     Options
+}
+
+func newJoinSite(t *testing.T, mod func(*Options)) *joinSite {
+	t.Helper()
+	ctx := t.Context()
+	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if err := store.SyncPublishers(ctx, []catalogue.Publisher{
+		{ID: "a", Name: "Gemeente A", Country: "NL", URI: "urn:a", EmailDomains: []string{"a.example"}},
+		{ID: "b", Name: "Kommune B", Country: "DK", URI: "urn:b", EmailDomains: []string{"b.example"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	repo := "https://git.example.org/a/parkeren"
+	if err := store.RegisterRepository(ctx, "a", repo); err != nil {
+		t.Fatal(err)
+	}
+	d := publiccode.Check([]byte(parking), publiccode.Options{})
+	if _, err := store.ApplyCrawl(ctx, catalogue.CrawlResult{RepoURL: repo, Raw: []byte(parking), Path: "publiccode.yml", File: d.File, Findings: d.Findings}); err != nil {
+		t.Fatal(err)
+	}
+	list, _, _ := store.ListSoftware(ctx, "", catalogue.Page{Size: 1})
+	index, err := search.Open(ctx, t.TempDir(), store, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { index.Close() })
+	js := &joinSite{store: store, crawler: &fakeCrawler{}, software: list[0].ID}
+	js.opts = Options{Logger: quiet, PublicURL: "https://oscat.example", Community: store, Admins: []string{"root@operator.example"}, Crawler: js.crawler}
+	if mod != nil {
+		mod(&js.opts)
+	}
+	srv, err := New(store, index, js.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js.ts = httptest.NewTLSServer(srv) // the public URL is https: cookies are Secure
+	t.Cleanup(js.ts.Close)
+	return js
+}
+
+// browser is a client with its own cookies that follows no redirect.
+type browser struct {
+	t  *testing.T
+	c  *http.Client
+	ts *httptest.Server
+}
+
+func (js *joinSite) browser(t *testing.T) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, ts: js.ts, c: &http.Client{Jar: jar, Transport: js.ts.Client().Transport, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *browser) do(req *http.Request) (*http.Response, string) {
+	b.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func (b *browser) get(path string) (*http.Response, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.ts.URL+path, nil)
+	return b.do(req)
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf reads a page's form token.
+func (b *browser) csrf(path string) string {
+	b.t.Helper()
+	_, body := b.get(path)
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		b.t.Fatalf("%s has no CSRF field", path)
+	}
+	return m[1]
+}
+
+func (b *browser) post(path string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.ts.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// api makes a JSON request; token, when set, goes in X-CSRF-Token.
+func (b *browser) api(method, path, token string, body any) (*http.Response, string) {
+	b.t.Helper()
+	var r io.Reader
+	if body != nil {
+		j, _ := json.Marshal(body)
+		r = bytes.NewReader(j)
+	}
+	req, _ := http.NewRequest(method, b.ts.URL+path, r)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("X-CSRF-Token", token)
+	}
+	return b.do(req)
+}
+
+// mailedLinks are the sign-in links queued as mails, newest last.
+func (js *joinSite) mailedLinks(t *testing.T) []string {
+	t.Helper()
+	jobs, err := js.store.Jobs(t.Context(), "", "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	re := regexp.MustCompile(`https://oscat\.example/signin/confirm\?token=[A-Za-z0-9_-]+`)
+	for _, j := range jobs {
+		if j.Kind != catalogue.KindMailSend {
+			continue
+		}
+		var m catalogue.Mail
+		_ = json.Unmarshal(j.Payload, &m)
+		out = append(out, re.FindAllString(m.Text, -1)...)
+	}
+	return out
+}
+
+// signIn goes through the whole e-mail link flow.
+func (js *joinSite) signIn(t *testing.T, email string) *browser {
+	t.Helper()
+	b := js.browser(t)
+	resp, body := b.post("/signin", url.Values{"email": {email}, "csrf": {b.csrf("/signin")}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "Check your mail") {
+		t.Fatalf("asking for a link: %d %s", resp.StatusCode, body)
+	}
+	links := js.mailedLinks(t)
+	token := strings.TrimPrefix(links[len(links)-1], "https://oscat.example/signin/confirm?token=")
+	resp, _ = b.post("/signin/confirm", url.Values{"token": {token}, "csrf": {b.csrf("/signin/confirm?token=" + token)}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/account" {
+		t.Fatalf("confirming: %d %v", resp.StatusCode, resp.Header)
+	}
+	return b
+}
+
+// token is a signed-in browser's token for JSON writes.
+func (b *browser) token() string {
+	b.t.Helper()
+	resp, body := b.get("/api/v1/me")
+	var me struct {
+		CSRF string `json:"csrfToken"`
+	}
+	if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &me) != nil || me.CSRF == "" {
+		b.t.Fatalf("GET /api/v1/me: %d %s", resp.StatusCode, body)
+	}
+	return me.CSRF
+}
+
+func TestSignIn_LinkConfirmedByPOSTOnlyOnceAndInTime(t *testing.T) {
+	t.Parallel()
+	js := newJoinSite(t, nil)
+	b := js.browser(t)
+	// A hostile Host header does not make its way into the link.
+	req, _ := http.NewRequest(http.MethodPost, js.ts.URL+"/signin", strings.NewReader(url.Values{"email": {"ada@a.example"}, "csrf": {b.csrf("/signin")}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Host = "evil.example"
+	base, _ := url.Parse(js.ts.URL)
+	for _, ck := range b.c.Jar.Cookies(base) {
+		req.AddCookie(ck) // the client keeps cookies by Host, which is overridden here
+	}
+	if resp, body := b.do(req); resp.StatusCode != 200 {
+		t.Fatalf("asking for a link: %d %s", resp.StatusCode, body)
+	}
+	links := js.mailedLinks(t)
+	if len(links) != 1 {
+		t.Fatalf("mailed links = %v", links)
+	}
+	token := strings.TrimPrefix(links[0], "https://oscat.example/signin/confirm?token=")
+	// Opening the link (a GET, as mail scanners do) shows a button and spends nothing.
+	for range 2 {
+		resp, body := b.get("/signin/confirm?token=" + token)
+		if resp.StatusCode != 200 || !strings.Contains(body, `<form method="post" action="/signin/confirm">`) {
+			t.Fatalf("confirm page: %d %s", resp.StatusCode, body)
+		}
+	}
+	// Without the form's token, the POST is refused.
+	if resp, _ := b.post("/signin/confirm", url.Values{"token": {token}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("POST without CSRF token: %d", resp.StatusCode)
+	}
+	csrf := b.csrf("/signin/confirm?token=" + token)
+	resp, _ := b.post("/signin/confirm", url.Values{"token": {token}, "csrf": {csrf}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", resp.StatusCode)
+	}
+	var session *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == sessionCookie {
+			session = c
+		}
+	}
+	if session == nil || !session.HttpOnly || !session.Secure || session.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie = %+v", session)
+	}
+	if resp, body := b.get("/account"); resp.StatusCode != 200 || !strings.Contains(body, "ada@a.example") {
+		t.Errorf("account page: %d", resp.StatusCode)
+	}
+	// Replayed, the link does nothing.
+	other := js.browser(t)
+	resp, _ = other.post("/signin/confirm", url.Values{"token": {token}, "csrf": {other.csrf("/signin/confirm?token=" + token)}})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("replayed link: %d", resp.StatusCode)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == sessionCookie && c.Value != "" {
+			t.Error("a replayed link started a session")
+		}
+	}
+	// Expired, too.
+	other.post("/signin", url.Values{"email": {"ada@a.example"}, "csrf": {other.csrf("/signin")}})
+	links = js.mailedLinks(t)
+	late := strings.TrimPrefix(links[len(links)-1], "https://oscat.example/signin/confirm?token=")
+	js.store.SetClock(func() time.Time { return time.Now().Add(catalogue.SignInTTL + time.Minute) })
+	resp, _ = other.post("/signin/confirm", url.Values{"token": {late}, "csrf": {other.csrf("/signin/confirm?token=" + late)}})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("expired link: %d", resp.StatusCode)
+	}
+	if resp, _ := other.get("/api/v1/me"); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("after an expired link, /api/v1/me: %d", resp.StatusCode)
+	}
+}
+
+func TestSignIn_RateLimitedPerAddressAndPerClient(t *testing.T) {
+	t.Parallel()
+	js := newJoinSite(t, func(o *Options) { o.SignInPerAddress, o.SignInPerClient = 2, 4 })
+	b := js.browser(t)
+	ask := func(email string) int {
+		resp, _ := b.post("/signin", url.Values{"email": {email}, "csrf": {b.csrf("/signin")}})
+		return resp.StatusCode
+	}
+	if ask("x@a.example") != 200 || ask("x@a.example") != 200 {
+		t.Fatal("the first two links were refused")
+	}
+	if got := ask("x@a.example"); got != http.StatusTooManyRequests {
+		t.Errorf("third link for one address: %d", got)
+	}
+	if got := ask("y@a.example"); got != 200 {
+		t.Errorf("another address: %d", got)
+	}
+	if got := ask("z@a.example"); got != http.StatusTooManyRequests {
+		t.Errorf("fifth link from one client: %d", got)
+	}
+	if n := len(js.mailedLinks(t)); n != 3 {
+		t.Errorf("%d links mailed, want 3", n)
+	}
+}
+
+func TestJoinAPI_AuthorisationRules(t *testing.T) {
+	t.Parallel()
+	js := newJoinSite(t, nil)
+	alice, bob := js.signIn(t, "alice@a.example"), js.signIn(t, "bob@b.example")
+	at, bt := alice.token(), bob.token()
+	decl := map[string]any{"publisher": "b", "kind": "uses", "since": "2025-02-01", "note": "in production",
+		"contact": map[string]string{"name": "Bo", "role": "IT", "email": "bo@b.example"}}
+
+	// Anonymous: no declaring.
+	anon := js.browser(t)
+	if resp, _ := anon.api(http.MethodPost, "/api/v1/software/"+js.software+"/joins", "", decl); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("anonymous declaration: %d", resp.StatusCode)
+	}
+	// A member of A cannot declare for B.
+	if resp, body := alice.api(http.MethodPost, "/api/v1/software/"+js.software+"/joins", at, decl); resp.StatusCode != http.StatusForbidden ||
+		!strings.Contains(body, "application/problem+json") && !strings.Contains(resp.Header.Get("Content-Type"), "problem+json") {
+		t.Errorf("A declaring for B: %d %s", resp.StatusCode, body)
+	}
+	// Without the CSRF header (and with no Origin), a JSON write is refused.
+	if resp, _ := bob.api(http.MethodPost, "/api/v1/software/"+js.software+"/joins", "", decl); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("JSON write without CSRF token: %d", resp.StatusCode)
+	}
+	resp, body := bob.api(http.MethodPost, "/api/v1/software/"+js.software+"/joins", bt, decl)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("B declaring: %d %s", resp.StatusCode, body)
+	}
+	var j joinItem
+	_ = json.Unmarshal([]byte(body), &j)
+
+	// The software's joins: contacts for signed-in members only.
+	type item struct {
+		Users int        `json:"users"`
+		Joins []joinItem `json:"joins"`
+	}
+	var seen item
+	_, body = anon.get("/api/v1/software/" + js.software)
+	_ = json.Unmarshal([]byte(body), &seen)
+	if len(seen.Joins) != 1 || seen.Joins[0].Contact != nil || strings.Contains(body, "bo@b.example") || seen.Users != 1 {
+		t.Errorf("anonymous sees %s", body)
+	}
+	if a := seen.Joins[0]; a.Administration.URI != "urn:b" || a.Kind != "uses" || a.Since != "2025-02-01" || !a.Verified || a.ConfirmedUntil == "" {
+		t.Errorf("join = %+v", a)
+	}
+	_, body = alice.get("/api/v1/software/" + js.software)
+	_ = json.Unmarshal([]byte(body), &seen)
+	if seen.Joins[0].Contact == nil || seen.Joins[0].Contact.Email != "bo@b.example" {
+		t.Errorf("a member sees %s", body)
+	}
+	// A signed-in person of no administration sees no contacts either.
+	stranger := js.signIn(t, "someone@elsewhere.example")
+	if _, body := stranger.get("/api/v1/software/" + js.software); strings.Contains(body, "bo@b.example") {
+		t.Error("a signed-in non-member sees contacts")
+	}
+
+	// A member of A can neither withdraw B's record nor add code hosting to B.
+	if resp, _ := alice.api(http.MethodDelete, "/api/v1/joins/"+j.ID, at, nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("A withdrawing B's record: %d", resp.StatusCode)
+	}
+	hosting := map[string]any{"url": "https://github.com/kommune-b", "group": true, "type": "github"}
+	if resp, _ := alice.api(http.MethodPost, "/api/v1/publishers/b/code-hosting", at, hosting); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("A adding code hosting to B: %d", resp.StatusCode)
+	}
+	if resp, body := bob.api(http.MethodPost, "/api/v1/publishers/b/code-hosting", bt, hosting); resp.StatusCode != http.StatusCreated {
+		t.Errorf("B adding its code hosting: %d %s", resp.StatusCode, body)
+	}
+	// Crawl now: members of the publisher only.
+	if resp, _ := alice.api(http.MethodPost, "/api/v1/publishers/b/crawl", at, nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("A crawling B: %d", resp.StatusCode)
+	}
+	if resp, _ := alice.api(http.MethodPost, "/api/v1/repositories/crawl", at, map[string]string{"url": "https://git.example.org/a/parkeren"}); resp.StatusCode != http.StatusAccepted {
+		t.Errorf("A crawling its repository: %d", resp.StatusCode)
+	}
+	if resp, _ := bob.api(http.MethodPost, "/api/v1/repositories/crawl", bt, map[string]string{"url": "https://git.example.org/a/parkeren"}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("B crawling A's repository: %d", resp.StatusCode)
+	}
+	js.crawler.mu.Lock()
+	calls := strings.Join(js.crawler.calls, "; ")
+	js.crawler.mu.Unlock()
+	if calls != "verify b https://github.com/kommune-b; publisher b; repo https://git.example.org/a/parkeren" {
+		t.Errorf("crawler calls: %s", calls)
+	}
+	// Approvals are for instance administrators.
+	if resp, _ := bob.api(http.MethodPost, "/api/v1/admin/code-hosting/verify", bt, map[string]string{"publisher": "b", "url": "https://github.com/kommune-b"}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("B approving its own code hosting: %d", resp.StatusCode)
+	}
+	root := js.signIn(t, "root@operator.example")
+	if resp, body := root.api(http.MethodGet, "/api/v1/admin/pending", "", nil); resp.StatusCode != 200 || !strings.Contains(body, "kommune-b") {
+		t.Errorf("pending: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := root.api(http.MethodPost, "/api/v1/admin/code-hosting/verify", root.token(), map[string]string{"publisher": "b", "url": "https://github.com/kommune-b"}); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("an administrator approving: %d", resp.StatusCode)
+	}
+	// The declarer withdraws; same-origin JSON writes pass without the header.
+	req, _ := http.NewRequest(http.MethodDelete, js.ts.URL+"/api/v1/joins/"+j.ID, strings.NewReader("{}"))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", "https://oscat.example")
+	if resp, _ := bob.do(req); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("B withdrawing with a same-origin request: %d", resp.StatusCode)
+	}
+	req.Header.Set("Origin", "https://evil.example")
+	if resp, _ := bob.do(req); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a cross-origin JSON write: %d", resp.StatusCode)
+	}
+}
+
+func TestJoinPages_DeclareFromTheSoftwarePageWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	js := newJoinSite(t, nil)
+	bob := js.signIn(t, "bob@b.example")
+	page := "/software/" + js.software
+	resp, body := bob.get(page)
+	if resp.StatusCode != 200 || !strings.Contains(body, `action="/software/`+js.software+`/joins"`) {
+		t.Fatalf("software page: %d", resp.StatusCode)
+	}
+	form := url.Values{"csrf": {bob.csrf(page)}, "publisher": {"b"}, "kind": {"co-develops"}, "since": {"2024-05-01"},
+		"contactName": {"Bo"}, "contactEmail": {"bo@b.example"}, "note": {"We run it in two offices"}}
+	if resp, _ := bob.post(page+"/joins", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("declaring: %d", resp.StatusCode)
+	}
+	_, body = js.browser(t).get(page)
+	if !strings.Contains(body, "Kommune B</a> co-develops it since 2024-05-01") || strings.Contains(body, "bo@b.example") {
+		t.Errorf("anonymous page shows:\n%s", body)
+	}
+	form.Set("publisher", "a")
+	if resp, _ := bob.post(page+"/joins", form); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("B declaring for A through the form: %d", resp.StatusCode)
+	}
+	form.Del("csrf")
+	form.Set("publisher", "b")
+	if resp, _ := bob.post(page+"/joins", form); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a form without its CSRF token: %d", resp.StatusCode)
+	}
+}
+
+func TestPrivacy_ExportAndDeleteOverHTTP(t *testing.T) {
+	t.Parallel()
+	js := newJoinSite(t, nil)
+	bob := js.signIn(t, "bob@b.example")
+	if resp, body := bob.api(http.MethodPost, "/api/v1/software/"+js.software+"/joins", bob.token(), map[string]any{"publisher": "b", "kind": "uses",
+		"since": "2025-02-01", "contact": map[string]string{"name": "Bob", "email": "bob@b.example"}}); resp.StatusCode != 201 {
+		t.Fatalf("declaring: %d %s", resp.StatusCode, body)
+	}
+	resp, body := bob.get("/account/export")
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(body, `"email":"bob@b.example"`) ||
+		!strings.Contains(body, `"declaredJoins":[{`) {
+		t.Fatalf("export: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := bob.post("/account/delete", url.Values{"csrf": {bob.csrf("/account")}, "confirm": {"yes"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete: %d", resp.StatusCode)
+	}
+	if resp, _ := bob.get("/api/v1/me"); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("after deletion: %d", resp.StatusCode)
+	}
+	var it struct {
+		Users int        `json:"users"`
+		Joins []joinItem `json:"joins"`
+	}
+	_, body = js.signIn(t, "alice@a.example").get("/api/v1/software/" + js.software)
+	_ = json.Unmarshal([]byte(body), &it)
+	if len(it.Joins) != 1 || it.Joins[0].Administration.ID != "b" || it.Joins[0].Contact != nil {
+		t.Errorf("after deletion the record is %s", body)
+	}
+}

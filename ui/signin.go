@@ -1,0 +1,178 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/mail"
+)
+
+// accountRoutes are sign-in, the account page and the privacy pages.
+func (s *Server) accountRoutes(e *echo.Echo, api *echo.Group) {
+	e.GET("/signin", s.signInPage)
+	e.POST("/signin", s.signInRequest)
+	e.GET("/signin/confirm", s.signInConfirmPage)
+	e.POST("/signin/confirm", s.signInConfirm)
+	e.GET("/signin/oidc", s.oidcStart)
+	e.GET("/signin/oidc/callback", s.oidcCallback)
+	e.POST("/signout", s.signOut)
+	e.GET("/privacy", s.privacyPage)
+	e.GET("/account", s.accountPage)
+	e.GET("/account/export", s.accountExport)
+	e.POST("/account/delete", s.accountDelete)
+
+	api.GET("/me", s.apiMe)
+	api.GET("/me/export", s.accountExport)
+	api.DELETE("/me", s.apiDeleteMe)
+}
+
+// signInPage asks for an e-mail address (and offers the OpenID Connect
+// provider, when one is configured).
+func (s *Server) signInPage(c echo.Context) error {
+	return s.render(c, http.StatusOK, "signin", s.pageData(c, map[string]any{"Title": "Sign in", "OIDC": s.oidc != nil}))
+}
+
+// signInRequest mails a sign-in link: random, kept hashed, single-use, working
+// for SignInTTL, at the configured public URL. Whether the address is known is
+// not told, so the form tells nobody who has an account.
+func (s *Server) signInRequest(c echo.Context) error {
+	ctx := c.Request().Context()
+	email, err := catalogue.NormaliseEmail(c.FormValue("email"))
+	if err != nil {
+		return s.render(c, http.StatusBadRequest, "signin", s.pageData(c, map[string]any{"Title": "Sign in", "OIDC": s.oidc != nil,
+			"Error": "Write your e-mail address, such as name@municipality.example.", "Email": c.FormValue("email")}))
+	}
+	if !s.signInLimit.allow(c.RealIP()) {
+		return s.tooMany(c)
+	}
+	n, err := s.opts.Community.CountSignInTokens(ctx, email, time.Now().Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	if n >= s.opts.SignInPerAddress {
+		return s.tooMany(c)
+	}
+	token, hash := catalogue.NewSecret()
+	if err := s.opts.Community.AddSignInToken(ctx, catalogue.SignInToken{Hash: hash, Email: email, Client: c.RealIP(),
+		ExpiresAt: time.Now().Add(catalogue.SignInTTL)}); err != nil {
+		return err
+	}
+	link := strings.TrimRight(s.opts.PublicURL, "/") + "/signin/confirm?token=" + token
+	if err := mail.Enqueue(ctx, s.opts.Community, catalogue.Mail{To: email, Subject: "Sign in to Oscat",
+		Text: "Hello,\n\nTo sign in to the catalogue, open this link and press the button on the page it shows:\n\n" + link +
+			"\n\nThe link works once, for 15 minutes. If you did not ask to sign in, ignore this mail: nothing happens.\n"}); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "signin_sent", s.pageData(c, map[string]any{"Title": "Check your mail", "Email": email}))
+}
+
+func (s *Server) tooMany(c echo.Context) error {
+	c.Response().Header().Set("Retry-After", "3600")
+	return s.render(c, http.StatusTooManyRequests, "signin", s.pageData(c, map[string]any{"Title": "Sign in", "OIDC": s.oidc != nil,
+		"Error": "Too many sign-in links were asked for: wait an hour, or use the last link you received."}))
+}
+
+// signInConfirmPage is where a mailed link leads: one button that signs in. A
+// GET changes nothing, so mail scanners that open links do not use them up.
+func (s *Server) signInConfirmPage(c echo.Context) error {
+	return s.render(c, http.StatusOK, "signin_confirm", s.pageData(c, map[string]any{"Title": "Sign in", "Token": c.QueryParam("token")}))
+}
+
+// signInConfirm spends the link and starts a session.
+func (s *Server) signInConfirm(c echo.Context) error {
+	ctx := c.Request().Context()
+	email, err := s.opts.Community.UseSignInToken(ctx, catalogue.HashSecret(c.FormValue("token")))
+	if errors.Is(err, catalogue.ErrNotFound) {
+		return s.render(c, http.StatusBadRequest, "signin", s.pageData(c, map[string]any{"Title": "Sign in", "OIDC": s.oidc != nil,
+			"Error": "This sign-in link has expired or was used already. Ask for a new one below."}))
+	}
+	if err != nil {
+		return err
+	}
+	p, err := s.opts.Community.SignIn(ctx, email, "", "")
+	if err != nil {
+		return err
+	}
+	if err := s.startSession(c, p); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/account")
+}
+
+// apiMe answers GET /api/v1/me: who is signed in, their memberships, and the
+// token their JSON writes carry in X-CSRF-Token.
+func (s *Server) apiMe(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	p, _ := person(c)
+	ms, err := s.opts.Community.Memberships(c.Request().Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	subs, err := s.opts.Community.Subscriptions(c.Request().Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	return jsonOK(c, map[string]any{"person": p, "admin": a.Admin, "memberships": ms, "subscriptions": subs, "csrfToken": c.Get("csrf")})
+}
+
+// accountExport is everything the catalogue holds about the signed-in person,
+// as a JSON download.
+func (s *Server) accountExport(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return s.signInFirst(c, err)
+	}
+	d, err := s.opts.Community.ExportPerson(c.Request().Context(), a.Person)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="oscat-my-data.json"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return jsonOK(c, d)
+}
+
+// accountDelete forgets the signed-in person and signs them out.
+func (s *Server) accountDelete(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return s.signInFirst(c, err)
+	}
+	if c.FormValue("confirm") != "yes" {
+		return echo.NewHTTPError(http.StatusBadRequest, "tick the box to confirm that your account is to be deleted")
+	}
+	if err := s.opts.Community.DeletePerson(c.Request().Context(), a.Person); err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, "", -1)
+	return c.Redirect(http.StatusSeeOther, "/privacy?deleted=1")
+}
+
+// apiDeleteMe answers DELETE /api/v1/me.
+func (s *Server) apiDeleteMe(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Community.DeletePerson(c.Request().Context(), a.Person); err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, "", -1)
+	return c.NoContent(http.StatusNoContent)
+}
+
+// signInFirst sends a person who must sign in to the sign-in page (API callers
+// get the error).
+func (s *Server) signInFirst(c echo.Context, err error) error {
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") || c.Request().Method != http.MethodGet {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/signin?next="+c.Request().URL.RequestURI())
+}
