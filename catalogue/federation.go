@@ -2,8 +2,14 @@ package catalogue
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
@@ -239,6 +245,9 @@ type FederationStore interface {
 	// SoftwareByCreation pages listed software by creation time, for the
 	// Developers Italia-compatible API; the cursors are opaque.
 	SoftwareByCreation(ctx context.Context, p CreationPage) (list []Software, next, prev string, err error)
+	// HiddenSoftware reports which of ids no repository carries any more (the
+	// inactive entries SoftwareByCreation lists with All).
+	HiddenSoftware(ctx context.Context, ids []string) (map[string]bool, error)
 	// PublishersByCreation pages publishers the same way.
 	PublishersByCreation(ctx context.Context, p CreationPage) (list []Publisher, next, prev string, err error)
 	// RecentSoftware lists listed software, most recently updated first.
@@ -251,4 +260,36 @@ type FederationStore interface {
 	// LogDelivery records a delivery attempt, keeping the webhook's log bounded.
 	LogDelivery(ctx context.Context, d Delivery) error
 	Deliveries(ctx context.Context, webhook int64, limit int) ([]Delivery, error)
+}
+
+// NewWebhookSecret returns a fresh signing secret in the Standard Webhooks form:
+// "whsec_" and the base64 of 24 random bytes.
+func NewWebhookSecret() string {
+	var b [24]byte
+	_, _ = rand.Read(b[:])
+	return "whsec_" + base64.StdEncoding.EncodeToString(b[:])
+}
+
+// Validate checks a webhook before it is kept: an absolute http(s) URL, known
+// events (none means all), and a secret of the whsec_ form.
+func (w Webhook) Validate() error {
+	u, err := url.Parse(w.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("%w: webhook URL %q: write an absolute http or https URL", ErrInvalid, w.URL)
+	}
+	for _, e := range w.Events {
+		if !slices.Contains(WebhookEvents, e) {
+			return fmt.Errorf("%w: unknown event %q: use %s", ErrInvalid, e, strings.Join(WebhookEvents, ", "))
+		}
+	}
+	key, ok := strings.CutPrefix(w.Secret, "whsec_")
+	if b, err := base64.StdEncoding.DecodeString(key); !ok || err != nil || len(b) < 16 {
+		return fmt.Errorf("%w: the secret must be whsec_ and the base64 of at least 16 bytes", ErrInvalid)
+	}
+	return nil
+}
+
+// Wants reports whether the webhook subscribes to event (no events: all).
+func (w Webhook) Wants(event string) bool {
+	return len(w.Events) == 0 || slices.Contains(w.Events, event)
 }

@@ -93,6 +93,11 @@ type softwareItem struct {
 	Activity          *activityItem              `json:"activity,omitempty"`
 	CreatedAt         string                     `json:"createdAt"`
 	UpdatedAt         string                     `json:"updatedAt"`
+	// Origin is set on entries harvested from a peer; Joins are join records
+	// other instances declared (see federation.go).
+	Origin        *originItem            `json:"origin,omitempty"`
+	Joins         []catalogue.JoinRecord `json:"joins"`
+	PubliccodeYml string                 `json:"publiccodeYml,omitempty"`
 }
 
 // activityItem is the source repository's activity: its score and why.
@@ -137,6 +142,10 @@ func newSoftwareItem(sw catalogue.Software) softwareItem {
 	if sw.Logo != "" {
 		it.Logo = "/media/" + sw.Logo
 	}
+	it.Origin, it.Joins = newOriginItem(sw.Origin), sw.Joins
+	if it.Joins == nil {
+		it.Joins = []catalogue.JoinRecord{}
+	}
 	if a := sw.Activity; a != nil {
 		it.Activity = &activityItem{Score: a.Score, Commits: a.Commits, Authors: a.Authors, Breakdown: a.Breakdown}
 		if a.LastCommit != nil {
@@ -178,9 +187,14 @@ func (s *Server) apiListSoftware(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	withYml := c.QueryParam("include") == "publiccodeYml"
 	items := make([]softwareItem, 0, len(list))
 	for _, sw := range list {
-		items = append(items, newSoftwareItem(sw))
+		it := newSoftwareItem(sw)
+		if withYml {
+			it.PubliccodeYml = sw.Raw
+		}
+		items = append(items, s.withStale(it))
 	}
 	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nextLink(c, res.Next)}, Meta: map[string]any{"total": res.Total}})
 }
@@ -191,7 +205,11 @@ func (s *Server) apiSoftware(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return jsonOK(c, newSoftwareItem(sw))
+	it := newSoftwareItem(sw)
+	if c.QueryParam("include") == "publiccodeYml" {
+		it.PubliccodeYml = sw.Raw
+	}
+	return jsonOK(c, s.withStale(it))
 }
 
 // publisherItem is a publisher as the API shows it.
