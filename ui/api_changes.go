@@ -48,7 +48,7 @@ func (s *Server) apiChanges(c echo.Context) error {
 	changes, err := s.fed.ChangesSince(ctx, after, size)
 	if errors.Is(err, catalogue.ErrGone) {
 		return writeProblem(c, http.StatusGone, "this cursor is older than the change log's retention: list /api/v1/software?include=publiccodeYml again, then follow the feed after resumeAfter",
-			map[string]any{"resync": "/api/v1/software?include=publiccodeYml&page[size]=100", "resumeAfter": s.resumeAfter(c)})
+			map[string]any{"resync": "/api/v1/software?include=publiccodeYml&page[size]=100", "resumeAfter": s.resumeAfter(c), "instance": s.opts.Federation.InstanceID})
 	}
 	if err != nil {
 		return err
