@@ -15,6 +15,7 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
+	"github.com/oscat-eu/oscat/schemas"
 	"github.com/oscat-eu/oscat/search"
 )
 
@@ -278,5 +279,43 @@ func TestAtom_FeedsAreRFC4287WithAbsoluteLinks(t *testing.T) {
 	}
 	if resp, _ := get(t, ts.URL+"/feeds/publishers/nobody.atom"); resp.StatusCode != 404 {
 		t.Errorf("an unknown publisher's feed: %d", resp.StatusCode)
+	}
+}
+
+// The feed has every property its JSON Schema (schemas/changes.schema.json)
+// requires, at each level.
+func TestChanges_FeedFollowsItsSchema(t *testing.T) {
+	t.Parallel()
+	raw, err := schemas.Read("changes.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		Required []string `json:"required"`
+		Defs     map[string]struct {
+			Required []string `json:"required"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(raw, &schema); err != nil {
+		t.Fatal(err)
+	}
+	ts, _ := fedSite(t)
+	var page map[string]any
+	getJSON(t, ts.URL+"/api/v1/changes?after=0", 200, &page)
+	has := func(where string, obj map[string]any, keys []string) {
+		for _, k := range keys {
+			if _, ok := obj[k]; !ok {
+				t.Errorf("%s lacks %q: %v", where, k, obj)
+			}
+		}
+	}
+	has("the page", page, schema.Required)
+	has("meta", page["meta"].(map[string]any), []string{"instance", "head", "last"})
+	for _, it := range page["data"].([]any) {
+		ch := it.(map[string]any)
+		has("a change", ch, schema.Defs["change"].Required)
+		if entry, ok := ch["entry"].(map[string]any); ok {
+			has(ch["type"].(string), entry, schema.Defs[ch["type"].(string)].Required)
+		}
 	}
 }

@@ -37,8 +37,11 @@ type benchFlags struct {
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "harvest" {
+		return runBenchHarvest(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "crawl" {
-		fmt.Fprintln(stderr, "oscat bench: say what to measure: oscat bench crawl [flags]")
+		fmt.Fprintln(stderr, "oscat bench: say what to measure: oscat bench crawl|harvest [flags]")
 		return 2
 	}
 	fs := flag.NewFlagSet("bench crawl", flag.ContinueOnError)

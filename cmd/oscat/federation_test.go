@@ -15,64 +15,15 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/oscat-eu/oscat/catalogue"
-	"github.com/oscat-eu/oscat/catalogue/publiccode"
-	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 )
 
 // seedInstance makes a data directory whose catalogue lists n entries crawled
 // at git.example.org/PREFIX/…, published by one administration.
 func seedInstance(t testing.TB, data, prefix string, n int) {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: data})
-	if err != nil {
+	if err := seedCatalogue(context.Background(), data, prefix, n, ""); err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	pub := catalogue.Publisher{ID: prefix, Name: "Administration " + prefix, URI: "urn:test:" + prefix}
-	if err := store.SyncPublishers(ctx, []catalogue.Publisher{pub}); err != nil {
-		t.Fatal(err)
-	}
-	for i := range n {
-		if err := applyEntry(ctx, store, prefix, i, ""); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// entryFile is the publiccode.yml of the i-th entry of an instance.
-func entryFile(prefix string, i int, extra string) string {
-	return fmt.Sprintf(`publiccodeYmlVersion: "0.4"
-name: %s tool %d
-url: https://git.example.org/%s/tool-%d
-developmentStatus: stable
-softwareType: standalone/web
-platforms: [web]
-categories: [it-development]
-legal:
-  license: EUPL-1.2
-maintenance:
-  type: internal
-  contacts:
-    - name: Team %s
-      email: team@%s.example
-description:
-  en:
-    shortDescription: Tool number %d of %s%s
-`, prefix, i, prefix, i, prefix, prefix, i, prefix, extra)
-}
-
-func applyEntry(ctx context.Context, store *sqlstore.Store, prefix string, i int, extra string) error {
-	repo := fmt.Sprintf("https://git.example.org/%s/tool-%d", prefix, i)
-	if err := store.RegisterRepository(ctx, prefix, repo); err != nil {
-		return err
-	}
-	raw := entryFile(prefix, i, extra)
-	d := publiccode.Read([]byte(raw), publiccode.Limits{})
-	_, err := store.ApplyCrawl(ctx, catalogue.CrawlResult{RepoURL: repo, Head: "h", Path: "publiccode.yml", Raw: []byte(raw), File: d.File, Findings: d.Findings})
-	return err
 }
 
 // instance is an `oscat serve` running in the test.
