@@ -221,9 +221,11 @@ type FederationStore interface {
 	// ChangesSince is Changes, failing with ErrGone when after is older than the
 	// log's retention (the entries after it were pruned).
 	ChangesSince(ctx context.Context, after int64, limit int) ([]Change, error)
-	// PruneChanges drops change-log entries older than before, keeping the newest
-	// entry, and returns how many it dropped.
-	PruneChanges(ctx context.Context, before time.Time) (int, error)
+	// PruneChanges drops change-log entries older than before and not after upTo
+	// (the position of followers in this process, such as the search index, that
+	// must not miss an entry), always keeping the newest entry, and returns how
+	// many it dropped.
+	PruneChanges(ctx context.Context, before time.Time, upTo int64) (int, error)
 	// Cursor and SetCursor keep a named follower's position in the change log.
 	Cursor(ctx context.Context, name string) (int64, error)
 	SetCursor(ctx context.Context, name string, seq int64) error

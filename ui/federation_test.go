@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -133,7 +134,7 @@ func TestChanges_FeedCarriesEntriesAndSaysGoneForOldCursors(t *testing.T) {
 			t.Errorf("after hiding: %+v", feed.Data)
 		}
 	}
-	if _, err := store.PruneChanges(t.Context(), time.Now().Add(time.Hour)); err != nil {
+	if _, err := store.PruneChanges(t.Context(), time.Now().Add(time.Hour), math.MaxInt64); err != nil {
 		t.Fatal(err)
 	}
 	var gone map[string]any
@@ -316,6 +317,48 @@ func TestChanges_FeedFollowsItsSchema(t *testing.T) {
 		has("a change", ch, schema.Defs["change"].Required)
 		if entry, ok := ch["entry"].(map[string]any); ok {
 			has(ch["type"].(string), entry, schema.Defs[ch["type"].(string)].Required)
+		}
+	}
+}
+
+func TestAPI_AHarvestedEntryIsMarkedStaleWhenItsPeerGoesQuiet(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.EnsurePeer(ctx, catalogue.Peer{URL: "https://peer.example", Kind: catalogue.PeerOscat}); err != nil {
+		t.Fatal(err)
+	}
+	raw := "name: Far Away\nurl: https://git.example.org/far/away\n"
+	e := catalogue.HarvestedEntry{RemoteID: "farawayfaraway01", URL: "https://git.example.org/far/away", Instance: "peer", Raw: raw,
+		File: publiccode.Read([]byte(raw), publiccode.Limits{}).File, Valid: true, Digest: "1",
+		Publishers: []catalogue.OriginPublisher{{ID: "far", Name: "Far Municipality", Country: "DK"}}}
+	if _, err := store.ApplyHarvest(ctx, catalogue.HarvestBatch{Peer: "https://peer.example", Instance: "peer", Upserts: []catalogue.HarvestedEntry{e}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.RecordHarvest(ctx, "https://peer.example", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	index, err := search.Open(ctx, t.TempDir(), store, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer index.Close()
+	for stale, after := range map[bool]time.Duration{false: time.Hour, true: time.Nanosecond} {
+		srv, err := New(store, index, Options{Logger: quiet, Federation: FederationOptions{StaleAfter: after}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv)
+		var item map[string]any
+		getJSON(t, ts.URL+"/api/v1/software/farawayfaraway01", 200, &item)
+		ts.Close()
+		o, _ := item["origin"].(map[string]any)
+		if o == nil || o["stale"] != stale || o["peer"] != "https://peer.example" || o["id"] != "farawayfaraway01" || len(o["publishers"].([]any)) != 1 {
+			t.Errorf("stale after %s: origin %v", after, o)
 		}
 	}
 }

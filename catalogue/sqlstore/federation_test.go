@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -49,7 +50,7 @@ func TestChangesSince_AnOldCursorIsGoneAfterPruning(t *testing.T) {
 		for i := range 3 {
 			mustApply(t, s, crawled(fmt.Sprintf("https://example.org/a/r%d", i), fmt.Sprintf("name: R%d\n", i)), catalogue.StatusNew)
 		}
-		n, err := s.PruneChanges(ctx, time.Now().Add(time.Hour))
+		n, err := s.PruneChanges(ctx, time.Now().Add(time.Hour), math.MaxInt64)
 		must(t, err)
 		if n != 2 {
 			t.Errorf("pruned %d entries, want 2 (the newest stays)", n)

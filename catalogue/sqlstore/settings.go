@@ -104,11 +104,12 @@ func (s *Store) ChangesSince(ctx context.Context, after int64, limit int) ([]cat
 }
 
 // PruneChanges implements catalogue.FederationStore.
-func (s *Store) PruneChanges(ctx context.Context, before time.Time) (int, error) {
+func (s *Store) PruneChanges(ctx context.Context, before time.Time, limit int64) (int, error) {
 	n := 0
 	err := s.write(ctx, func(t *tx) error {
 		var upTo sql.NullInt64
-		if err := t.queryRow(ctx, `SELECT MAX(seq) FROM changes WHERE at < ? AND seq < (SELECT MAX(seq) FROM changes)`, dbTime(before)).Scan(&upTo); err != nil {
+		if err := t.queryRow(ctx, `SELECT MAX(seq) FROM changes WHERE at < ? AND seq <= ? AND seq < (SELECT MAX(seq) FROM changes)`,
+			dbTime(before), limit).Scan(&upTo); err != nil {
 			return err
 		}
 		if !upTo.Valid {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -89,6 +90,8 @@ type federation struct {
 	publicURL string
 	policy    safehttp.Policy
 	log       *slog.Logger
+	// indexSeq is the search index's position in the change log.
+	indexSeq func() int64
 }
 
 func (fd federation) run(ctx context.Context) error {
@@ -125,7 +128,11 @@ func (fd federation) run(ctx context.Context) error {
 		}
 		if fd.flags.retention > 0 && time.Since(lastPrune) > time.Hour {
 			lastPrune = time.Now()
-			if n, err := fd.store.PruneChanges(ctx, time.Now().Add(-fd.flags.retention)); err != nil && ctx.Err() == nil {
+			upTo := int64(math.MaxInt64)
+			if fd.indexSeq != nil {
+				upTo = fd.indexSeq() // the search index must not miss an entry
+			}
+			if n, err := fd.store.PruneChanges(ctx, time.Now().Add(-fd.flags.retention), upTo); err != nil && ctx.Err() == nil {
 				fd.log.Warn("pruning the change log failed", "err", err)
 			} else if n > 0 {
 				fd.log.Info("change log pruned", "entries", n)

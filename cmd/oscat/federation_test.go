@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -15,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 )
 
 // seedInstance makes a data directory whose catalogue lists n entries crawled
@@ -288,4 +291,55 @@ func TestServe_HarvestsConfiguredPeersAndMarksNothingStaleWhileTheyAnswer(t *tes
 	a.stop()
 	a = startInstance(t, da, "127.0.0.1:0")
 	a.waitFor(t, 0)
+}
+
+func TestFederation_AFollowerBehindTheRetentionResyncs(t *testing.T) {
+	t.Parallel()
+	da, db := t.TempDir(), t.TempDir()
+	seedInstance(t, db, "rb", 5)
+	a := startInstance(t, da, "127.0.0.1:0")
+	b := startInstance(t, db, "127.0.0.1:0")
+	harvestInto(t, da, b.url)
+	a.waitFor(t, 5)
+
+	// B hides two entries, then prunes its change log past A's cursor.
+	store, err := sqlstore.Open(t.Context(), sqlstore.Config{DataDir: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	gone := b.software(t)[:2]
+	for _, it := range gone {
+		if err := store.HideSoftware(t.Context(), it["id"].(string), "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Once B's search index (which the resync's list reads) has the hides.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var page struct {
+			Meta struct{ Total int } `json:"meta"`
+		}
+		resp, err := http.Get(b.url + "/api/v1/software")
+		if err != nil {
+			t.Fatal(err)
+		}
+		json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if page.Meta.Total == 3 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if _, err := store.PruneChanges(t.Context(), time.Now().Add(time.Hour), math.MaxInt64); err != nil {
+		t.Fatal(err)
+	}
+	out := harvestInto(t, da, b.url)
+	if !strings.Contains(out, "resynced") || !strings.Contains(out, "2 removed") {
+		t.Errorf("harvest after the retention: %s", out)
+	}
+	list := byURL(t, "A", a.waitFor(t, 3))
+	for _, it := range gone {
+		if _, still := list[it["url"].(string)]; still {
+			t.Errorf("%s is still listed", it["url"])
+		}
+	}
 }

@@ -122,7 +122,8 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 	if err != nil {
 		return err
 	}
-	fd := federation{store: store, flags: f.federationFlags, publicURL: publicURL, policy: safehttp.Policy{AllowPrivate: f.allowPrivate}, log: log}
+	fd := federation{store: store, flags: f.federationFlags, publicURL: publicURL, policy: safehttp.Policy{AllowPrivate: f.allowPrivate}, log: log,
+		indexSeq: index.Seq}
 	if _, err := fd.flags.every(); err != nil {
 		return err
 	}
