@@ -219,7 +219,15 @@ func (s *Store) ApplyHarvest(ctx context.Context, b catalogue.HarvestBatch) (cat
 		if err != nil {
 			return err
 		}
-		stored, err := t.peerEntries(ctx, peerID)
+		// A whole listing compares against every entry kept; a page, only its own.
+		var only []string
+		if !b.Complete {
+			only = append(only, b.Hides...)
+			for _, e := range b.Upserts {
+				only = append(only, e.RemoteID)
+			}
+		}
+		stored, err := t.peerEntries(ctx, peerID, b.Complete, only)
 		if err != nil {
 			return err
 		}
@@ -267,13 +275,22 @@ func (s *Store) ApplyHarvest(ctx context.Context, b catalogue.HarvestBatch) (cat
 	return count, nil
 }
 
-func (t *tx) peerEntries(ctx context.Context, peerID int64) (map[string]storedEntry, error) {
-	rows, err := t.query(ctx, `SELECT remote_id, url, digest, joins FROM peer_entries WHERE peer_id = ?`, peerID)
+// peerEntries reads what is kept of a peer's entries: all of them, or those of ids.
+func (t *tx) peerEntries(ctx context.Context, peerID int64, all bool, ids []string) (map[string]storedEntry, error) {
+	out := map[string]storedEntry{}
+	if !all && len(ids) == 0 {
+		return out, nil
+	}
+	q, args := `SELECT remote_id, url, digest, joins FROM peer_entries WHERE peer_id = ?`, []any{peerID}
+	if !all {
+		q += ` AND remote_id IN (` + placeholders(len(ids)) + `)`
+		args = append(args, anys(ids)...)
+	}
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]storedEntry{}
 	for rows.Next() {
 		var id string
 		var e storedEntry
