@@ -343,3 +343,40 @@ func TestFederation_AFollowerBehindTheRetentionResyncs(t *testing.T) {
 		}
 	}
 }
+
+func TestRun_FederationUsageErrorsExitWithTwo(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	for _, args := range [][]string{
+		{"serve", "--data", data, "--addr", "127.0.0.1:0", "--peer", "ftp://example.org"},
+		{"serve", "--data", data, "--addr", "127.0.0.1:0", "--harvest-every", "5s"},
+		{"harvest", "--data", data},
+		{"webhook", "add", "--data", data, "not a url"},
+		{"webhook", "remove", "--data", data, "x"},
+	} {
+		if code, _, stderr := oscat(t, args...); code != 2 {
+			t.Errorf("oscat %v: exit %d, want 2: %s", args, code, stderr)
+		}
+	}
+}
+
+func TestWebhook_AddListRemove(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	code, out, stderr := oscat(t, "webhook", "add", "--data", data, "--events", "software.created,join.declared", "https://hooks.example.org/oscat")
+	if code != 0 || !strings.Contains(out, "webhook 1:") || !strings.Contains(out, "secret: whsec_") {
+		t.Fatalf("add: %d %q %q", code, out, stderr)
+	}
+	if _, out, _ := oscat(t, "webhook", "list", "--data", data); !strings.Contains(out, "https://hooks.example.org/oscat\tsoftware.created,join.declared") || strings.Contains(out, "whsec_") {
+		t.Errorf("list: %q", out)
+	}
+	if code, out, _ := oscat(t, "webhook", "deliveries", "--data", data, "1"); code != 0 || out != "" {
+		t.Errorf("deliveries: %d %q", code, out)
+	}
+	if code, _, _ := oscat(t, "webhook", "remove", "--data", data, "1"); code != 0 {
+		t.Errorf("remove: %d", code)
+	}
+	if code, _, stderr := oscat(t, "webhook", "remove", "--data", data, "1"); code != 1 || !strings.Contains(stderr, "not found") {
+		t.Errorf("remove again: %d %q", code, stderr)
+	}
+}

@@ -120,14 +120,17 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 	}
 	instance, err := store.InstanceID(ctx, f.instanceID)
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	fd := federation{store: store, flags: f.federationFlags, publicURL: publicURL, policy: safehttp.Policy{AllowPrivate: f.allowPrivate}, log: log,
 		indexSeq: index.Seq}
 	if _, err := fd.flags.every(); err != nil {
+		ln.Close()
 		return err
 	}
 	if _, err := fd.flags.peerList(); err != nil {
+		ln.Close()
 		return err
 	}
 	wg.Go(func() {
@@ -138,6 +141,7 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 	srv, err := ui.New(store, index, ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log,
 		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), Federation: f.federationFlags.uiOptions(instance)})
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "store", store.Dialect(), "data", f.data, "crawl schedule", f.crawlSchedule)
