@@ -52,6 +52,29 @@ func creationWhere(p catalogue.CreationPage, a string, where []string, args []an
 	return where, args, backwards, nil
 }
 
+// finishPage trims a page read with one extra row, puts a backwards page in
+// order, and gives its cursors: next when more follows (or the page was read
+// backwards), prev when entries precede it.
+func finishPage[T any](list []T, size int, backwards, after bool, key func(T) (time.Time, string)) ([]T, string, string) {
+	more := len(list) > size
+	if more {
+		list = list[:size]
+	}
+	if backwards {
+		slices.Reverse(list)
+	}
+	next, prev := "", ""
+	if len(list) > 0 {
+		if more || backwards {
+			next = creationCursor(key(list[len(list)-1]))
+		}
+		if (backwards && more) || (!backwards && after) {
+			prev = creationCursor(key(list[0]))
+		}
+	}
+	return list, next, prev
+}
+
 func orderBy(a string, backwards bool) string {
 	if backwards {
 		return ` ORDER BY ` + a + `.created_at DESC, ` + a + `.id DESC`
@@ -83,23 +106,7 @@ func (s *Store) SoftwareByCreation(ctx context.Context, p catalogue.CreationPage
 	if err != nil {
 		return nil, "", "", err
 	}
-	more := len(list) > size
-	if more {
-		list = list[:size]
-	}
-	if backwards {
-		slices.Reverse(list)
-	}
-	next, prev := "", ""
-	if len(list) > 0 {
-		first, last := list[0], list[len(list)-1]
-		if more || backwards {
-			next = creationCursor(last.CreatedAt, last.ID)
-		}
-		if (backwards && more) || (!backwards && p.After != "") {
-			prev = creationCursor(first.CreatedAt, first.ID)
-		}
-	}
+	list, next, prev := finishPage(list, size, backwards, p.After != "", func(sw catalogue.Software) (time.Time, string) { return sw.CreatedAt, sw.ID })
 	return list, next, prev, nil
 }
 
@@ -149,13 +156,7 @@ func (s *Store) PublishersByCreation(ctx context.Context, p catalogue.CreationPa
 	if err := rows.Err(); err != nil {
 		return nil, "", "", err
 	}
-	more := len(list) > size
-	if more {
-		list = list[:size]
-	}
-	if backwards {
-		slices.Reverse(list)
-	}
+	list, next, prev := finishPage(list, size, backwards, p.After != "", func(p catalogue.Publisher) (time.Time, string) { return p.CreatedAt, p.ID })
 	ids := make([]string, len(list))
 	for i, pub := range list {
 		ids[i] = pub.ID
@@ -166,16 +167,6 @@ func (s *Store) PublishersByCreation(ctx context.Context, p catalogue.CreationPa
 	}
 	for i := range list {
 		list[i].CodeHosting = nonNilHosting(hosting[list[i].ID])
-	}
-	next, prev := "", ""
-	if len(list) > 0 {
-		first, last := list[0], list[len(list)-1]
-		if more || backwards {
-			next = creationCursor(last.CreatedAt, last.ID)
-		}
-		if (backwards && more) || (!backwards && p.After != "") {
-			prev = creationCursor(first.CreatedAt, first.ID)
-		}
 	}
 	return list, next, prev, nil
 }

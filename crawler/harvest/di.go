@@ -25,10 +25,6 @@ type diPublisher struct {
 	AlternativeID string `json:"alternativeId"`
 }
 
-type diLinks struct {
-	Next *string `json:"next"`
-}
-
 // di harvests a Developers Italia-compatible API. It offers no change feed and
 // filters only by creation time, so the whole list is read, each entry compared
 // with what the last harvest kept, and only what changed is applied; what the
@@ -43,17 +39,9 @@ func (h *Harvester) di(ctx context.Context, p catalogue.Peer, res *Result) error
 		return err
 	}
 	var seen []string
-	next := p.URL + "/software?page[size]=" + strconv.Itoa(h.opts.PageSize)
-	for next != "" {
-		var page struct {
-			Data  []diSoftware `json:"data"`
-			Links diLinks      `json:"links"`
-		}
-		if _, err := h.getJSON(ctx, next, &page); err != nil {
-			return err
-		}
+	err = eachPage(ctx, h, p.URL+"/software?page[size]="+strconv.Itoa(h.opts.PageSize), h.opts.PageSize, func(list []diSoftware) error {
 		b := catalogue.HarvestBatch{Peer: p.URL, Instance: p.URL}
-		for _, sw := range page.Data {
+		for _, sw := range list {
 			if sw.Active != nil && !*sw.Active {
 				continue
 			}
@@ -65,22 +53,15 @@ func (h *Harvester) di(ctx context.Context, p catalogue.Peer, res *Result) error
 			}
 			b.Upserts = append(b.Upserts, diEntry(p.URL, sw, d, owners))
 		}
-		if len(b.Upserts) > 0 {
-			c, err := h.store.ApplyHarvest(ctx, b)
-			if err != nil {
-				return err
-			}
-			res.add(c)
+		if len(b.Upserts) == 0 {
+			return nil
 		}
-		from := next
-		next = ""
-		if page.Links.Next != nil && *page.Links.Next != "" {
-			// Developers Italia's links are "?page[after]=…", relative to the list.
-			if next, err = resolve(from, *page.Links.Next); err != nil {
-				return err
-			}
-			next = withPageSize(next, h.opts.PageSize)
-		}
+		c, err := h.store.ApplyHarvest(ctx, b)
+		res.add(c)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	c, err := h.store.ApplyHarvest(ctx, catalogue.HarvestBatch{Peer: p.URL, Instance: p.URL, Complete: true, Seen: seen})
 	res.add(c)
@@ -106,42 +87,17 @@ func diEntry(base string, sw diSoftware, d string, owners map[string]catalogue.O
 // that way.
 func (h *Harvester) diPublishers(ctx context.Context, base string) (map[string]catalogue.OriginPublisher, error) {
 	out := map[string]catalogue.OriginPublisher{}
-	next := base + "/publishers?page[size]=100"
-	for next != "" {
-		var page struct {
-			Data  []diPublisher `json:"data"`
-			Links diLinks       `json:"links"`
-		}
-		if _, err := h.getJSON(ctx, next, &page); err != nil {
-			return nil, err
-		}
-		for _, p := range page.Data {
+	err := eachPage(ctx, h, base+"/publishers?page[size]=100", 100, func(list []diPublisher) error {
+		for _, p := range list {
 			for _, ch := range p.CodeHosting {
 				if u, err := catalogue.CanonicalURL(ch.URL); err == nil {
 					out[u] = catalogue.OriginPublisher{ID: p.ID, Name: p.Description}
 				}
 			}
 		}
-		from := next
-		next = ""
-		if page.Links.Next != nil && *page.Links.Next != "" {
-			var err error
-			if next, err = resolve(from, *page.Links.Next); err != nil {
-				return nil, err
-			}
-			next = withPageSize(next, 100)
-		}
-	}
-	return out, nil
-}
-
-// withPageSize keeps asking for full pages: a link that only names the cursor
-// would fall back to the peer's default size.
-func withPageSize(u string, size int) string {
-	if strings.Contains(u, "page[size]=") || strings.Contains(u, "page%5Bsize%5D=") {
-		return u
-	}
-	return u + "&page[size]=" + strconv.Itoa(size)
+		return nil
+	})
+	return out, err
 }
 
 // ownerOf finds the publisher whose code hosting is the software's URL or one

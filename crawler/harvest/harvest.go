@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -233,4 +234,42 @@ func digest(parts ...any) string {
 		_ = enc.Encode(p)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// eachPage reads a paged list from first, following links.next (relative or
+// absolute, on the same peer) and calling fn with each page's items.
+func eachPage[T any](ctx context.Context, h *Harvester, first string, size int, fn func([]T) error) error {
+	for next := first; next != ""; {
+		var page struct {
+			Data  []T `json:"data"`
+			Links struct {
+				Next *string `json:"next"`
+			} `json:"links"`
+		}
+		if _, err := h.getJSON(ctx, next, &page); err != nil {
+			return err
+		}
+		if err := fn(page.Data); err != nil {
+			return err
+		}
+		from := next
+		next = ""
+		if page.Links.Next != nil && *page.Links.Next != "" {
+			var err error
+			if next, err = resolve(from, *page.Links.Next); err != nil {
+				return err
+			}
+			next = withPageSize(next, size)
+		}
+	}
+	return nil
+}
+
+// withPageSize keeps asking for full pages: Developers Italia's links name only
+// the cursor, which would fall back to the peer's default size.
+func withPageSize(u string, size int) string {
+	if strings.Contains(u, "page[size]=") || strings.Contains(u, "page%5Bsize%5D=") {
+		return u
+	}
+	return u + "&page[size]=" + strconv.Itoa(size)
 }

@@ -116,34 +116,19 @@ func (h *Harvester) resync(ctx context.Context, p catalogue.Peer, instance strin
 		return err
 	}
 	var seen []string
-	next := p.URL + "/api/v1/software?include=publiccodeYml&page[size]=" + strconv.Itoa(h.opts.PageSize)
-	for next != "" {
-		var page struct {
-			Data  []remoteSoftware `json:"data"`
-			Links struct {
-				Next *string `json:"next"`
-			} `json:"links"`
-		}
-		if _, err := h.getJSON(ctx, next, &page); err != nil {
-			return err
-		}
+	first := p.URL + "/api/v1/software?include=publiccodeYml&page[size]=" + strconv.Itoa(h.opts.PageSize)
+	err = eachPage(ctx, h, first, h.opts.PageSize, func(list []remoteSoftware) error {
 		b := catalogue.HarvestBatch{Peer: p.URL, Instance: instance}
-		for _, sw := range page.Data {
+		for _, sw := range list {
 			seen = append(seen, sw.ID)
 			b.Upserts = append(b.Upserts, h.entry(p.URL, instance, sw, pubs))
 		}
 		c, err := h.store.ApplyHarvest(ctx, b)
-		if err != nil {
-			return err
-		}
 		res.add(c)
-		from := next
-		next = ""
-		if page.Links.Next != nil {
-			if next, err = resolve(from, *page.Links.Next); err != nil {
-				return err
-			}
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	c, err := h.store.ApplyHarvest(ctx, catalogue.HarvestBatch{Peer: p.URL, Instance: instance, Complete: true, Seen: seen, Cursor: &resumeAfter})
 	res.add(c)
@@ -154,30 +139,13 @@ func (h *Harvester) resync(ctx context.Context, p catalogue.Peer, instance strin
 // entries (the feed's carry their publishers' details).
 func (h *Harvester) oscatPublishers(ctx context.Context, base string) (map[string]catalogue.OriginPublisher, error) {
 	out := map[string]catalogue.OriginPublisher{}
-	next := base + "/api/v1/publishers?page[size]=100"
-	for next != "" {
-		var page struct {
-			Data  []catalogue.OriginPublisher `json:"data"`
-			Links struct {
-				Next *string `json:"next"`
-			} `json:"links"`
-		}
-		if _, err := h.getJSON(ctx, next, &page); err != nil {
-			return nil, err
-		}
-		for _, pub := range page.Data {
+	err := eachPage(ctx, h, base+"/api/v1/publishers?page[size]=100", 100, func(list []catalogue.OriginPublisher) error {
+		for _, pub := range list {
 			out[pub.ID] = pub
 		}
-		from := next
-		next = ""
-		if page.Links.Next != nil {
-			var err error
-			if next, err = resolve(from, *page.Links.Next); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // entry turns a peer's software item into what the store keeps. The instance
