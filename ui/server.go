@@ -30,11 +30,14 @@ type Options struct {
 	Logger         *slog.Logger
 	// Metrics, when set, is served at /metrics (Prometheus).
 	Metrics http.Handler
+	// Federation settings (see federation.go).
+	Federation FederationOptions
 }
 
 // Server serves the site and the API.
 type Server struct {
 	store catalogue.Store
+	fed   catalogue.FederationStore
 	index *search.Index
 	opts  Options
 	log   *slog.Logger
@@ -93,6 +96,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	s.crawlerRoutes(e, api)
+	s.federationRoutes(e, api)
 }
 
 // ServeHTTP makes the server an http.Handler.
