@@ -2,14 +2,11 @@ package catalogue
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 )
-
-// ChangeJoin is the change type of a join record. Join records travel between
-// instances identified by their administration's URI.
-const ChangeJoin ChangeType = "join"
 
 // JoinKind is an administration's relation to a software.
 type JoinKind string
@@ -302,4 +299,54 @@ type Community interface {
 	JobQueue
 	// Repository returns what the catalogue keeps about the repository at url.
 	Repository(ctx context.Context, url string) (Repository, error)
+}
+
+// UnmarshalJSON reads a join record in either of the shapes instances publish:
+// the one JoinRecord is stored in, and the one of the API and the change feed
+// ({"id", "instance", "administration": {"id", "name", "uri"}, "kind", "since",
+// "verified", "confirmedUntil", …}), whose whole item is kept in Data.
+func (r *JoinRecord) UnmarshalJSON(b []byte) error {
+	type stored JoinRecord
+	var probe struct {
+		Administration *struct {
+			Name string `json:"name"`
+			URI  string `json:"uri"`
+		} `json:"administration"`
+		Kind string `json:"kind"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return err
+	}
+	if probe.Administration == nil {
+		return json.Unmarshal(b, (*stored)(r))
+	}
+	var item struct {
+		ID       string `json:"id"`
+		Instance string `json:"instance"`
+		Since    string `json:"since"`
+	}
+	if err := json.Unmarshal(b, &item); err != nil {
+		return err
+	}
+	*r = JoinRecord{Instance: item.Instance, ID: item.ID, Relation: probe.Kind, PublisherName: probe.Administration.Name,
+		PublisherURI: probe.Administration.URI, Since: item.Since, Data: append(json.RawMessage(nil), b...)}
+	return nil
+}
+
+// JoinRecordDetails are what a published record says beyond JoinRecord's own
+// fields, read from its Data.
+type JoinRecordDetails struct {
+	Verified       bool   `json:"verified"`
+	Confirmed      *bool  `json:"confirmed"`
+	ConfirmedUntil string `json:"confirmedUntil"`
+	Note           string `json:"note"`
+}
+
+// Details reads the record's Data; a record that says nothing is unverified.
+func (r JoinRecord) Details() JoinRecordDetails {
+	var d JoinRecordDetails
+	if len(r.Data) > 0 {
+		_ = json.Unmarshal(r.Data, &d)
+	}
+	return d
 }

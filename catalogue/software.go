@@ -46,6 +46,12 @@ type Software struct {
 	// PublisherUnverified is set when every publisher of the software lists it
 	// only through code hosting added on the site and not verified yet.
 	PublisherUnverified bool `json:"publisherUnverified,omitempty"`
+	// Origin is set on an entry harvested from a peer (see Origin).
+	Origin *Origin `json:"origin,omitempty"`
+	// Joins are the join records other instances declared for this software
+	// (harvested); Declared are the records declared here.
+	Joins    []JoinRecord `json:"joins,omitempty"`
+	Declared []Join       `json:"-"`
 }
 
 // SoftwareRepository is a repository that carries a software.

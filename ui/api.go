@@ -84,6 +84,11 @@ type softwareItem struct {
 	// Snippet is a piece of the description with the matched words in <mark>,
 	// HTML-escaped; only in search results.
 	Snippet string `json:"snippet,omitempty"`
+	// Origin is set on entries harvested from a peer; Joins are the join records
+	// declared here and those other instances declared (see federation.go).
+	Origin        *originItem `json:"origin,omitempty"`
+	Joins         []joinItem  `json:"joins"`
+	PubliccodeYml string      `json:"publiccodeYml,omitempty"`
 }
 
 // activityItem is the source repository's activity: its score and why.
@@ -129,6 +134,7 @@ func newSoftwareItem(sw catalogue.Software) softwareItem {
 	if sw.Logo != "" {
 		it.Logo = "/media/" + sw.Logo
 	}
+	it.Origin, it.Joins = newOriginItem(sw.Origin), softwareJoins(sw, time.Now())
 	if a := sw.Activity; a != nil {
 		it.Activity = &activityItem{Score: a.Score, Commits: a.Commits, Authors: a.Authors, Breakdown: a.Breakdown}
 		if a.LastCommit != nil {
@@ -170,11 +176,15 @@ func (s *Server) apiListSoftware(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	withYml := c.QueryParam("include") == "publiccodeYml"
 	items := make([]softwareItem, 0, len(list))
 	for _, sw := range list {
-		it := newSoftwareItem(sw)
+		it := s.publish(sw)
 		if len(res.Terms) > 0 {
 			it.Snippet = search.Snippet(sw, res.Terms, "en")
+		}
+		if withYml {
+			it.PubliccodeYml = sw.Raw
 		}
 		items = append(items, it)
 	}
@@ -191,16 +201,16 @@ func (s *Server) apiSoftware(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	joins, err := s.joinItems(c, sw.ID)
-	if err != nil {
+	it := s.publish(sw)
+	if c.QueryParam("include") == "publiccodeYml" {
+		it.PubliccodeYml = sw.Raw
+	}
+	// Contacts of the records declared here only for signed-in members of
+	// administrations.
+	if err := s.withContacts(c, &it, sw); err != nil {
 		return err
 	}
-	// The administrations' join records come with the single entry only; their
-	// contacts only for signed-in members of administrations.
-	return jsonOK(c, struct {
-		softwareItem
-		Joins []joinItem `json:"joins"`
-	}{newSoftwareItem(sw), joins})
+	return jsonOK(c, it)
 }
 
 // publisherItem is a publisher as the API shows it.

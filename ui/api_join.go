@@ -64,22 +64,27 @@ func jsonStatus(c echo.Context, status int, v any) error {
 	return jsonEncode(c.Response(), v)
 }
 
-// joinItem is a join record as the API shows it; Contact only to signed-in
-// members of administrations.
+// joinItem is a join record as the API and the change feed show it, identified
+// across instances by its administration's URI. Contact only for signed-in
+// members of administrations, and never in the feed.
 type joinItem struct {
-	ID             string             `json:"id"`
+	ID string `json:"id"`
+	// Instance is where the record was declared.
+	Instance       string             `json:"instance,omitempty"`
+	Software       string             `json:"software,omitempty"`
 	Administration administrationItem `json:"administration"`
 	Kind           catalogue.JoinKind `json:"kind"`
 	Since          string             `json:"since"`
 	Verified       bool               `json:"verified"`
 	Confirmed      bool               `json:"confirmed"`
-	ConfirmedUntil string             `json:"confirmedUntil"`
+	ConfirmedUntil string             `json:"confirmedUntil,omitempty"`
 	Note           string             `json:"note,omitempty"`
 	Contact        *catalogue.Contact `json:"contact,omitempty"`
 }
 
 type administrationItem struct {
-	ID   string `json:"id"`
+	// ID is the publisher here, when the administration is one of ours.
+	ID   string `json:"id,omitempty"`
 	Name string `json:"name"`
 	URI  string `json:"uri,omitempty"`
 }
@@ -91,6 +96,44 @@ func newJoinItem(j catalogue.Join, contacts bool, now time.Time) joinItem {
 	if contacts && j.Contact.Email != "" {
 		c := j.Contact
 		it.Contact = &c
+	}
+	return it
+}
+
+// harvestedJoinItem shows a record another instance declared, as it said it.
+func harvestedJoinItem(r catalogue.JoinRecord) joinItem {
+	d := r.Details()
+	it := joinItem{ID: r.ID, Instance: r.Instance, Administration: administrationItem{ID: r.Publisher, Name: r.PublisherName, URI: r.PublisherURI},
+		Kind: catalogue.JoinKind(r.Relation), Since: r.Since, Verified: d.Verified, ConfirmedUntil: d.ConfirmedUntil, Note: d.Note}
+	switch {
+	case d.Confirmed != nil:
+		it.Confirmed = *d.Confirmed
+	case d.ConfirmedUntil != "":
+		t, err := time.Parse(time.RFC3339, d.ConfirmedUntil)
+		it.Confirmed = err == nil && time.Now().Before(t)
+	}
+	return it
+}
+
+// softwareJoins are a software's records: those declared here (without
+// contacts, Instance left for publish to fill), then those of other instances.
+func softwareJoins(sw catalogue.Software, now time.Time) []joinItem {
+	out := make([]joinItem, 0, len(sw.Declared)+len(sw.Joins))
+	for _, j := range sw.Declared {
+		out = append(out, newJoinItem(j, false, now))
+	}
+	for _, r := range sw.Joins {
+		out = append(out, harvestedJoinItem(r))
+	}
+	return out
+}
+
+// publish is a software entry as this instance publishes it: its records
+// declared here are attributed to this instance.
+func (s *Server) publish(sw catalogue.Software) softwareItem {
+	it := s.withStale(newSoftwareItem(sw))
+	for i := range it.Joins[:len(sw.Declared)] {
+		it.Joins[i].Instance = s.opts.Federation.InstanceID
 	}
 	return it
 }
@@ -114,25 +157,20 @@ func (s *Server) seesContacts(c echo.Context) (bool, error) {
 	return false, nil
 }
 
-// joinItems are a software's records for the API.
-func (s *Server) joinItems(c echo.Context, software string) ([]joinItem, error) {
-	out := []joinItem{}
-	if s.opts.Community == nil {
-		return out, nil
+// withContacts adds the contacts of the records declared here, for those who
+// may see them.
+func (s *Server) withContacts(c echo.Context, it *softwareItem, sw catalogue.Software) error {
+	ok, err := s.seesContacts(c)
+	if err != nil || !ok {
+		return err
 	}
-	list, err := s.opts.Community.Joins(c.Request().Context(), software, "")
-	if err != nil {
-		return nil, err
+	for i, j := range sw.Declared {
+		if j.Contact.Email != "" {
+			ct := j.Contact
+			it.Joins[i].Contact = &ct
+		}
 	}
-	contacts, err := s.seesContacts(c)
-	if err != nil {
-		return nil, err
-	}
-	now := time.Now()
-	for _, j := range list {
-		out = append(out, newJoinItem(j, contacts, now))
-	}
-	return out, nil
+	return nil
 }
 
 type declaration struct {

@@ -31,6 +31,8 @@ type Options struct {
 	Logger         *slog.Logger
 	// Metrics, when set, is served at /metrics (Prometheus).
 	Metrics http.Handler
+	// Federation settings (see federation.go).
+	Federation FederationOptions
 
 	// Community, when set, turns on accounts, memberships and joining.
 	Community catalogue.Community
@@ -59,6 +61,7 @@ type CrawlTrigger interface {
 // Server serves the site and the API.
 type Server struct {
 	store catalogue.Store
+	fed   catalogue.FederationStore
 	index *search.Index
 	opts  Options
 	log   *slog.Logger
@@ -136,6 +139,7 @@ func (s *Server) routes(e *echo.Echo) {
 		s.accountRoutes(e, api)
 		s.joinRoutes(e, api)
 	}
+	s.federationRoutes(e, api)
 }
 
 // ServeHTTP makes the server an http.Handler.

@@ -206,30 +206,32 @@ func (s *Store) CountUsingAdministrations(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// fillJoinCounts sets each entry's users, open-to-join flag and whether its
-// publishers are unverified.
+// fillJoinCounts sets each entry's records declared here, its users (the
+// administrations with a confirmed, verified record that counts), its
+// open-to-join flag and whether its publishers are unverified.
 func (s *Store) fillJoinCounts(ctx context.Context, list []catalogue.Software, ids []string) error {
 	index := map[string]int{}
 	for i, sw := range list {
 		index[sw.ID] = i
 	}
-	rows, err := s.query(ctx, `SELECT j.software_id, COUNT(DISTINCT j.publisher_id) FROM joins j
-		WHERE j.software_id IN (`+placeholders(len(ids))+`) AND `+countingJoins+` GROUP BY j.software_id`, append(anys(ids), s.now())...)
+	declared, err := s.loadJoins(ctx, `WHERE j.software_id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
 	if err != nil {
-		return fmt.Errorf("join counts: %w", err)
-	}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			rows.Close()
-			return fmt.Errorf("join counts: %w", err)
-		}
-		list[index[id]].Users = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
+	}
+	now := s.now()
+	users := map[string]map[string]bool{}
+	for _, j := range declared {
+		sw := &list[index[j.Software]]
+		sw.Declared = append(sw.Declared, j)
+		if j.Kind.Counts() && j.Verified && j.Confirmed(now) {
+			if users[j.Software] == nil {
+				users[j.Software] = map[string]bool{}
+			}
+			users[j.Software][j.Publisher] = true
+		}
+	}
+	for id, pubs := range users {
+		list[index[id]].Users = len(pubs)
 	}
 	orows, err := s.query(ctx, `SELECT software_id FROM join_info WHERE open = TRUE AND software_id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
 	if err != nil {

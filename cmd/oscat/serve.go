@@ -17,6 +17,7 @@ import (
 
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 	"github.com/oscat-eu/oscat/crawler"
+	"github.com/oscat-eu/oscat/crawler/safehttp"
 	"github.com/oscat-eu/oscat/search"
 	"github.com/oscat-eu/oscat/ui"
 )
@@ -25,6 +26,7 @@ type serveFlags struct {
 	common
 	crawlerFlags
 	joinFlags
+	federationFlags
 	crawlSchedule  string
 	addr           string
 	publicURL      string
@@ -37,6 +39,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	f.common.register(fs, true)
 	f.crawlerFlags.register(fs)
 	f.joinFlags.register(fs)
+	f.federationFlags.register(fs)
 	fs.StringVar(&f.crawlSchedule, "crawl-schedule", "0 */6 * * *", `when to crawl: a cron expression (minute hour day month weekday, or @every 1h), or "off"`)
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to serve on")
 	fs.StringVar(&f.publicURL, "public-url", "", "the catalogue's public URL, for links in mails and feeds (default http://ADDR)")
@@ -91,19 +94,6 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 	if err != nil {
 		return err
 	}
-	publicURL := f.publicURL
-	if publicURL == "" {
-		publicURL = "http://" + f.addr
-	}
-	mailer, err := mailWorker(f, store, publicURL, log)
-	if err != nil {
-		return err
-	}
-	opts := ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log, Crawler: crawl,
-		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})}
-	if err := f.joinFlags.joinOptions(&opts, store, f.allowPrivate); err != nil {
-		return err
-	}
 	index, err := search.Open(ctx, searchDir(f.common), store, log)
 	if err != nil {
 		return err
@@ -124,19 +114,56 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		// No schedule: crawls still run on demand ("crawl now", oscat crawl).
 		wg.Go(func() { crawl.Work(ctx) })
 	}
+
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another oscat serve running? use --addr)", f.addr, err)
+	}
+	publicURL := f.publicURL
+	if publicURL == "" {
+		publicURL = "http://" + ln.Addr().String()
+	}
+	instance, err := store.InstanceID(ctx, f.instanceID)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	fd := federation{store: store, flags: f.federationFlags, publicURL: publicURL, policy: safehttp.Policy{AllowPrivate: f.allowPrivate}, log: log,
+		indexSeq: index.Seq}
+	if _, err := fd.flags.every(); err != nil {
+		ln.Close()
+		return err
+	}
+	if _, err := fd.flags.peerList(); err != nil {
+		ln.Close()
+		return err
+	}
+	mailer, err := mailWorker(f, store, publicURL, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	opts := ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log, Crawler: crawl,
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), Federation: f.federationFlags.uiOptions(instance)}
+	if err := f.joinFlags.joinOptions(&opts, store, f.allowPrivate); err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := ui.New(store, index, opts)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	wg.Go(func() {
+		if err := fd.run(ctx); err != nil {
+			log.Error("federation stopped", "err", err)
+		}
+	})
 	wg.Go(func() {
 		if err := mailer.Run(ctx); err != nil && ctx.Err() == nil {
 			log.Error("the mail worker stopped", "err", err)
 		}
 	})
-	srv, err := ui.New(store, index, opts)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", f.addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w (is another oscat serve running? use --addr)", f.addr, err)
-	}
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "store", store.Dialect(), "data", f.data, "crawl schedule", f.crawlSchedule)
 	if ready != nil {
 		ready(ln.Addr().String())
