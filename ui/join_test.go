@@ -471,3 +471,17 @@ func TestPrivacy_ExportAndDeleteOverHTTP(t *testing.T) {
 		t.Errorf("after deletion the record is %s", body)
 	}
 }
+
+func TestHome_CountsAdministrationsThatUseSomething(t *testing.T) {
+	t.Parallel()
+	js := newJoinSite(t, nil)
+	bob := js.signIn(t, "bob@b.example")
+	if _, body := bob.get("/"); !strings.Contains(body, "0 administrations declared") {
+		t.Errorf("home before: %s", body)
+	}
+	bob.api(http.MethodPost, "/api/v1/software/"+js.software+"/joins", bob.token(), map[string]any{"publisher": "b", "kind": "uses",
+		"since": "2025-02-01", "contact": map[string]string{"name": "Bo", "email": "bo@b.example"}})
+	if _, body := bob.get("/"); !strings.Contains(body, "1 administrations declared") {
+		t.Errorf("home after: %s", body)
+	}
+}

@@ -94,7 +94,14 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "home", map[string]any{"Title": "Find software that administrations share", "Total": res.Total, "Software": list})
+	users := 0
+	if s.opts.Community != nil {
+		if users, err = s.opts.Community.CountUsingAdministrations(ctx); err != nil {
+			return err
+		}
+	}
+	return s.render(c, http.StatusOK, "home", map[string]any{"Title": "Find software that administrations share", "Total": res.Total, "Software": list,
+		"Users": users})
 }
 
 // searchPage shows one page of results with the facet panel; every state is a
