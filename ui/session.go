@@ -66,7 +66,7 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 		if secret == "" {
 			if ck, err := c.Cookie(browserCookie); err == nil && len(ck.Value) >= 32 {
 				secret = ck.Value
-			} else if !unsafeMethod(c.Request().Method) {
+			} else if !unsafeMethod(c.Request().Method) && pageRequest(c.Request().URL.Path) {
 				secret, _ = catalogue.NewSecret()
 				s.setCookie(c, browserCookie, secret, 0)
 			}
@@ -81,6 +81,17 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// pageRequest reports whether a path is a page for people, the only requests
+// that get a browser cookie (programs reading the API or feeds get none).
+func pageRequest(path string) bool {
+	for _, p := range []string{"/api/", "/static/", "/media/", "/feeds/", "/di/", "/schemas/", "/metrics", "/healthz", "/readyz", "/dcat-ap"} {
+		if strings.HasPrefix(path, p) {
+			return false
+		}
+	}
+	return true
 }
 
 func unsafeMethod(m string) bool {

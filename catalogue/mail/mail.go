@@ -52,11 +52,20 @@ func Message(from string, m catalogue.Mail, at time.Time) ([]byte, error) {
 	header("Message-ID", "<"+hex.EncodeToString(id[:])+"@"+domain+">")
 	header("MIME-Version", "1.0")
 	header("Content-Type", "text/plain; charset=utf-8")
+	body := strings.ReplaceAll(strings.ReplaceAll(m.Text, "\r\n", "\n"), "\n", "\r\n")
+	if plain(body) {
+		// ASCII in short lines goes as it is: links stay whole for anyone who
+		// reads the outbox's files.
+		header("Content-Transfer-Encoding", "7bit")
+		header("Auto-Submitted", "auto-generated")
+		b.WriteString("\r\n")
+		b.WriteString(body)
+		return b.Bytes(), nil
+	}
 	header("Content-Transfer-Encoding", "quoted-printable")
 	header("Auto-Submitted", "auto-generated")
 	b.WriteString("\r\n")
 	w := quotedprintable.NewWriter(&b)
-	body := strings.ReplaceAll(strings.ReplaceAll(m.Text, "\r\n", "\n"), "\n", "\r\n")
 	if _, err := w.Write([]byte(body)); err != nil {
 		return nil, err
 	}
@@ -64,4 +73,20 @@ func Message(from string, m catalogue.Mail, at time.Time) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// plain reports whether a body can go as 7bit: ASCII, in lines of at most 998
+// characters, with no line that is a lone dot.
+func plain(body string) bool {
+	for _, line := range strings.Split(body, "\r\n") {
+		if len(line) > 998 || line == "." {
+			return false
+		}
+		for i := 0; i < len(line); i++ {
+			if line[i] >= 0x80 || line[i] == '\r' || line[i] == 0 {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -40,7 +40,11 @@ func outbox(t *testing.T, dir string) []*mail.Message {
 
 func body(t *testing.T, m *mail.Message) string {
 	t.Helper()
-	b, err := io.ReadAll(quotedprintable.NewReader(m.Body))
+	var r io.Reader = m.Body
+	if m.Header.Get("Content-Transfer-Encoding") == "quoted-printable" {
+		r = quotedprintable.NewReader(m.Body)
+	}
+	b, err := io.ReadAll(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +76,19 @@ func TestOutbox_WritesOneMessageFilePerMail(t *testing.T) {
 	}
 	if got := body(t, m); !strings.Contains(got, long) {
 		t.Errorf("body = %q", got)
+	}
+	link := "https://oscat.example/signin/confirm?token=" + strings.Repeat("x", 120)
+	if err := o.Send(t.Context(), catalogue.Mail{To: "ada@a.example", Subject: "Sign in", Text: "Open\n" + link + "\n"}); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := filepath.Glob(filepath.Join(o.Dir, "*.eml"))
+	var found bool
+	for _, f := range raw {
+		b, _ := os.ReadFile(f)
+		found = found || strings.Contains(string(b), link)
+	}
+	if !found {
+		t.Error("an ASCII mail's link is not whole in its file")
 	}
 	if err := o.Send(t.Context(), catalogue.Mail{To: "x@y.example", Subject: "a\r\nBcc: z@evil.example"}); err == nil {
 		t.Error("a subject with a line break was accepted")
