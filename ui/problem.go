@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -61,5 +62,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	_ = s.render(c, status, "error", map[string]any{"Title": http.StatusText(status), "Status": status, "Detail": detail})
+	l := s.localiser(c)
+	title := l.T("ui.error." + strconv.Itoa(status))
+	if title == "ui.error."+strconv.Itoa(status) {
+		title = l.T("ui.error.other", "status", status)
+	}
+	_ = s.render(c, status, "error", view{Title: title, Robots: "noindex", Page: map[string]any{"Detail": detail}})
 }

@@ -2,7 +2,7 @@ package ui
 
 import (
 	"net/url"
-	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,21 +74,6 @@ func quote(s string) string {
 	return `"` + s + `"`
 }
 
-// selectedFilters lists the active filters in a stable order, for the page.
-func selectedFilters(filters map[search.Facet][]string) []filterChip {
-	var out []filterChip
-	for f, vs := range filters {
-		for _, v := range vs {
-			out = append(out, filterChip{Facet: f.String(), Value: v})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Facet != out[j].Facet {
-			return out[i].Facet < out[j].Facet
-		}
-		return out[i].Value < out[j].Value
-	})
-	return out
-}
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-type filterChip struct{ Facet, Value string }
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -222,8 +222,8 @@ func TestPages_ShowTheCatalogue(t *testing.T) {
 
 	_, body = get(t, ts.URL+"/software/"+ids["Parkeervergunning"])
 	doc = parse(t, body)
-	if find(doc, "section", "lang", "nl") == nil || find(doc, "section", "lang", "en") == nil {
-		t.Error("the software page does not show both languages")
+	if find(doc, "div", "lang", "en") == nil || find(doc, "a", "hreflang", "nl") == nil {
+		t.Error("the software page does not show the visitor's language with a switch to the other")
 	}
 	if strings.Contains(body, "<script>alert(1)</script>") {
 		t.Error("text from a repository was written as HTML")
@@ -240,7 +240,7 @@ func TestPages_ShowTheCatalogue(t *testing.T) {
 	if find(doc, "span", "class", "badge invalid") == nil {
 		t.Error("an invalid entry lacks the invalid-metadata badge")
 	}
-	if !strings.Contains(text(find(doc, "section", "class", "findings")), "platforms") {
+	if !strings.Contains(text(find(doc, "section", "id", "validation")), "platforms") {
 		t.Error("the findings of an invalid entry are not shown")
 	}
 
@@ -383,9 +383,9 @@ func TestPages_SearchKeepsItsStateInTheURL(t *testing.T) {
 	ts, _ := site(t)
 	_, body := get(t, ts.URL+"/search?q=&filter[developmentStatus]=stable")
 	doc := parse(t, body)
-	sel := find(doc, "a", "aria-current", "true")
-	if sel == nil || !strings.Contains(text(sel), "stable") {
-		t.Fatalf("the selected filter is not marked: %s", body)
+	sel := find(doc, "input", "checked", "")
+	if sel == nil || attr(sel, "value") != "stable" || attr(sel, "name") != "filter[developmentStatus]" {
+		t.Fatalf("the selected filter is not checked: %s", body)
 	}
 	for _, a := range attrs(doc, "a", "href") {
 		if strings.HasPrefix(a, "/search?") && strings.Contains(a, "filter[platforms]=web") && !strings.Contains(a, "filter[developmentStatus]=stable") {
@@ -455,4 +455,13 @@ func TestAPI_ValidateAnswersTheReportOfABody(t *testing.T) {
 	if r, body := get(t, ts.URL+"/schemas/publiccode.schema.json"); r.StatusCode != 200 || !strings.Contains(body, "$schema") {
 		t.Errorf("schema: %d", r.StatusCode)
 	}
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
 }
