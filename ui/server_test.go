@@ -45,6 +45,13 @@ description:
 // site is a server over a small catalogue: one valid entry and one invalid.
 func site(t *testing.T) (*httptest.Server, catalogue.Store) {
 	t.Helper()
+	_, ts, store := siteWith(t, Options{Logger: quiet})
+	return ts, store
+}
+
+// siteWith is site with the server's options.
+func siteWith(t *testing.T, opts Options) (*Server, *httptest.Server, catalogue.Store) {
+	t.Helper()
 	ctx := t.Context()
 	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: t.TempDir()})
 	if err != nil {
@@ -71,13 +78,16 @@ func site(t *testing.T) (*httptest.Server, catalogue.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { index.Close() })
-	srv, err := New(store, index, Options{Logger: quiet})
+	if opts.Logger == nil {
+		opts.Logger = quiet
+	}
+	srv, err := New(store, index, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return ts, store
+	return srv, ts, store
 }
 
 func get(t *testing.T, url string) (*http.Response, string) {
