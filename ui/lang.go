@@ -65,7 +65,10 @@ func (s *Server) chooseLanguage(next echo.HandlerFunc) echo.HandlerFunc {
 			lang = i18n.Negotiate(c.Request().Header.Get("Accept-Language"))
 		}
 		c.Set(langKey, lang)
-		c.Response().Header().Add("Vary", "Accept-Language, Cookie")
+		if p := c.Request().URL.Path; !strings.HasPrefix(p, "/api/v1/") && !strings.HasPrefix(p, "/static/") {
+			// Pages differ by language; the API and static files do not.
+			c.Response().Header().Add("Vary", "Accept-Language, Cookie")
+		}
 		return next(c)
 	}
 }
