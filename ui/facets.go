@@ -3,6 +3,7 @@ package ui
 import (
 	"net/url"
 	"sort"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -35,9 +36,7 @@ const facetShown = 6
 // facet that are selected but have no entries left are still listed, so that
 // they can be cleared.
 func facetPanel(c echo.Context, l localiser, snap *snapshot, counts []search.FacetCount, filters map[search.Facet][]string) []facetView {
-	base := c.Request().URL.Query()
-	base.Del("page[after]")
-	base.Del("lang")
+	base := searchState(c)
 	var out []facetView
 	for _, fc := range counts {
 		f, ok := search.FacetNamed(fc.Name)
@@ -63,7 +62,7 @@ func facetPanel(c echo.Context, l localiser, snap *snapshot, counts []search.Fac
 		fv.ClearHref = "/search?" + encodeQuery(q)
 		for i, v := range values {
 			vv := facetValueView{Value: v.Value, Label: facetLabel(l, snap, f, v.Value), Count: v.Count, Selected: selected[v.Value],
-				ID: "f-" + fc.Name + "-" + itoa(i)}
+				ID: "f-" + fc.Name + "-" + strconv.Itoa(i)}
 			if vv.Selected || len(fv.Shown) < facetShown {
 				fv.Shown = append(fv.Shown, vv)
 			} else {
@@ -119,9 +118,7 @@ type filterChip struct {
 // selectedFilters lists the active filters in a stable order, each with the
 // link that removes it.
 func selectedFilters(c echo.Context, l localiser, snap *snapshot, filters map[search.Facet][]string) []filterChip {
-	base := c.Request().URL.Query()
-	base.Del("page[after]")
-	base.Del("lang")
+	base := searchState(c)
 	var out []filterChip
 	for f, vs := range filters {
 		key := "filter[" + f.String() + "]"
@@ -139,6 +136,15 @@ func selectedFilters(c echo.Context, l localiser, snap *snapshot, filters map[se
 		return out[i].Value < out[j].Value
 	})
 	return out
+}
+
+// searchState is the request's search as a query, from its first page: the
+// links that change it start again from the top, in the remembered language.
+func searchState(c echo.Context) url.Values {
+	q := c.Request().URL.Query()
+	q.Del("page[after]")
+	q.Del("lang")
+	return q
 }
 
 func cloneValues(v url.Values) url.Values {

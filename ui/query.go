@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -73,7 +72,3 @@ func quote(s string) string {
 	}
 	return `"` + s + `"`
 }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
-
-func itoa(i int) string { return strconv.Itoa(i) }

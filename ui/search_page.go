@@ -2,7 +2,9 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -46,26 +48,21 @@ func (s *Server) searchPage(c echo.Context) error {
 	}
 	first := ""
 	if req.After != "" {
-		q := c.Request().URL.Query()
-		q.Del("page[after]")
-		q.Del("lang")
-		first = "/search?" + encodeQuery(q)
+		first = "/search?" + encodeQuery(searchState(c))
 	}
 	var suggestion string
 	if res.Suggestion != "" {
-		suggestion = "/search?q=" + urlQueryEscape(res.Suggestion)
+		suggestion = "/search?q=" + url.QueryEscape(res.Suggestion)
 	}
 	chips := selectedFilters(c, l, snap, req.Filters)
 	clearAll := ""
 	if len(chips) > 0 {
-		q := c.Request().URL.Query()
+		q := searchState(c)
 		for k := range q {
-			if len(k) > 7 && k[:7] == "filter[" {
+			if strings.HasPrefix(k, "filter[") {
 				q.Del(k)
 			}
 		}
-		q.Del("page[after]")
-		q.Del("lang")
 		clearAll = "/search?" + encodeQuery(q)
 	}
 	pageSize := ""
