@@ -64,8 +64,6 @@ func facetsMeta(fs []search.FacetCount) map[string][]search.ValueCount {
 	return out
 }
 
-func searchAll(n int) search.Request { return search.Request{Size: n, NoFacets: true} }
-
 func quote(s string) string {
 	if len(s) > 80 {
 		s = s[:80] + "…"

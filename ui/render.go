@@ -58,7 +58,6 @@ var templateFuncs = template.FuncMap{
 	"datetime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"markdown": renderMarkdown,
 	"add":      func(a, b int) int { return a + b },
-	"lower":    strings.ToLower,
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)
 		for i := 0; i+1 < len(kv); i += 2 {

@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/search"
@@ -23,7 +22,6 @@ type summary struct {
 	Status   string
 	// Publishers are the publishers' names with their IDs.
 	Publishers []ref
-	UpdatedAt  time.Time
 }
 
 // ref is a link to an entity: its ID and what to call it.
@@ -34,7 +32,7 @@ type ref struct{ ID, Name string }
 func summaries(l localiser, snap *snapshot, list []catalogue.Software, terms []string) []summary {
 	out := make([]summary, 0, len(list))
 	for _, sw := range list {
-		sm := summary{ID: sw.ID, Name: sw.Name, Valid: sw.Valid, Archived: sw.Archived, UpdatedAt: sw.UpdatedAt}
+		sm := summary{ID: sw.ID, Name: sw.Name, Valid: sw.Valid, Archived: sw.Archived}
 		for _, id := range sw.Publishers {
 			sm.Publishers = append(sm.Publishers, ref{id, snap.publisherName(id)})
 		}
