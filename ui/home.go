@@ -36,7 +36,7 @@ func (s *Server) home(c echo.Context) error {
 		cats = append(cats, categoryLink{ValueCount: v, Label: l.Label("category", v.Value)})
 	}
 	return s.render(c, http.StatusOK, "home", view{
-		Title: l.T("ui.home.title"), Section: "home",
+		Title: l.T("ui.home.title"), Section: "home", Description: l.T("ui.home.lead"),
 		JSONLD: map[string]any{
 			"@context": "https://schema.org", "@type": "WebSite", "name": "Oscat", "url": s.absolute("/"),
 			"potentialAction": map[string]any{"@type": "SearchAction", "target": s.absolute("/search") + "?q={query}", "query-input": "required name=query"},

@@ -33,7 +33,9 @@ type view struct {
 	JSONLD any
 	// Robots, when set, is the page's robots meta value ("noindex").
 	Robots string
-	Page   any
+	// Description is the page's summary for search engines and link previews.
+	Description string
+	Page        any
 }
 
 // templateFuncs are the helpers templates may call; none of them returns HTML

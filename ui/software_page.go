@@ -104,7 +104,7 @@ func (s *Server) softwarePage(c echo.Context) error {
 	page["Counts"] = publiccode.Count(srcFindings(src))
 
 	return s.render(c, http.StatusOK, "software", view{
-		Title: displayName, Section: "search", JSONLD: s.softwareJSONLD(sw, f, d, pubs), Page: page,
+		Title: displayName, Section: "search", JSONLD: s.softwareJSONLD(sw, f, d, pubs), Page: page, Description: d.ShortDescription,
 	})
 }
 

@@ -43,7 +43,7 @@ func summaries(l localiser, snap *snapshot, list []catalogue.Software, terms []s
 			}
 			lang, d := f.PreferredDescription(l.Lang)
 			if len(terms) > 0 {
-				snip := search.Snippet(sw, terms, l.Lang)
+				snip := markdownMarks.Replace(search.Snippet(sw, terms, l.Lang))
 				sm.Text, sm.TextLang = template.HTML(snip), snippetLanguage(sw, snip, lang) //nolint:gosec // Snippet escapes the text itself.
 			} else if d.ShortDescription != "" {
 				sm.Text, sm.TextLang = template.HTML(html.EscapeString(d.ShortDescription)), lang //nolint:gosec // escaped
@@ -55,6 +55,10 @@ func summaries(l localiser, snap *snapshot, list []catalogue.Software, terms []s
 }
 
 var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// markdownMarks are the emphasis and code marks of Markdown, which a snippet
+// cut from a long description would otherwise show as written.
+var markdownMarks = strings.NewReplacer("**", "", "__", "", "`", "")
 
 // snippetLanguage finds which of the entry's descriptions a snippet was cut
 // from, so that the page can mark its language; preferred wins ties.
