@@ -9,6 +9,10 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// pageFacetValues is how many values of each facet the panel offers; more
+// would make a long page for little use (the API reports more).
+const pageFacetValues = 30
+
 // sortChoices are the orders the results page offers, by their sort value.
 var sortChoices = []string{"", "name", "-name", "-updated", "updated", "-activity"}
 
@@ -25,6 +29,7 @@ func (s *Server) searchPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	req.FacetValues = pageFacetValues
 	snap, err := s.snapshot(ctx)
 	if err != nil {
 		return err
