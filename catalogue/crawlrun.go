@@ -4,12 +4,16 @@ import "time"
 
 // CrawlRun is one pass of the crawler over the repositories it discovered.
 type CrawlRun struct {
-	ID         int64              `json:"id"`
+	ID int64 `json:"id"`
+	// Trigger says what started it: "cli" (oscat crawl) or "schedule" (oscat serve).
+	Trigger    string             `json:"trigger,omitempty"`
 	StartedAt  time.Time          `json:"startedAt"`
 	FinishedAt *time.Time         `json:"finishedAt,omitempty"`
 	Counts     map[RepoStatus]int `json:"counts"`
 	// Listed is the number of repositories whose software is listed after the run.
 	Listed int `json:"listed"`
+	// HostingFailures are the code-hosting entries that could not be listed.
+	HostingFailures []HostingFailure `json:"hostingFailures,omitempty"`
 }
 
 // Seen is the number of repositories the run handled.

@@ -55,6 +55,28 @@ type Repository struct {
 	Raw           string               `json:"-"`
 	LastCrawledAt *time.Time           `json:"lastCrawledAt,omitempty"`
 	CreatedAt     time.Time            `json:"createdAt"`
+
+	// Archived, ForgeFork and Upstream are what the forge's listing said.
+	Archived  bool   `json:"archived,omitempty"`
+	ForgeFork bool   `json:"forgeFork,omitempty"`
+	Upstream  string `json:"upstream,omitempty"`
+	// Failures counts consecutive failed crawls; at the configured number the
+	// repository is marked gone (hidden from search, not deleted) until it comes back.
+	Failures int `json:"failures,omitempty"`
+	// HiddenReason, when set, is why an operator hid the repository;
+	// SoftwareHiddenReason why an operator hid the software it carries.
+	HiddenReason         string `json:"hiddenReason,omitempty"`
+	SoftwareHiddenReason string `json:"softwareHiddenReason,omitempty"`
+	// RootCommit is the first commit of its history; repositories that share it
+	// are copies of one project.
+	RootCommit string     `json:"rootCommit,omitempty"`
+	TagsDigest string     `json:"-"`
+	Activity   *Activity  `json:"activity,omitempty"`
+	Media      []MediaRef `json:"media,omitempty"`
+	// Bytes is what its last fetch transferred; ReadAt when its files were last
+	// read (an unmoved head is not read again until a recheck is due).
+	Bytes  int64      `json:"bytes,omitempty"`
+	ReadAt *time.Time `json:"readAt,omitempty"`
 }
 
 // CrawlResult is what crawling one repository produced. The store applies it in one
@@ -64,12 +86,31 @@ type CrawlResult struct {
 	RepoURL string
 	Head    string
 	// Outcome is StatusFailed, StatusOverCap, StatusSkipped or StatusNoPubliccode
-	// when no file was read, and empty when one was.
+	// when no file was read, StatusUnchanged when the head had not moved since the
+	// last successful crawl (nothing was fetched: the catalogue keeps what it had),
+	// and empty when a file was read.
 	Outcome RepoStatus
 	Reason  string
+	// GoneAfter is how many consecutive failures mark the repository gone (0: never).
+	GoneAfter int
+	// Activity, RootCommit and TagsDigest come from the commit graph; nil and
+	// empty leave what the catalogue had.
+	Activity   *Activity
+	RootCommit string
+	TagsDigest string
+	// Media are the logo and screenshots the file referenced, read from the tree.
+	Media []MediaFile
+	Bytes int64
 	// Path, Raw and Doc describe the publiccode file when one was read.
 	Path     string
 	Raw      []byte
 	File     *publiccode.File
 	Findings []publiccode.Finding
+}
+
+// MediaFile is a referenced file read during a crawl.
+type MediaFile struct {
+	MediaRef
+	ContentType string
+	Data        []byte
 }

@@ -26,12 +26,18 @@ type Software struct {
 	Findings     publiccode.Counts    `json:"findings"`
 	Repositories []SoftwareRepository `json:"repositories"`
 	Publishers   []string             `json:"publishers"`
-	// Archived is true when the repositories carrying it are archived on their forge.
-	Archived bool `json:"archived"`
-	// Activity is the activity score of its source repository, from 0 to 100.
-	Activity  float64   `json:"activity"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	// Logo is the stored logo's hash (see Media), from the source repository.
+	Logo string `json:"logo,omitempty"`
+	// Archived and Activity are the source repository's.
+	Archived bool      `json:"archived,omitempty"`
+	Activity *Activity `json:"activity,omitempty"`
+	// BasedOn are the upstreams its publiccode.yml names in isBasedOn; Variants
+	// are the listed software whose isBasedOn names this one. A link's ID is empty
+	// when the other software is not listed here.
+	BasedOn   []SoftwareLink `json:"isBasedOn,omitempty"`
+	Variants  []SoftwareLink `json:"variants,omitempty"`
+	CreatedAt time.Time      `json:"createdAt"`
+	UpdatedAt time.Time      `json:"updatedAt"`
 }
 
 // SoftwareRepository is a repository that carries a software.
@@ -41,4 +47,11 @@ type SoftwareRepository struct {
 	Status     RepoStatus `json:"status"`
 	Role       RepoRole   `json:"role"`
 	Publishers []string   `json:"-"`
+}
+
+// SoftwareLink points at another software by canonical URL and, when it is
+// listed here, by ID.
+type SoftwareLink struct {
+	URL string `json:"url"`
+	ID  string `json:"id,omitempty"`
 }

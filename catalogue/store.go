@@ -14,6 +14,9 @@ type RepositoryFilter struct {
 	Publisher string
 	Status    RepoStatus
 	Software  string
+	// RootCommit finds copies of one project: repositories whose history starts
+	// with the same commit.
+	RootCommit string
 }
 
 // Store keeps the catalogue. It is the single source of truth: the search index,
@@ -51,6 +54,12 @@ type Store interface {
 	Changes(ctx context.Context, after int64, limit int) ([]Change, error)
 	// ChangeHead is the sequence number of the latest change-log entry (0 if none).
 	ChangeHead(ctx context.Context) (int64, error)
+
+	// RepositoryHistory is the repository's last crawls, newest first (at most
+	// HistoryLength).
+	RepositoryHistory(ctx context.Context, url string) ([]RepoCrawl, error)
+	// Media returns a stored logo or screenshot by its hash.
+	Media(ctx context.Context, hash string) (Media, error)
 
 	Ping(ctx context.Context) error
 	Close() error

@@ -1,20 +1,16 @@
-// Package crawler discovers the repositories publishers list, fetches them with
-// go-git, reads and validates their publiccode.yml, and records each result in the
-// catalogue.
+// Package crawler discovers the repositories publishers list, fetches what it
+// needs of them with go-git, reads and validates their publiccode.yml, measures
+// their activity, and records each result in the catalogue. All its work goes
+// through the catalogue's durable job queue: one job per code-hosting listing and
+// one per repository, so crawls survive a kill and several processes share them.
 package crawler
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"net/url"
-	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
@@ -23,36 +19,98 @@ import (
 	"github.com/oscat-eu/oscat/crawler/safehttp"
 )
 
+// Job kinds of the crawler. One crawl run is a start job, a discover job per
+// code-hosting entry, a repository job per repository found, and a finish job.
+const (
+	KindStart    catalogue.JobKind = "crawl.start"
+	KindDiscover catalogue.JobKind = "crawl.discover"
+	KindRepo     catalogue.JobKind = "crawl.repo"
+	KindFinish   catalogue.JobKind = "crawl.finish"
+	KindSchedule catalogue.JobKind = "crawl.schedule"
+)
+
 // Options configure a crawler. The zero value is usable: it refuses private
 // networks and uses the defaults below.
 type Options struct {
 	// Policy is the address policy for every fetch (forge APIs and git).
 	Policy safehttp.Policy
-	// Workers is how many repositories are fetched at once (default 4).
+	// Workers is how many repositories this process crawls at once (default 4);
+	// half as many listings run beside them.
 	Workers int
-	// Fetch bounds each repository's transfer (size and time).
+	// PerHost caps this process's jobs on one host (default 4).
+	PerHost int
+	// Fetch bounds transfers; Fetch.Timeout also bounds each repository's whole
+	// crawl (default 2 minutes).
 	Fetch gitfetch.Options
 	// Limits bound the reading of one publiccode.yml.
 	Limits publiccode.Limits
-	// Logger receives one line per repository (default slog.Default()).
+	// Tokens maps hosts to forge API tokens; APIBase maps hosts to API base URLs.
+	Tokens  map[string]string
+	APIBase map[string]string
+	// GoneAfter is how many consecutive failed crawls mark a repository gone
+	// (default 4: a day of crawls every 6 hours).
+	GoneAfter int
+	// RecheckAfter is how long an unmoved head goes without its files being read
+	// again (default a week; negative: never), so that findings follow changes of
+	// the validator.
+	RecheckAfter time.Duration
+	// MaxMediaBytes caps each stored logo or screenshot (default 1 MiB).
+	MaxMediaBytes int64
+	// Lease, Poll and Backoff tune the job runner (defaults 2 minutes, 200 ms and
+	// catalogue.Backoff).
+	Lease   time.Duration
+	Poll    time.Duration
+	Backoff func(attempts int) time.Duration
+	// Logger receives one line per repository (default slog.Default()); with
+	// Quiet, those lines are at debug level (a progress bar shows instead).
 	Logger *slog.Logger
-	// OnRepository, when set, is called after each repository (for progress).
-	OnRepository func(done, total int, repoURL string, status catalogue.RepoStatus)
+	Quiet  bool
+	// Metrics, when set, counts what crawls do.
+	Metrics *Metrics
+	// OnRepository, when set, is called after each repository this process crawls.
+	OnRepository func(repoURL string, status catalogue.RepoStatus)
+	// Now is the clock (default time.Now).
+	Now func() time.Time
 }
 
 // Crawler runs crawls over the catalogue's publishers.
 type Crawler struct {
-	store catalogue.Store
-	fetch *gitfetch.Fetcher
-	gitea forge.Gitea
-	opts  Options
-	log   *slog.Logger
+	store   catalogue.CrawlStore
+	fetch   *gitfetch.Fetcher
+	client  *forge.Client
+	listers map[catalogue.HostingType]forge.Lister
+	opts    Options
+	log     *slog.Logger
 }
 
 // New returns a crawler writing to store.
-func New(store catalogue.Store, opts Options) *Crawler {
+func New(store catalogue.CrawlStore, opts Options) *Crawler {
 	if opts.Workers <= 0 {
 		opts.Workers = 4
+	}
+	if opts.PerHost <= 0 {
+		opts.PerHost = 4
+	}
+	if opts.Fetch.Timeout <= 0 {
+		opts.Fetch.Timeout = 2 * time.Minute
+	}
+	if opts.GoneAfter == 0 {
+		opts.GoneAfter = 4
+	}
+	if opts.RecheckAfter == 0 {
+		opts.RecheckAfter = 7 * 24 * time.Hour
+	}
+	if opts.MaxMediaBytes <= 0 {
+		opts.MaxMediaBytes = 1 << 20
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = 2 * time.Minute
+	}
+	if opts.Poll <= 0 {
+		opts.Poll = 200 * time.Millisecond
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	log := opts.Logger
 	if log == nil {
@@ -60,12 +118,22 @@ func New(store catalogue.Store, opts Options) *Crawler {
 	}
 	fo := opts.Fetch
 	fo.Policy = opts.Policy
+	client := forge.NewClient(opts.Policy)
+	client.Tokens, client.APIBase, client.Cache = opts.Tokens, opts.APIBase, forgeCache{store: store}
+	if opts.Metrics != nil {
+		client.Observer = opts.Metrics
+	}
+	gitea := forge.Gitea{Client: client}
 	return &Crawler{
-		store: store,
-		fetch: gitfetch.New(fo),
-		gitea: forge.Gitea{Client: opts.Policy.Client()},
-		opts:  opts,
-		log:   log,
+		store:  store,
+		fetch:  gitfetch.New(fo),
+		client: client,
+		listers: map[catalogue.HostingType]forge.Lister{
+			catalogue.HostingGitHub: forge.GitHub{Client: client}, catalogue.HostingGitLab: forge.GitLab{Client: client},
+			catalogue.HostingGitea: gitea, catalogue.HostingForgejo: gitea, catalogue.HostingBitbucket: forge.Bitbucket{Client: client},
+		},
+		opts: opts,
+		log:  log,
 	}
 }
 
@@ -83,6 +151,12 @@ func (s Summary) String() string {
 	if n := c[catalogue.StatusInvalid]; n > 0 {
 		line += fmt.Sprintf(", %d with invalid metadata", n)
 	}
+	if n := c[catalogue.StatusUnchanged]; n > 0 {
+		line += fmt.Sprintf(", %d unchanged", n)
+	}
+	if n := c[catalogue.StatusGone]; n > 0 {
+		line += fmt.Sprintf(", %d gone", n)
+	}
 	if s.HostingFailed > 0 {
 		line += fmt.Sprintf(", %d code-hosting entries could not be listed", s.HostingFailed)
 	}
@@ -94,236 +168,134 @@ func (s Summary) Failed() bool {
 	return s.HostingFailed > 0 || s.Run.Counts[catalogue.StatusFailed] > 0 || s.Run.Counts[catalogue.StatusOverCap] > 0
 }
 
-// Run discovers every publisher's repositories and crawls them. Failures of single
-// repositories are recorded and do not stop it; an error means the crawl could not
-// run (the store failed, or ctx ended).
-func (c *Crawler) Run(ctx context.Context) (Summary, error) {
+// runGroup is the job group of a run.
+func runGroup(id int64) string { return fmt.Sprintf("crawl-run:%d", id) }
+
+// Start begins a crawl run, or joins the one already going (a killed crawl, or
+// the scheduled one), and queues its start job.
+func (c *Crawler) Start(ctx context.Context, trigger string) (catalogue.CrawlRun, bool, error) {
+	run, started, err := c.store.BeginCrawlRun(ctx, trigger)
+	if err != nil {
+		return run, false, err
+	}
+	// Queued again when joining: discovery is cheap to repeat (conditional
+	// requests), and it finishes a start that a kill interrupted.
+	if _, err := c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindStart, Key: fmt.Sprint(run.ID), Group: runGroup(run.ID),
+		Payload: payload{Run: run.ID}.encode()}); err != nil {
+		return run, started, err
+	}
+	if started && c.opts.Metrics != nil {
+		c.opts.Metrics.runs.Inc()
+	}
+	return run, started, nil
+}
+
+// Runners returns the job runners for the crawler's jobs: one for listings
+// (start, discover, finish) and one for repositories, each with its own
+// workers, so that long listings never hold the workers that fetch.
+func (c *Crawler) Runners() (listings, repos *catalogue.JobRunner) {
+	runner := func(workers int, handlers map[catalogue.JobKind]catalogue.JobHandler) *catalogue.JobRunner {
+		return &catalogue.JobRunner{Queue: c.store, Handlers: handlers, Workers: workers, PerConcurrency: c.opts.PerHost,
+			Lease: c.opts.Lease, Poll: c.opts.Poll, Backoff: c.opts.Backoff, Logger: c.log}
+	}
+	listings = runner(max(1, c.opts.Workers/2), map[catalogue.JobKind]catalogue.JobHandler{
+		KindStart: c.handleStart, KindDiscover: c.handleDiscover, KindFinish: c.handleFinish,
+	})
+	repos = runner(c.opts.Workers, map[catalogue.JobKind]catalogue.JobHandler{KindRepo: c.handleRepo})
+	return listings, repos
+}
+
+// work runs both runners until ctx ends.
+func (c *Crawler) work(ctx context.Context, listings, repos *catalogue.JobRunner) {
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = listings.Run(ctx) })
+	wg.Go(func() { _ = repos.Run(ctx) })
+	wg.Wait()
+}
+
+// Run runs one crawl to its end: it starts a run or joins the one going, works
+// the queue (beside any other process that does), and returns the run's summary.
+// progress, when set, is called about twice a second with the repositories done
+// and the total known so far.
+func (c *Crawler) Run(ctx context.Context, trigger string, progress func(done, total int)) (Summary, error) {
 	start := time.Now()
-	targets, hostingFailed, err := c.discover(ctx)
+	run, _, err := c.Start(ctx, trigger)
 	if err != nil {
 		return Summary{}, err
 	}
-	run, err := c.store.StartCrawlRun(ctx)
-	if err != nil {
-		return Summary{}, err
+	rctx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	listings, repos := c.Runners()
+	wg.Go(func() { c.work(rctx, listings, repos) })
+	defer func() { stop(); wg.Wait() }()
+	tick := time.NewTicker(c.opts.Poll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return Summary{}, fmt.Errorf("crawl %d: %w", run.ID, ctx.Err())
+		case <-tick.C:
+		}
+		if err := c.MaybeFinish(ctx); err != nil {
+			c.log.Warn("checking whether the crawl is done failed", "err", err)
+		}
+		cur, err := c.store.CrawlRun(ctx, run.ID)
+		if err != nil {
+			return Summary{}, err
+		}
+		if cur.FinishedAt != nil {
+			return Summary{Run: cur, HostingFailed: len(cur.HostingFailures), Duration: time.Since(start)}, nil
+		}
+		if progress != nil {
+			left, _ := c.store.CountJobs(ctx, runGroup(run.ID))
+			progress(cur.Seen(), cur.Seen()+left)
+		}
 	}
-	var (
-		mu   sync.Mutex
-		done int
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.opts.Workers)
-	for _, repoURL := range targets {
-		g.Go(func() error {
-			t0 := time.Now()
-			res := c.crawlOne(gctx, repoURL)
-			if gctx.Err() != nil {
-				return gctx.Err()
-			}
-			res.RunID = run.ID
-			status, err := c.store.ApplyCrawl(gctx, res)
-			if err != nil {
-				return err
-			}
-			attrs := []any{"repository", gitfetch.Redact(repoURL), "status", status, "duration", time.Since(t0).Round(time.Millisecond)}
-			if res.Reason != "" {
-				attrs = append(attrs, "reason", res.Reason)
-			}
-			if n := len(res.Findings); n > 0 {
-				attrs = append(attrs, "findings", n)
-			}
-			c.log.Info("crawled", attrs...)
-			mu.Lock()
-			done++
-			d := done
-			mu.Unlock()
-			if c.opts.OnRepository != nil {
-				c.opts.OnRepository(d, len(targets), repoURL, status)
-			}
+}
+
+// MaybeFinish queues the finish job of the active run once it has no work left.
+func (c *Crawler) MaybeFinish(ctx context.Context) error {
+	run, err := c.store.ActiveCrawlRun(ctx)
+	if err != nil {
+		if catalogueNotFound(err) {
 			return nil
-		})
+		}
+		return err
 	}
-	if err := g.Wait(); err != nil {
-		return Summary{}, fmt.Errorf("crawl %d: %w", run.ID, err)
+	n, err := c.store.CountJobs(ctx, runGroup(run.ID))
+	if err != nil || n > 0 {
+		return err
 	}
-	run, err = c.store.FinishCrawlRun(ctx, run.ID)
+	_, err = c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindFinish, Key: fmt.Sprint(run.ID), Payload: payload{Run: run.ID}.encode()})
+	return err
+}
+
+// handleFinish applies the gone rule to what the run did not see and closes it.
+// One finish job per run can be live, so the sweep never runs twice at once.
+func (c *Crawler) handleFinish(ctx context.Context, j catalogue.Job) error {
+	p, err := decodePayload(j)
 	if err != nil {
-		return Summary{}, err
+		return err
 	}
-	return Summary{Run: run, HostingFailed: hostingFailed, Duration: time.Since(start)}, nil
-}
-
-// discover lists every publisher's code hosting, registers the repositories found,
-// and returns the repository URLs to crawl, each once.
-func (c *Crawler) discover(ctx context.Context) ([]string, int, error) {
-	var pubs []catalogue.Publisher
-	for page := (catalogue.Page{Size: 1000}); ; {
-		batch, next, err := c.store.Publishers(ctx, page)
-		if err != nil {
-			return nil, 0, err
-		}
-		pubs = append(pubs, batch...)
-		if next == "" {
-			break
-		}
-		page.After = next
+	run, err := c.store.CrawlRun(ctx, p.Run)
+	if err != nil || run.FinishedAt != nil {
+		return err
 	}
-	type found struct {
-		publisher string
-		url       string
+	if n, err := c.store.CountJobs(ctx, runGroup(p.Run)); err != nil || n > 0 {
+		return err // not done after all; MaybeFinish queues it again
 	}
-	var (
-		mu     sync.Mutex
-		all    []found
-		failed int
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.opts.Workers)
-	for _, p := range pubs {
-		for _, h := range p.CodeHosting {
-			g.Go(func() error {
-				urls, err := c.listHosting(gctx, h)
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil {
-					if gctx.Err() != nil {
-						return gctx.Err()
-					}
-					failed++
-					c.log.Warn("code hosting could not be listed", "publisher", p.ID, "url", gitfetch.Redact(h.URL), "err", err)
-					return nil
-				}
-				for _, u := range urls {
-					all = append(all, found{publisher: p.ID, url: u})
-				}
-				return nil
-			})
-		}
-	}
-	if err := g.Wait(); err != nil {
-		return nil, 0, err
-	}
-	seen := map[string]bool{}
-	var targets []string
-	for _, f := range all {
-		if err := c.store.RegisterRepository(ctx, f.publisher, f.url); err != nil {
-			if errors.Is(err, catalogue.ErrInvalid) {
-				c.log.Warn("repository URL refused", "publisher", f.publisher, "url", gitfetch.Redact(f.url), "err", err)
-				continue
-			}
-			return nil, 0, err
-		}
-		key, _ := catalogue.CanonicalURL(f.url)
-		if !seen[key] {
-			seen[key] = true
-			targets = append(targets, f.url)
-		}
-	}
-	return targets, failed, nil
-}
-
-// listHosting returns the repository URLs a code-hosting entry stands for.
-func (c *Crawler) listHosting(ctx context.Context, h catalogue.CodeHosting) ([]string, error) {
-	if !h.Group {
-		return []string{h.URL}, nil
-	}
-	typ := h.Type
-	if typ == "" {
-		typ = inferType(h.URL)
-	}
-	switch typ {
-	case catalogue.HostingGitea, catalogue.HostingForgejo:
-		repos, err := c.gitea.List(ctx, h.URL)
-		if err != nil {
-			return nil, err
-		}
-		var out []string
-		for _, r := range repos {
-			if r.Private {
-				continue
-			}
-			out = append(out, r.CloneURL)
-		}
-		return out, nil
-	case "":
-		return nil, fmt.Errorf("cannot tell which forge %s is: add type (gitea, forgejo, github, gitlab, bitbucket) to the entry", h.URL)
-	default:
-		return nil, fmt.Errorf("listing %s groups is not supported yet: list its repositories one by one (group: false)", typ)
-	}
-}
-
-// inferType recognises well-known forges by their host.
-func inferType(raw string) catalogue.HostingType {
-	u, err := url.Parse(raw)
+	swept, err := c.store.SweepUnlisted(ctx, p.Run, c.opts.GoneAfter)
 	if err != nil {
-		return ""
+		return err
 	}
-	switch strings.ToLower(u.Hostname()) {
-	case "github.com":
-		return catalogue.HostingGitHub
-	case "gitlab.com":
-		return catalogue.HostingGitLab
-	case "bitbucket.org":
-		return catalogue.HostingBitbucket
-	case "codeberg.org":
-		return catalogue.HostingForgejo
-	case "gitea.com":
-		return catalogue.HostingGitea
+	done, err := c.store.FinishCrawlRun(ctx, p.Run)
+	if err != nil {
+		return err
 	}
-	return ""
-}
-
-// publiccodeNames are the file names read at the root, in order of preference.
-var publiccodeNames = []string{"publiccode.yml", "publiccode.yaml"}
-
-// crawlOne fetches one repository and reads its publiccode file.
-func (c *Crawler) crawlOne(ctx context.Context, repoURL string) catalogue.CrawlResult {
-	res := catalogue.CrawlResult{RepoURL: repoURL}
-	snap, err := c.fetch.Fetch(ctx, repoURL)
-	switch {
-	case errors.Is(err, gitfetch.ErrEmpty):
-		res.Outcome, res.Reason = catalogue.StatusNoPubliccode, "the repository is empty"
-		return res
-	case errors.Is(err, gitfetch.ErrOverCap):
-		res.Outcome, res.Reason = catalogue.StatusOverCap, redactErr(err, repoURL)
-		return res
-	case err != nil:
-		res.Outcome, res.Reason = catalogue.StatusFailed, redactErr(err, repoURL)
-		return res
+	if c.opts.Metrics != nil {
+		c.opts.Metrics.runDuration.Observe(done.FinishedAt.Sub(done.StartedAt).Seconds())
 	}
-	res.Head = snap.Head.String()
-	limits := c.opts.Limits
-	maxBytes := int64(limits.MaxBytes)
-	if maxBytes <= 0 {
-		maxBytes = 1 << 20
-	}
-	for _, name := range publiccodeNames {
-		data, err := snap.ReadFile(name, maxBytes+1)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		res.Path = name
-		if err != nil {
-			res.Findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "unreadable", Message: err.Error()}}
-			res.Reason = err.Error()
-			return res
-		}
-		doc := publiccode.Check(data, publiccode.Options{Limits: limits, Files: snap.FS()})
-		res.Raw, res.File, res.Findings = data, doc.File, doc.Findings
-		return res
-	}
-	res.Outcome = catalogue.StatusNoPubliccode
-	res.Reason = "no publiccode.yml (or publiccode.yaml) at the root of the default branch"
-	if snap.Branch != "" {
-		res.Reason = "no publiccode.yml (or publiccode.yaml) at the root of branch " + snap.Branch
-	}
-	return res
-}
-
-func redactErr(err error, repoURL string) string {
-	msg := err.Error()
-	if r := gitfetch.Redact(repoURL); r != repoURL {
-		msg = strings.ReplaceAll(msg, repoURL, r)
-	}
-	return msg
+	c.log.Info("crawl finished", "run", done.ID, "seen", done.Seen(), "listed", done.Listed, "no longer listed", swept,
+		"hosting failures", len(done.HostingFailures))
+	return nil
 }

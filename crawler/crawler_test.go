@@ -5,10 +5,11 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
-	"github.com/oscat-eu/oscat/crawler/forge"
+	"github.com/oscat-eu/oscat/crawler/gitfetch"
 	"github.com/oscat-eu/oscat/crawler/localforge"
 	"github.com/oscat-eu/oscat/crawler/safehttp"
 )
@@ -76,6 +77,32 @@ func must(t *testing.T, err error) {
 	}
 }
 
+// testOptions are quick to retry and poll, and allow loopback.
+func testOptions() Options {
+	return Options{Policy: safehttp.Policy{AllowPrivate: true}, Workers: 3, Logger: quiet, Poll: 20 * time.Millisecond,
+		Backoff: func(int) time.Duration { return 50 * time.Millisecond }, Fetch: gitfetch.Options{Timeout: 10 * time.Second}}
+}
+
+func runCrawl(t *testing.T, c *Crawler) Summary {
+	t.Helper()
+	sum, err := c.Run(t.Context(), "test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+func repoByName(t *testing.T, store *sqlstore.Store) map[string]catalogue.Repository {
+	t.Helper()
+	repos, _, err := store.Repositories(t.Context(), catalogue.RepositoryFilter{}, catalogue.Page{Size: 1000})
+	must(t, err)
+	out := map[string]catalogue.Repository{}
+	for _, r := range repos {
+		out[strings.TrimSuffix(r.URL[strings.LastIndex(r.URL, "/")+1:], ".git")] = r
+	}
+	return out
+}
+
 func openStore(t *testing.T) *sqlstore.Store {
 	t.Helper()
 	s, err := sqlstore.Open(t.Context(), sqlstore.Config{DataDir: t.TempDir()})
@@ -88,8 +115,13 @@ func openStore(t *testing.T) *sqlstore.Store {
 
 func TestRun_CrawlsEveryKindOfRepositoryAndRecordsWhy(t *testing.T) {
 	t.Parallel()
+	onBothDatabases(t, func(t *testing.T, open func() *sqlstore.Store) {
+		crawlsEveryKind(t, open())
+	})
+}
+
+func crawlsEveryKind(t *testing.T, store *sqlstore.Store) {
 	_, srv := world(t)
-	store := openStore(t)
 	list := `
 - id: gemeente-voorbeeld
   name: Gemeente Voorbeeld
@@ -103,19 +135,18 @@ func TestRun_CrawlsEveryKindOfRepositoryAndRecordsWhy(t *testing.T) {
 	must(t, err)
 	must(t, store.SyncPublishers(t.Context(), pubs))
 
-	c := New(store, Options{Policy: safehttp.Policy{AllowPrivate: true}, Workers: 3, Logger: quiet})
-	c.gitea = forge.Gitea{Client: safehttp.Policy{AllowPrivate: true}.Client(), PageSize: 2} // several pages
-	sum, err := c.Run(t.Context())
-	must(t, err)
+	srv.SetMaxPageSize(2) // several pages
+	c := New(store, testOptions())
+	sum := runCrawl(t, c)
 
 	counts := sum.Run.Counts
-	// parkeren, afval (publiccode.yaml), jan/tools: listed; website and empty: no file;
-	// broken: invalid; unreachable: failed; secret: private, not crawled.
-	if sum.Run.Seen() != 7 || sum.Run.Listed != 3 || counts[catalogue.StatusNoPubliccode] != 2 ||
+	// parkeren, afval (publiccode.yaml), jan/tools: listed; website: no file; empty
+	// and secret (private): skipped without a fetch; broken: invalid; unreachable: failed.
+	if sum.Run.Seen() != 8 || sum.Run.Listed != 3 || counts[catalogue.StatusNoPubliccode] != 1 || counts[catalogue.StatusSkipped] != 2 ||
 		counts[catalogue.StatusInvalid] != 1 || counts[catalogue.StatusFailed] != 1 {
 		t.Errorf("counts = %v (seen %d, listed %d)", counts, sum.Run.Seen(), sum.Run.Listed)
 	}
-	if !strings.Contains(sum.String(), "7 repositories seen, 3 listed, 2 without a publiccode file, 1 failed") {
+	if !strings.Contains(sum.String(), "8 repositories seen, 3 listed, 1 without a publiccode file, 1 failed") {
 		t.Errorf("summary = %q", sum.String())
 	}
 	if !sum.Failed() {
@@ -128,7 +159,7 @@ func TestRun_CrawlsEveryKindOfRepositoryAndRecordsWhy(t *testing.T) {
 	for _, r := range repos {
 		reasons[r.URL[strings.LastIndex(r.URL, "/")+1:]] = r
 	}
-	if r := reasons["empty.git"]; r.Reason != "the repository is empty" {
+	if r := reasons["empty.git"]; r.Reason != "the repository is empty" || r.Status != catalogue.StatusSkipped {
 		t.Errorf("empty: %+v", r)
 	}
 	if r := reasons["website.git"]; !strings.Contains(r.Reason, "no publiccode.yml") {
@@ -158,11 +189,14 @@ func TestRun_CrawlsEveryKindOfRepositoryAndRecordsWhy(t *testing.T) {
 		t.Errorf("listed %v", names)
 	}
 
-	// A second crawl of the same world: nothing changes.
-	sum2, err := c.Run(t.Context())
-	must(t, err)
-	if sum2.Run.Counts[catalogue.StatusNew] != 0 || sum2.Run.Seen() != 7 {
+	// A second crawl of the same world: nothing changes, and nothing is fetched.
+	packs := srv.Packs()
+	sum2 := runCrawl(t, c)
+	if sum2.Run.Counts[catalogue.StatusNew] != 0 || sum2.Run.Seen() != 8 || sum2.Run.Counts[catalogue.StatusMirror] != 3 || sum2.Run.Listed != 3 {
 		t.Errorf("second crawl counts = %v", sum2.Run.Counts)
+	}
+	if srv.Packs() != packs {
+		t.Errorf("an unchanged crawl fetched %d times", srv.Packs()-packs)
 	}
 }
 
@@ -174,8 +208,9 @@ func TestRun_RefusesLoopbackUnlessAllowed(t *testing.T) {
 		{URL: srv.RepoURL("gemeente-voorbeeld", "parkeren")},
 		{URL: srv.URL + "/gemeente-voorbeeld", Group: true, Type: catalogue.HostingGitea},
 	}}}))
-	sum, err := New(store, Options{Logger: quiet}).Run(t.Context())
-	must(t, err)
+	opts := testOptions()
+	opts.Policy = safehttp.Policy{}
+	sum := runCrawl(t, New(store, opts))
 	if sum.Run.Counts[catalogue.StatusFailed] != 1 || sum.HostingFailed != 1 || sum.Run.Listed != 0 {
 		t.Errorf("summary %s", sum)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"unicode"
@@ -41,7 +42,23 @@ type publisherEntry struct {
 	Orgs          []string           `yaml:"orgs"`
 	Repos         []string           `yaml:"repos"`
 	Active        *bool              `yaml:"active"`
+
+	// The older whitelist shapes of Developers Italia's crawler: an iPA code
+	// (spelt two ways), organisation URLs, or organisation names per forge API.
+	CodiceIPA     string         `yaml:"codice-iPA"`
+	CodiceIPAAlt  string         `yaml:"codice-IPA"`
+	Organizations []string       `yaml:"organizations"`
+	Repositories  []whitelistAPI `yaml:"repositories"`
 }
+
+// whitelistAPI is one forge of an old whitelist entry: organisation names on it.
+type whitelistAPI struct {
+	API           string   `yaml:"api"`
+	Organizations []string `yaml:"organizations"`
+}
+
+// whitelistHosts are the forges an old whitelist's "api" names.
+var whitelistHosts = map[string]string{"github": "https://github.com/", "gitlab": "https://gitlab.com/", "bitbucket": "https://bitbucket.org/"}
 
 type codeHostingEntry struct {
 	URL   string `yaml:"url"`
@@ -57,12 +74,18 @@ func ParsePublishers(name string, data []byte) ([]catalogue.Publisher, error) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil // only comments: a list with nobody in it yet
+		}
 		return nil, &PublishersFileError{File: name, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	// Developers Italia's files start with a comment then "---"; skip empty documents.
 	for root.Kind == yaml.DocumentNode && len(root.Content) == 0 || (len(root.Content) > 0 && root.Content[0].Tag == "!!null") {
 		root = yaml.Node{}
 		if err := dec.Decode(&root); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, nil
+			}
 			return nil, &PublishersFileError{File: name, Msg: "the file holds no list of publishers"}
 		}
 	}
@@ -100,6 +123,7 @@ func ParsePublishers(name string, data []byte) ([]catalogue.Publisher, error) {
 }
 
 func (e publisherEntry) publisher() (catalogue.Publisher, error) {
+	e.fromWhitelist()
 	p := catalogue.Publisher{
 		ID: e.ID, Name: strings.TrimSpace(e.Name), Country: strings.ToUpper(e.Country),
 		URI: e.URI, AlternativeID: e.AlternativeID, EmailDomains: e.EmailDomains,
@@ -136,6 +160,43 @@ func (e publisherEntry) publisher() (catalogue.Publisher, error) {
 	}
 	return p, nil
 }
+
+// fromWhitelist maps the older whitelist shapes onto the current one: an iPA
+// code becomes the alternative ID and an Italian-PA URN (and marks the country),
+// an "id" that is really a name becomes the name, organisation URLs and names
+// become group code hosting.
+func (e *publisherEntry) fromWhitelist() {
+	ipa := strings.TrimSpace(e.CodiceIPA)
+	if ipa == "" {
+		ipa = strings.TrimSpace(e.CodiceIPAAlt)
+	}
+	if ipa != "" && !strings.HasPrefix(ipa, "example") {
+		if e.AlternativeID == "" {
+			e.AlternativeID = ipa
+		}
+		if e.URI == "" {
+			e.URI = "urn:x-italian-pa:" + strings.ToLower(ipa)
+		}
+		if e.Country == "" {
+			e.Country = "IT"
+		}
+	}
+	if e.Name == "" && e.ID != "" && !publisherIDRE.MatchString(e.ID) {
+		e.Name, e.ID = e.ID, ""
+	}
+	e.Orgs = append(e.Orgs, e.Organizations...)
+	for _, r := range e.Repositories {
+		base, ok := whitelistHosts[strings.ToLower(r.API)]
+		for _, o := range r.Organizations {
+			if ok && !strings.Contains(o, "://") {
+				o = base + strings.Trim(o, "/")
+			}
+			e.Orgs = append(e.Orgs, o)
+		}
+	}
+}
+
+var publisherIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,99}$`)
 
 // Slug derives a publisher ID from a name: "Città di Torino" → "citta-di-torino".
 func Slug(name string) string {

@@ -95,3 +95,63 @@ func TestSlug(t *testing.T) {
 		t.Errorf("Slug kept non-ASCII: %q", got)
 	}
 }
+
+func TestParsePublishers_ReadsEveryDevelopersItaliaShapeInTheCorpus(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "..", "shared", "corpus", "publishers")
+	files, err := filepath.Glob(filepath.Join(dir, "italia__publiccode-crawler__*"))
+	if err != nil || len(files) == 0 {
+		t.Skip("../shared/corpus/publishers is not beside this clone; the real lists are read in CI")
+	}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pubs, err := ParsePublishers(path, data)
+		if err != nil {
+			t.Errorf("%s: %v", filepath.Base(path), err)
+			continue
+		}
+		for _, p := range pubs {
+			if len(p.CodeHosting) == 0 {
+				t.Errorf("%s: %s has no code hosting", filepath.Base(path), p.ID)
+			}
+		}
+	}
+}
+
+func TestParsePublishers_MapsTheOldWhitelistShapes(t *testing.T) {
+	t.Parallel()
+	src := `
+- id: "Comune di Bagnacavallo"
+  codice-iPA: "c_a547"
+  organizations:
+    - "https://github.com/gith002"
+- codice-IPA: 'abb_0577'
+  name: 'Comune di Abb'
+  repositories:
+    - api: 'github'
+      organizations: ['italia']
+    - api: 'bitbucket'
+      organizations: ['wellnet-team']
+`
+	pubs, err := ParsePublishers("whitelist.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pubs) != 2 {
+		t.Fatalf("read %d publishers", len(pubs))
+	}
+	a, b := pubs[0], pubs[1]
+	if a.ID != "comune-di-bagnacavallo" || a.Name != "Comune di Bagnacavallo" || a.AlternativeID != "c_a547" || a.URI != "urn:x-italian-pa:c_a547" ||
+		a.Country != "IT" || len(a.CodeHosting) != 1 || !a.CodeHosting[0].Group {
+		t.Errorf("first %+v", a)
+	}
+	if b.ID != "comune-di-abb" || len(b.CodeHosting) != 2 || b.CodeHosting[0].URL != "https://github.com/italia" || b.CodeHosting[1].URL != "https://bitbucket.org/wellnet-team" {
+		t.Errorf("second %+v", b)
+	}
+	if pubs, err := ParsePublishers("empty.yml", []byte("# only comments\n# - id: x\n")); err != nil || len(pubs) != 0 {
+		t.Errorf("a list of comments: %v, %v", pubs, err)
+	}
+}

@@ -88,7 +88,10 @@ func (t *table) add(id string) uint32 {
 func (t *table) put(ord uint32, sw catalogue.Software) {
 	values := facetValues(sw, t.country)
 	t.live[ord], t.valid[ord], t.names[ord] = true, sw.Valid, sortKey(sw.Name)
-	t.updated[ord], t.activity[ord] = sw.UpdatedAt.UnixMicro(), sw.Activity
+	t.updated[ord], t.activity[ord] = sw.UpdatedAt.UnixMicro(), 0
+	if sw.Activity != nil {
+		t.activity[ord] = sw.Activity.Score
+	}
 	for f := range numFacets {
 		t.set(f, ord, values[f])
 	}

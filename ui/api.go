@@ -67,11 +67,25 @@ type softwareItem struct {
 	Platforms         []string                   `json:"platforms"`
 	Valid             bool                       `json:"valid"`
 	Findings          publiccode.Counts          `json:"findings"`
+	Archived          bool                       `json:"archived"`
+	Logo              string                     `json:"logo,omitempty"`
+	IsBasedOn         []catalogue.SoftwareLink   `json:"isBasedOn"`
+	Variants          []catalogue.SoftwareLink   `json:"variants"`
+	Activity          *activityItem              `json:"activity,omitempty"`
 	CreatedAt         string                     `json:"createdAt"`
 	UpdatedAt         string                     `json:"updatedAt"`
 	// Snippet is a piece of the description with the matched words in <mark>,
 	// HTML-escaped; only in search results.
 	Snippet string `json:"snippet,omitempty"`
+}
+
+// activityItem is the source repository's activity: its score and why.
+type activityItem struct {
+	Score      float64                    `json:"score"`
+	Commits    int                        `json:"commits"`
+	Authors    int                        `json:"authors"`
+	LastCommit string                     `json:"lastCommit,omitempty"`
+	Breakdown  []catalogue.ScoreComponent `json:"breakdown"`
 }
 
 type repositoryItem struct {
@@ -96,6 +110,22 @@ func newSoftwareItem(sw catalogue.Software) softwareItem {
 	}
 	for _, r := range sw.Repositories {
 		it.Repositories = append(it.Repositories, repositoryItem{URL: r.URL, Publisher: r.Publisher, Status: string(r.Status), Role: string(r.Role)})
+	}
+	it.Archived, it.IsBasedOn, it.Variants = sw.Archived, sw.BasedOn, sw.Variants
+	if it.IsBasedOn == nil {
+		it.IsBasedOn = []catalogue.SoftwareLink{}
+	}
+	if it.Variants == nil {
+		it.Variants = []catalogue.SoftwareLink{}
+	}
+	if sw.Logo != "" {
+		it.Logo = "/media/" + sw.Logo
+	}
+	if a := sw.Activity; a != nil {
+		it.Activity = &activityItem{Score: a.Score, Commits: a.Commits, Authors: a.Authors, Breakdown: a.Breakdown}
+		if a.LastCommit != nil {
+			it.Activity.LastCommit = a.LastCommit.UTC().Format(time.RFC3339)
+		}
 	}
 	if f := sw.File; f != nil {
 		it.LandingURL = f.LandingURL

@@ -36,6 +36,8 @@ type Options struct {
 	// Outbox, when set, is a folder where barrier reports from the accessibility
 	// statement are written, one file each (they are always logged too).
 	Outbox string
+	// Metrics, when set, is served at /metrics (Prometheus).
+	Metrics http.Handler
 }
 
 // Server serves the site and the API.
@@ -101,6 +103,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	s.crawlerRoutes(e, api)
 }
 
 // ServeHTTP makes the server an http.Handler.

@@ -42,6 +42,9 @@ type repoState struct {
 	id         int64
 	softwareID string
 	rawHash    string
+	status     catalogue.RepoStatus
+	failures   int
+	hidden     string
 }
 
 // ApplyCrawl implements catalogue.Store.
@@ -58,24 +61,21 @@ func (s *Store) ApplyCrawl(ctx context.Context, r catalogue.CrawlResult) (catalo
 		}
 		prev := repoState{id: id}
 		var swID sql.NullString
-		if err := t.queryRow(ctx, `SELECT software_id, raw_hash FROM repositories WHERE id = ?`, id).Scan(&swID, &prev.rawHash); err != nil {
+		var st string
+		if err := t.queryRow(ctx, `SELECT software_id, raw_hash, status, failures, hidden_reason FROM repositories WHERE id = ?`, id).
+			Scan(&swID, &prev.rawHash, &st, &prev.failures, &prev.hidden); err != nil {
 			return err
 		}
-		prev.softwareID = swID.String
+		prev.softwareID, prev.status = swID.String, catalogue.RepoStatus(st)
 		status, err = t.apply(ctx, prev, r)
 		if err != nil {
 			return err
 		}
+		if err := t.keepCrawlData(ctx, id, r); err != nil {
+			return err
+		}
 		if r.RunID != 0 {
-			var listed bool
-			if err := t.queryRow(ctx, `SELECT COUNT(*) > 0 FROM repositories r JOIN software s ON s.id = r.software_id
-				WHERE r.id = ? AND s.hidden = FALSE`, id).Scan(&listed); err != nil {
-				return err
-			}
-			if _, err := t.exec(ctx, `INSERT INTO crawl_results (run_id, repository_id, status, listed) VALUES (?, ?, ?, ?)
-				ON CONFLICT (run_id, repository_id) DO UPDATE SET status = excluded.status, listed = excluded.listed`, r.RunID, id, string(status), listed); err != nil {
-				return err
-			}
+			return t.recordResult(ctx, id, status, r)
 		}
 		return nil
 	})
@@ -85,31 +85,149 @@ func (s *Store) ApplyCrawl(ctx context.Context, r catalogue.CrawlResult) (catalo
 	return status, nil
 }
 
+// recordResult adds the crawl to the run and to the repository's history, which
+// keeps the last catalogue.HistoryLength crawls.
+func (t *tx) recordResult(ctx context.Context, id int64, status catalogue.RepoStatus, r catalogue.CrawlResult) error {
+	var listed bool
+	if err := t.queryRow(ctx, `SELECT COUNT(*) > 0 FROM repositories r JOIN software s ON s.id = r.software_id
+		WHERE r.id = ? AND `+listedSoftware, id).Scan(&listed); err != nil {
+		return err
+	}
+	c := publiccode.Count(r.Findings)
+	var reason, head string
+	if err := t.queryRow(ctx, `SELECT reason, head FROM repositories WHERE id = ?`, id).Scan(&reason, &head); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `INSERT INTO crawl_results (run_id, repository_id, status, listed, at, reason, head, errors, warnings)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (run_id, repository_id) DO UPDATE SET status = excluded.status, listed = excluded.listed, at = excluded.at,
+			reason = excluded.reason, head = excluded.head, errors = excluded.errors, warnings = excluded.warnings`,
+		r.RunID, id, string(status), listed, t.now, reason, head, c.Errors, c.Warnings); err != nil {
+		return err
+	}
+	// Runs older than the repository's last HistoryLength are finished, with their
+	// counts frozen, so pruning them changes no run's figures.
+	_, err := t.exec(ctx, `DELETE FROM crawl_results WHERE repository_id = ? AND run_id < (
+		SELECT MIN(run_id) FROM (SELECT run_id FROM crawl_results WHERE repository_id = ? ORDER BY run_id DESC LIMIT ?) AS recent)`,
+		id, id, catalogue.HistoryLength)
+	return err
+}
+
+// keepCrawlData stores what the commit graph and the tree gave, when given.
+func (t *tx) keepCrawlData(ctx context.Context, id int64, r catalogue.CrawlResult) error {
+	if r.Activity != nil {
+		b, err := json.Marshal(r.Activity)
+		if err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `UPDATE repositories SET activity = ? WHERE id = ?`, string(b), id); err != nil {
+			return err
+		}
+	}
+	if r.RootCommit != "" || r.TagsDigest != "" {
+		if _, err := t.exec(ctx, `UPDATE repositories SET root_commit = CASE WHEN ? = '' THEN root_commit ELSE ? END,
+			tags_digest = CASE WHEN ? = '' THEN tags_digest ELSE ? END WHERE id = ?`,
+			r.RootCommit, r.RootCommit, r.TagsDigest, r.TagsDigest, id); err != nil {
+			return err
+		}
+	}
+	if r.Bytes > 0 {
+		if _, err := t.exec(ctx, `UPDATE repositories SET bytes = ? WHERE id = ?`, r.Bytes, id); err != nil {
+			return err
+		}
+	}
+	if r.Outcome == "" || r.Outcome == catalogue.StatusNoPubliccode {
+		if _, err := t.exec(ctx, `UPDATE repositories SET read_at = ? WHERE id = ?`, t.now, id); err != nil {
+			return err
+		}
+	}
+	if r.Outcome != "" {
+		return nil // no file was read: the media stay as they were
+	}
+	refs := []catalogue.MediaRef{}
+	logo := ""
+	for _, m := range r.Media {
+		sum := sha256.Sum256(m.Data)
+		m.Hash = hex.EncodeToString(sum[:])
+		if _, err := t.exec(ctx, `INSERT INTO media (hash, content_type, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`,
+			m.Hash, m.ContentType, m.Data, t.now); err != nil {
+			return fmt.Errorf("keep %s: %w", m.Path, err)
+		}
+		refs = append(refs, m.MediaRef)
+		if m.Role == "logo" && logo == "" {
+			logo = m.Hash
+		}
+	}
+	b, _ := json.Marshal(refs)
+	_, err := t.exec(ctx, `UPDATE repositories SET media = ?, logo = ? WHERE id = ?`, string(b), logo, id)
+	return err
+}
+
 func (t *tx) apply(ctx context.Context, prev repoState, r catalogue.CrawlResult) (catalogue.RepoStatus, error) {
 	findings, err := json.Marshal(nonNilFindings(r.Findings))
 	if err != nil {
 		return "", err
 	}
 	switch {
-	case r.Outcome == catalogue.StatusFailed || r.Outcome == catalogue.StatusOverCap || r.Outcome == catalogue.StatusSkipped:
-		// Nothing was read; a failure is usually passing, so what was listed stays listed.
-		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, last_crawled_at = ? WHERE id = ?`,
-			string(r.Outcome), r.Reason, t.now, prev.id)
+	case r.Outcome == catalogue.StatusFailed:
+		return t.fail(ctx, prev, r)
+	case r.Outcome == catalogue.StatusUnchanged:
+		// Nothing was fetched: everything stays, but the crawl succeeded.
+		st := prev.status
+		switch st {
+		case catalogue.StatusNew, catalogue.StatusUpdated, catalogue.StatusPending, catalogue.StatusFailed, catalogue.StatusGone, "":
+			st = catalogue.StatusUnchanged
+		}
+		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, failures = 0, last_crawled_at = ? WHERE id = ?`, string(st), t.now, prev.id)
+		return st, err
+	case r.Outcome == catalogue.StatusOverCap || r.Outcome == catalogue.StatusSkipped:
+		// Nothing was read, and not for the repository's fault: what was listed stays
+		// listed. The head is kept so that an unmoved head over the cap is not fetched again.
+		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, failures = 0, last_crawled_at = ?,
+			head = CASE WHEN ? = '' THEN head ELSE ? END WHERE id = ?`,
+			string(r.Outcome), r.Reason, t.now, r.Head, r.Head, prev.id)
 		return r.Outcome, err
 	case r.Outcome == catalogue.StatusNoPubliccode:
 		if _, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, head = ?, software_id = NULL, software_url = '', role = '',
-			path = '', findings = '[]', raw = '', raw_hash = '', content = '', last_crawled_at = ? WHERE id = ?`,
+			path = '', findings = '[]', raw = '', raw_hash = '', content = '', failures = 0, last_crawled_at = ? WHERE id = ?`,
 			string(catalogue.StatusNoPubliccode), r.Reason, r.Head, t.now, prev.id); err != nil {
 			return "", err
 		}
 		return catalogue.StatusNoPubliccode, t.refreshSoftware(ctx, prev.softwareID)
 	case !r.File.Listable():
 		// Unreadable or nameless: whatever this repository listed before stays listed.
-		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, head = ?, path = ?, findings = ?, raw = ?, raw_hash = ?, last_crawled_at = ? WHERE id = ?`,
+		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, head = ?, path = ?, findings = ?, raw = ?, raw_hash = ?, failures = 0, last_crawled_at = ? WHERE id = ?`,
 			string(catalogue.StatusInvalid), r.Reason, r.Head, r.Path, string(findings), string(r.Raw), hash(r.Raw), t.now, prev.id)
 		return catalogue.StatusInvalid, err
+	case prev.hidden != "":
+		// Hidden by the operator: crawled, so its publisher sees its findings, never listed.
+		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, head = ?, path = ?, findings = ?, raw = ?, raw_hash = ?, failures = 0, last_crawled_at = ? WHERE id = ?`,
+			string(catalogue.StatusSkipped), "hidden by the operator: "+prev.hidden, r.Head, r.Path, string(findings), string(r.Raw), hash(r.Raw), t.now, prev.id)
+		return catalogue.StatusSkipped, err
 	}
+	return t.applyListable(ctx, prev, r, string(findings))
+}
 
+// fail counts a failed crawl. What was listed stays listed (failures are usually
+// passing) until the repository has failed GoneAfter times in a row: then it is
+// gone, and the software it carried is hidden unless another repository carries it.
+func (t *tx) fail(ctx context.Context, prev repoState, r catalogue.CrawlResult) (catalogue.RepoStatus, error) {
+	failures := prev.failures + 1
+	if r.GoneAfter > 0 && failures >= r.GoneAfter {
+		reason := fmt.Sprintf("%s (gone after %d failed crawls in a row; listed again when it comes back)", r.Reason, failures)
+		if _, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, failures = ?, software_id = NULL, role = '', raw_hash = '',
+			last_crawled_at = ? WHERE id = ?`, string(catalogue.StatusGone), reason, failures, t.now, prev.id); err != nil {
+			return "", err
+		}
+		return catalogue.StatusGone, t.refreshSoftware(ctx, prev.softwareID)
+	}
+	_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, failures = ?, last_crawled_at = ? WHERE id = ?`,
+		string(catalogue.StatusFailed), r.Reason, failures, t.now, prev.id)
+	return catalogue.StatusFailed, err
+}
+
+// applyListable lists or links the software a listable file names.
+func (t *tx) applyListable(ctx context.Context, prev repoState, r catalogue.CrawlResult, findings string) (catalogue.RepoStatus, error) {
 	role, swURL := catalogue.RoleOf(r.RepoURL, r.File.URL, func(c string) bool {
 		var n int
 		err := t.queryRow(ctx, `SELECT COUNT(*) FROM repositories WHERE canonical_url = ? AND id <> ? AND status <> ?`, c, prev.id, string(catalogue.StatusGone)).Scan(&n)
@@ -140,8 +258,8 @@ func (t *tx) apply(ctx context.Context, prev repoState, r catalogue.CrawlResult)
 		swIDArg = swID
 	}
 	if _, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = '', role = ?, software_id = ?, software_url = ?, head = ?, path = ?,
-		findings = ?, raw = ?, raw_hash = ?, content = ?, last_crawled_at = ? WHERE id = ?`,
-		string(status), string(role), swIDArg, swURL, r.Head, r.Path, string(findings), string(r.Raw), rawHash, content, t.now, prev.id); err != nil {
+		findings = ?, raw = ?, raw_hash = ?, content = ?, failures = 0, last_crawled_at = ? WHERE id = ?`,
+		string(status), string(role), swIDArg, swURL, r.Head, r.Path, findings, string(r.Raw), rawHash, content, t.now, prev.id); err != nil {
 		return "", err
 	}
 	if prev.softwareID != "" && prev.softwareID != swID {
@@ -184,6 +302,9 @@ func (t *tx) listSoftware(ctx context.Context, prev repoState, role catalogue.Re
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, swURL, r.File.Name, prev.id, content, string(r.Raw), valid, counts.Errors, counts.Warnings, t.now, t.now); err != nil {
 			return "", "", fmt.Errorf("list software %s: %w", swURL, err)
 		}
+		if err := t.setBasedOn(ctx, id, r.File); err != nil {
+			return "", "", err
+		}
 		return id, st, t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpUpsert, id)
 	}
 	if err != nil {
@@ -204,6 +325,9 @@ func (t *tx) listSoftware(ctx context.Context, prev repoState, role catalogue.Re
 			if _, err := t.exec(ctx, `UPDATE software SET name = ?, source_repo_id = ?, content = ?, raw = ?, valid = ?, errors = ?, warnings = ?, hidden = FALSE, updated_at = ? WHERE id = ?`,
 				r.File.Name, prev.id, content, string(r.Raw), valid, counts.Errors, counts.Warnings, t.now, sw.id); err != nil {
 				return "", "", fmt.Errorf("update software %s: %w", sw.id, err)
+			}
+			if err := t.setBasedOn(ctx, sw.id, r.File); err != nil {
+				return "", "", err
 			}
 			changed = true
 		case sw.hidden:
@@ -279,7 +403,28 @@ func (t *tx) refreshSoftware(ctx context.Context, id string) error {
 		f.Name, repoID, content, raw, c.Errors == 0, c.Errors, c.Warnings, t.now, id); err != nil {
 		return fmt.Errorf("refresh software %s: %w", id, err)
 	}
+	if err := t.setBasedOn(ctx, id, f); err != nil {
+		return err
+	}
 	return t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpUpsert, id)
+}
+
+// setBasedOn keeps the upstreams a software's file names in isBasedOn, by
+// canonical URL, so that variants and their upstream link to each other.
+func (t *tx) setBasedOn(ctx context.Context, id string, f *publiccode.File) error {
+	if _, err := t.exec(ctx, `DELETE FROM software_based_on WHERE software_id = ?`, id); err != nil {
+		return fmt.Errorf("isBasedOn of %s: %w", id, err)
+	}
+	for _, u := range f.IsBasedOn {
+		c, err := catalogue.CanonicalURL(u)
+		if err != nil {
+			continue
+		}
+		if _, err := t.exec(ctx, `INSERT INTO software_based_on (software_id, url) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, c); err != nil {
+			return fmt.Errorf("isBasedOn of %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
 func hash(b []byte) string {

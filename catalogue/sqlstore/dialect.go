@@ -20,7 +20,10 @@ type dialect struct {
 	// the change log commit in sequence order. SQLite needs nothing: its
 	// transactions are begun IMMEDIATE and there is one writer at a time.
 	lockChangeLog string
-	dollar        bool
+	// skipLocked ends a SELECT that claims rows other transactions may be claiming
+	// too. SQLite needs nothing: its IMMEDIATE transactions run one at a time.
+	skipLocked string
+	dollar     bool
 }
 
 var sqliteDialect = dialect{
@@ -28,6 +31,7 @@ var sqliteDialect = dialect{
 	ddl: map[string]string{
 		"{{timestamp}}": "TIMESTAMP",
 		"{{serial_pk}}": "INTEGER PRIMARY KEY AUTOINCREMENT",
+		"{{blob}}":      "BLOB",
 	},
 }
 
@@ -39,8 +43,10 @@ var postgresDialect = dialect{
 	ddl: map[string]string{
 		"{{timestamp}}": "TIMESTAMPTZ",
 		"{{serial_pk}}": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+		"{{blob}}":      "BYTEA",
 	},
 	lockChangeLog: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(changeLogLockKey) + ")",
+	skipLocked:    " FOR UPDATE SKIP LOCKED",
 	dollar:        true,
 }
 

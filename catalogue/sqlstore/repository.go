@@ -44,18 +44,35 @@ func (t *tx) ensureRepository(ctx context.Context, rawURL, canonical string) (in
 	return id, err
 }
 
-const repositoryColumns = `r.id, r.url, COALESCE(r.software_id, ''), r.role, r.status, r.reason, r.path, r.head, r.findings, r.raw, r.last_crawled_at, r.created_at`
+const repositoryColumns = `r.id, r.url, COALESCE(r.software_id, ''), r.role, r.status, r.reason, r.path, r.head, r.findings, r.raw,
+	r.last_crawled_at, r.created_at, r.archived, r.forge_fork, r.upstream, r.failures, r.hidden_reason, r.root_commit, r.tags_digest,
+	r.activity, r.media, r.bytes, r.read_at, COALESCE((SELECT s.hidden_reason FROM software s WHERE s.id = r.software_id), '')`
 
 func scanRepository(r scanner) (catalogue.Repository, error) {
 	var repo catalogue.Repository
-	var role, status, findings string
-	var crawled sql.NullTime
-	if err := r.Scan(&repo.ID, &repo.URL, &repo.SoftwareID, &role, &status, &repo.Reason, &repo.Path, &repo.Head, &findings, &repo.Raw, &crawled, &repo.CreatedAt); err != nil {
+	var role, status, findings, activity, media string
+	var crawled, read sql.NullTime
+	if err := r.Scan(&repo.ID, &repo.URL, &repo.SoftwareID, &role, &status, &repo.Reason, &repo.Path, &repo.Head, &findings, &repo.Raw,
+		&crawled, &repo.CreatedAt, &repo.Archived, &repo.ForgeFork, &repo.Upstream, &repo.Failures, &repo.HiddenReason, &repo.RootCommit,
+		&repo.TagsDigest, &activity, &media, &repo.Bytes, &read, &repo.SoftwareHiddenReason); err != nil {
 		return repo, err
+	}
+	if read.Valid {
+		t := read.Time.UTC()
+		repo.ReadAt = &t
 	}
 	repo.Role, repo.Status = catalogue.RepoRole(role), catalogue.RepoStatus(status)
 	if err := json.Unmarshal([]byte(findings), &repo.Findings); err != nil {
 		return repo, fmt.Errorf("repository %s: findings: %w", repo.URL, err)
+	}
+	if activity != "" {
+		repo.Activity = &catalogue.Activity{}
+		if err := json.Unmarshal([]byte(activity), repo.Activity); err != nil {
+			return repo, fmt.Errorf("repository %s: activity: %w", repo.URL, err)
+		}
+	}
+	if err := json.Unmarshal([]byte(media), &repo.Media); err != nil {
+		return repo, fmt.Errorf("repository %s: media: %w", repo.URL, err)
 	}
 	if crawled.Valid {
 		t := crawled.Time.UTC()
@@ -90,6 +107,10 @@ func (s *Store) Repositories(ctx context.Context, f catalogue.RepositoryFilter, 
 	if f.Software != "" {
 		where = append(where, `r.software_id = ?`)
 		args = append(args, f.Software)
+	}
+	if f.RootCommit != "" {
+		where = append(where, `r.root_commit = ?`)
+		args = append(args, f.RootCommit)
 	}
 	q := `SELECT ` + repositoryColumns + ` FROM repositories r WHERE r.id > ?`
 	for _, w := range where {
@@ -177,7 +198,10 @@ func (s *Store) StartCrawlRun(ctx context.Context) (catalogue.CrawlRun, error) {
 // FinishCrawlRun implements catalogue.Store.
 func (s *Store) FinishCrawlRun(ctx context.Context, id int64) (catalogue.CrawlRun, error) {
 	err := s.write(ctx, func(t *tx) error {
-		_, err := t.exec(ctx, `UPDATE crawl_runs SET finished_at = ? WHERE id = ?`, t.now, id)
+		if err := t.freezeCounts(ctx, id); err != nil {
+			return err
+		}
+		_, err := t.exec(ctx, `UPDATE crawl_runs SET finished_at = ? WHERE id = ? AND finished_at IS NULL`, t.now, id)
 		return err
 	})
 	if err != nil {
@@ -217,15 +241,17 @@ func (s *Store) CrawlRuns(ctx context.Context, page catalogue.Page) ([]catalogue
 }
 
 func (s *Store) crawlRuns(ctx context.Context, where string, args ...any) ([]catalogue.CrawlRun, error) {
-	rows, err := s.query(ctx, `SELECT id, started_at, finished_at FROM crawl_runs `+where, args...)
+	rows, err := s.query(ctx, `SELECT id, started_at, finished_at, trigger_name, counts, listed FROM crawl_runs `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("crawl runs: %w", err)
 	}
 	var runs []catalogue.CrawlRun
+	frozen := map[int64]bool{}
 	for rows.Next() {
 		var r catalogue.CrawlRun
 		var fin sql.NullTime
-		if err := rows.Scan(&r.ID, &r.StartedAt, &fin); err != nil {
+		var counts string
+		if err := rows.Scan(&r.ID, &r.StartedAt, &fin, &r.Trigger, &counts, &r.Listed); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("crawl runs: %w", err)
 		}
@@ -235,6 +261,15 @@ func (s *Store) crawlRuns(ctx context.Context, where string, args ...any) ([]cat
 			r.FinishedAt = &t
 		}
 		r.Counts = map[catalogue.RepoStatus]int{}
+		if counts != "" && fin.Valid {
+			frozen[r.ID] = true
+			if err := json.Unmarshal([]byte(counts), &r.Counts); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("crawl run %d counts: %w", r.ID, err)
+			}
+		} else {
+			r.Listed = 0
+		}
 		runs = append(runs, r)
 	}
 	rows.Close()
@@ -244,11 +279,25 @@ func (s *Store) crawlRuns(ctx context.Context, where string, args ...any) ([]cat
 	if len(runs) == 0 {
 		return runs, nil
 	}
-	ids := make([]int64, len(runs))
+	var ids []int64
 	index := map[int64]int{}
+	all := make([]int64, len(runs))
 	for i, r := range runs {
-		ids[i] = r.ID
+		all[i] = r.ID
 		index[r.ID] = i
+		if !frozen[r.ID] {
+			ids = append(ids, r.ID)
+		}
+	}
+	failures, err := s.hostingFailures(ctx, all)
+	if err != nil {
+		return nil, err
+	}
+	for id, f := range failures {
+		runs[index[id]].HostingFailures = f
+	}
+	if len(ids) == 0 {
+		return runs, nil
 	}
 	crows, err := s.query(ctx, `SELECT run_id, status, COUNT(*), SUM(CASE WHEN listed THEN 1 ELSE 0 END) FROM crawl_results
 		WHERE run_id IN (`+placeholders(len(ids))+`) GROUP BY run_id, status`, anys(ids)...)

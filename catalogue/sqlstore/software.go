@@ -2,19 +2,34 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 
 	"github.com/oscat-eu/oscat/catalogue"
 )
 
-const softwareColumns = `s.id, s.url, s.name, s.content, s.raw, s.valid, s.errors, s.warnings, s.created_at, s.updated_at`
+// softwareColumns read a software row and, from its source repository, the
+// stored logo, whether it is archived and its activity.
+const softwareColumns = `s.id, s.url, s.name, s.content, s.raw, s.valid, s.errors, s.warnings, s.created_at, s.updated_at,
+	COALESCE(src.logo, ''), COALESCE(src.archived, FALSE), COALESCE(src.activity, '')`
+
+// listedSoftware is the condition for an entry to be shown: some repository
+// carries it, and no operator hid it.
+const listedSoftware = `s.hidden = FALSE AND s.hidden_reason = ''`
 
 func scanSoftware(r scanner) (catalogue.Software, error) {
 	var sw catalogue.Software
-	var content string
-	if err := r.Scan(&sw.ID, &sw.URL, &sw.Name, &content, &sw.Raw, &sw.Valid, &sw.Findings.Errors, &sw.Findings.Warnings, &sw.CreatedAt, &sw.UpdatedAt); err != nil {
+	var content, activity string
+	if err := r.Scan(&sw.ID, &sw.URL, &sw.Name, &content, &sw.Raw, &sw.Valid, &sw.Findings.Errors, &sw.Findings.Warnings, &sw.CreatedAt, &sw.UpdatedAt,
+		&sw.Logo, &sw.Archived, &activity); err != nil {
 		return sw, err
+	}
+	if activity != "" {
+		sw.Activity = &catalogue.Activity{}
+		if err := json.Unmarshal([]byte(activity), sw.Activity); err != nil {
+			return sw, fmt.Errorf("software %s: activity: %w", sw.ID, err)
+		}
 	}
 	f, err := decodeFile(content)
 	if err != nil {
@@ -42,7 +57,7 @@ func (s *Store) SoftwareByIDs(ctx context.Context, ids []string) ([]catalogue.So
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	list, err := s.loadSoftware(ctx, `WHERE s.hidden = FALSE AND s.id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
+	list, err := s.loadSoftware(ctx, `WHERE `+listedSoftware+` AND s.id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +72,7 @@ func (s *Store) SoftwareByIDs(ctx context.Context, ids []string) ([]catalogue.So
 // ListSoftware implements catalogue.Store.
 func (s *Store) ListSoftware(ctx context.Context, publisher string, page catalogue.Page) ([]catalogue.Software, string, error) {
 	size := pageSize(page.Size)
-	where := `WHERE s.hidden = FALSE AND s.id > ?`
+	where := `WHERE ` + listedSoftware + ` AND s.id > ?`
 	args := []any{page.After}
 	if publisher != "" {
 		where += ` AND s.id IN (SELECT r.software_id FROM repositories r JOIN repository_publishers rp ON rp.repository_id = r.id WHERE rp.publisher_id = ?)`
@@ -78,7 +93,7 @@ func (s *Store) ListSoftware(ctx context.Context, publisher string, page catalog
 
 // loadSoftware reads software rows and the repositories that carry them.
 func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]catalogue.Software, error) {
-	rows, err := s.query(ctx, `SELECT `+softwareColumns+` FROM software s `+where, args...)
+	rows, err := s.query(ctx, `SELECT `+softwareColumns+` FROM software s LEFT JOIN repositories src ON src.id = s.source_repo_id `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load software: %w", err)
 	}
@@ -148,8 +163,8 @@ func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]
 			l.repo.Publisher = l.repo.Publishers[0]
 		}
 		sw.Repositories = append(sw.Repositories, l.repo)
-		if l.repo.Role == catalogue.RoleFork {
-			continue
+		if l.repo.Role == catalogue.RoleFork || l.repo.Status == catalogue.StatusGone {
+			continue // a fork is another software; a gone repository no longer says who publishes it
 		}
 		if seen[l.sw] == nil {
 			seen[l.sw] = map[string]bool{}
@@ -161,6 +176,9 @@ func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]
 			}
 		}
 	}
+	if err := s.fillLinks(ctx, list, urls); err != nil {
+		return nil, err
+	}
 	for i := range list {
 		sort.Strings(list[i].Publishers)
 		if list[i].Publishers == nil {
@@ -171,4 +189,51 @@ func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]
 		}
 	}
 	return list, nil
+}
+
+// fillLinks adds each entry's upstreams (isBasedOn) and listed variants.
+func (s *Store) fillLinks(ctx context.Context, list []catalogue.Software, urls []string) error {
+	index := map[string]int{}
+	ids := make([]string, len(list))
+	for i, sw := range list {
+		index[sw.ID], ids[i] = i, sw.ID
+	}
+	rows, err := s.query(ctx, `SELECT b.software_id, b.url, COALESCE(u.id, '') FROM software_based_on b
+		LEFT JOIN software u ON u.url = b.url AND u.hidden = FALSE AND u.hidden_reason = ''
+		WHERE b.software_id IN (`+placeholders(len(ids))+`) ORDER BY b.url`, anys(ids)...)
+	if err != nil {
+		return fmt.Errorf("load isBasedOn: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		var l catalogue.SoftwareLink
+		if err := rows.Scan(&id, &l.URL, &l.ID); err != nil {
+			rows.Close()
+			return fmt.Errorf("load isBasedOn: %w", err)
+		}
+		list[index[id]].BasedOn = append(list[index[id]].BasedOn, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load isBasedOn: %w", err)
+	}
+	byURL := map[string]int{}
+	for i, sw := range list {
+		byURL[sw.URL] = i
+	}
+	vrows, err := s.query(ctx, `SELECT b.url, s.id, s.url FROM software_based_on b JOIN software s ON s.id = b.software_id
+		WHERE b.url IN (`+placeholders(len(urls))+`) AND `+listedSoftware+` ORDER BY s.url`, anys(urls)...)
+	if err != nil {
+		return fmt.Errorf("load variants: %w", err)
+	}
+	defer vrows.Close()
+	for vrows.Next() {
+		var upstream string
+		var l catalogue.SoftwareLink
+		if err := vrows.Scan(&upstream, &l.ID, &l.URL); err != nil {
+			return fmt.Errorf("load variants: %w", err)
+		}
+		list[byURL[upstream]].Variants = append(list[byURL[upstream]].Variants, l)
+	}
+	return vrows.Err()
 }

@@ -11,16 +11,18 @@ import (
 // runBench dispatches `oscat bench KIND`: commands that measure and print figures.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "oscat bench: say what to measure: oscat bench search|web [--docs N]")
+		fmt.Fprintln(stderr, "oscat bench: say what to measure: oscat bench search|crawl|web [flags]")
 		return 2
 	}
 	switch args[0] {
 	case "search":
 		return runBenchSearch(ctx, args[1:], stdout, stderr)
+	case "crawl":
+		return runBenchCrawl(ctx, args[1:], stdout, stderr)
 	case "web":
 		return runBenchWeb(ctx, args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "oscat bench: unknown benchmark %q (search, web)\n", args[0])
+	fmt.Fprintf(stderr, "oscat bench: unknown benchmark %q (search, crawl, web)\n", args[0])
 	return 2
 }
 

@@ -188,7 +188,7 @@ func (g *generator) software(i int, now time.Time) catalogue.Software {
 	return catalogue.Software{
 		ID: fmt.Sprintf("sw%07d", i), URL: fmt.Sprintf("https://example.org/%s/r%d", pub.ID, i), Name: f.Name, File: f,
 		Valid: g.r.Float64() < 0.5, Publishers: []string{pub.ID},
-		Activity:  math.Round(g.r.Float64()*1000) / 10,
+		Activity:  &catalogue.Activity{Score: math.Round(g.r.Float64()*1000) / 10},
 		CreatedAt: now.Add(-time.Duration(i) * time.Minute), UpdatedAt: now.Add(-time.Duration(g.r.IntN(500*24)) * time.Hour),
 	}
 }

@@ -19,7 +19,6 @@ import (
 	project "github.com/oscat-eu/oscat"
 	"github.com/oscat-eu/oscat/crawler"
 	"github.com/oscat-eu/oscat/crawler/localforge"
-	"github.com/oscat-eu/oscat/crawler/safehttp"
 )
 
 // demoWorld holds the sample repositories and publishers of `oscat demo`: our own
@@ -84,8 +83,12 @@ func demo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	if err := syncPublishers(ctx, store, pubPath, log); err != nil {
 		return err
 	}
-	c := crawler.New(store, crawler.Options{Policy: safehttp.Policy{AllowPrivate: true}, Logger: log})
-	sum, err := c.Run(ctx)
+	f.allowPrivate = true // the demo world is on loopback, for its scheduled crawls too
+	opts, err := f.crawlerFlags.options(f.common, log)
+	if err != nil {
+		return err
+	}
+	sum, err := crawler.New(store, opts).Run(ctx, "cli", nil)
 	if err != nil {
 		return err
 	}

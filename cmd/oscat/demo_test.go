@@ -42,11 +42,12 @@ func TestDemoWorld_IsCrawledForReal(t *testing.T) {
 	if err := store.SyncPublishers(t.Context(), pubs); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := crawler.New(store, crawler.Options{Policy: safehttp.Policy{AllowPrivate: true}, Logger: slog.New(slog.DiscardHandler)}).Run(t.Context())
+	sum, err := crawler.New(store, crawler.Options{Policy: safehttp.Policy{AllowPrivate: true}, Logger: slog.New(slog.DiscardHandler)}).Run(t.Context(), "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Failed() || sum.Run.Counts[catalogue.StatusNoPubliccode] != 2 || sum.Run.Listed < 15 {
+	// The empty repository is skipped; one has no publiccode file.
+	if sum.Failed() || sum.Run.Counts[catalogue.StatusNoPubliccode] != 1 || sum.Run.Counts[catalogue.StatusSkipped] != 1 || sum.Run.Listed < 15 {
 		t.Errorf("demo crawl: %s", sum)
 	}
 	all, _, err := store.ListSoftware(t.Context(), "", catalogue.Page{Size: 100})

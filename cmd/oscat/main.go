@@ -19,7 +19,9 @@ Usage:
   oscat validate [flags] PATH…      validate publiccode.yml files
   oscat index rebuild [flags]       rebuild the search index from the store
   oscat demo     [flags]            start a catalogue of a local demo world
+  oscat moderate COMMAND [flags]    hide repositories or software, block URLs
   oscat bench search [--docs N]     measure the search index and print figures
+  oscat bench crawl [flags]         measure the crawler on a local world
   oscat version                     print the version
 
 Flags override OSCAT_* environment variables (--data → OSCAT_DATA), which override
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runIndex(ctx, rest, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, rest, stdout, stderr)
+	case "moderate":
+		return runModerate(ctx, rest, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
 	case "version", "--version":

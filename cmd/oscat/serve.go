@@ -7,15 +7,24 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/robfig/cron/v3"
+
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
+	"github.com/oscat-eu/oscat/crawler"
 	"github.com/oscat-eu/oscat/search"
 	"github.com/oscat-eu/oscat/ui"
 )
 
 type serveFlags struct {
 	common
+	crawlerFlags
+	crawlSchedule  string
 	addr           string
 	publicURL      string
 	publishers     string
@@ -25,9 +34,11 @@ type serveFlags struct {
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
 	f.common.register(fs, true)
+	f.crawlerFlags.register(fs)
+	fs.StringVar(&f.crawlSchedule, "crawl-schedule", "0 */6 * * *", `when to crawl: a cron expression (minute hour day month weekday, or @every 1h), or "off"`)
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to serve on")
 	fs.StringVar(&f.publicURL, "public-url", "", "the catalogue's public URL, for links in mails and feeds (default http://ADDR)")
-	fs.StringVar(&f.publishers, "publishers", "", "publishers list (YAML) read at start")
+	fs.StringVar(&f.publishers, "publishers", "", "publishers list (YAML) read at start and before each scheduled crawl")
 	fs.Var(&f.trustedProxies, "trusted-proxy", "CIDR of a reverse proxy whose X-Forwarded-For is trusted (repeatable)")
 	fs.DurationVar(&f.follow, "index-follow", 2*time.Second, "how often the search index catches up with the catalogue")
 }
@@ -72,18 +83,36 @@ func serve(ctx context.Context, f serveFlags, stderr io.Writer, ready func(addr 
 }
 
 func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *slog.Logger, proxies []*net.IPNet, ready func(string)) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	sched, err := scheduler(f, store, log, reg)
+	if err != nil {
+		return err
+	}
 	index, err := search.Open(ctx, searchDir(f.common), store, log)
 	if err != nil {
 		return err
 	}
 	defer index.Close()
-	go index.Follow(ctx, f.follow)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	wg.Go(func() { index.Follow(ctx, f.follow) })
+	if sched != nil {
+		wg.Go(func() {
+			if err := sched.Run(ctx); err != nil {
+				log.Error("the crawl scheduler stopped", "err", err)
+			}
+		})
+	}
 
 	publicURL := f.publicURL
 	if publicURL == "" {
 		publicURL = "http://" + f.addr
 	}
-	srv, err := ui.New(store, index, ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log})
+	srv, err := ui.New(store, index, ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log,
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})})
 	if err != nil {
 		return err
 	}
@@ -91,9 +120,30 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another oscat serve running? use --addr)", f.addr, err)
 	}
-	log.Info("serving", "url", "http://"+ln.Addr().String(), "store", store.Dialect(), "data", f.data)
+	log.Info("serving", "url", "http://"+ln.Addr().String(), "store", store.Dialect(), "data", f.data, "crawl schedule", f.crawlSchedule)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
 	return srv.Serve(ctx, ln)
+}
+
+// scheduler builds the crawl scheduler, or nil when crawling on a schedule is off.
+func scheduler(f serveFlags, store *sqlstore.Store, log *slog.Logger, reg prometheus.Registerer) (*crawler.Scheduler, error) {
+	if f.crawlSchedule == "off" || f.crawlSchedule == "" {
+		return nil, nil
+	}
+	spec, err := cron.ParseStandard(f.crawlSchedule)
+	if err != nil {
+		return nil, usageError("--crawl-schedule %q: %v (write a cron expression such as \"0 */6 * * *\", or off)", f.crawlSchedule, err)
+	}
+	opts, err := f.crawlerFlags.options(f.common, log)
+	if err != nil {
+		return nil, err
+	}
+	opts.Metrics = crawler.NewMetrics(reg)
+	s := &crawler.Scheduler{Crawler: crawler.New(store, opts), Next: spec.Next}
+	if f.publishers != "" {
+		s.BeforeRun = func(ctx context.Context) error { return syncPublishers(ctx, store, f.publishers, log) }
+	}
+	return s, nil
 }

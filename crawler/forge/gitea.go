@@ -3,21 +3,17 @@ package forge
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
-
-	"github.com/oscat-eu/oscat/crawler/safehttp"
 )
 
 // Gitea lists repositories through the Gitea API, which Forgejo shares.
 type Gitea struct {
-	Client *http.Client
+	Client *Client
 	// PageSize is the limit asked per page (default 50, Gitea's usual maximum).
 	PageSize int
-	// MaxPages stops a listing that never ends (default 1,000 pages).
-	MaxPages int
 }
 
 type giteaRepo struct {
@@ -28,77 +24,47 @@ type giteaRepo struct {
 	Empty         bool   `json:"empty"`
 	Archived      bool   `json:"archived"`
 	Fork          bool   `json:"fork"`
+	Parent        *struct {
+		CloneURL string `json:"clone_url"`
+	} `json:"parent"`
 }
 
-// List returns the repositories of the organisation or user at groupURL, asking
-// /api/v1/orgs/{owner}/repos first and /api/v1/users/{owner}/repos when the owner
-// is not an organisation.
-func (g Gitea) List(ctx context.Context, groupURL string) ([]Repo, error) {
+// List implements Lister: /api/v1/orgs/{owner}/repos, or /api/v1/users/{owner}/repos
+// when the owner is not an organisation. Pages follow the Link header.
+func (g Gitea) List(ctx context.Context, groupURL string, fn PageFunc) error {
 	base, owner, err := splitOwner(groupURL)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	repos, err := g.list(ctx, base+"/api/v1/orgs/"+url.PathEscape(owner)+"/repos")
-	if err == ErrNotFound {
-		repos, err = g.list(ctx, base+"/api/v1/users/"+url.PathEscape(owner)+"/repos")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", groupURL, err)
-	}
-	return repos, nil
-}
-
-func (g Gitea) list(ctx context.Context, endpoint string) ([]Repo, error) {
 	size := g.PageSize
 	if size <= 0 {
 		size = 50
 	}
-	maxPages := g.MaxPages
-	if maxPages <= 0 {
-		maxPages = 1000
+	api := g.Client.apiBase(HostOf(groupURL), base+"/api/v1")
+	q := fmt.Sprintf("/repos?page=1&limit=%d", size)
+	err = g.Client.paginate(ctx, api+"/orgs/"+url.PathEscape(owner)+q, "token", parseGitea, fn)
+	if errors.Is(err, ErrNotFound) {
+		err = g.Client.paginate(ctx, api+"/users/"+url.PathEscape(owner)+q, "token", parseGitea, fn)
 	}
-	var out []Repo
-	for page := 1; page <= maxPages; page++ {
-		u := endpoint + "?page=" + strconv.Itoa(page) + "&limit=" + strconv.Itoa(size)
-		batch, err := g.page(ctx, u)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range batch {
-			out = append(out, Repo{CloneURL: r.CloneURL, WebURL: r.HTMLURL, DefaultBranch: r.DefaultBranch,
-				Private: r.Private, Empty: r.Empty, Archived: r.Archived, Fork: r.Fork})
-		}
-		if len(batch) < size {
-			return out, nil
-		}
+	if err != nil {
+		return fmt.Errorf("list %s: %w", groupURL, err)
 	}
-	return nil, fmt.Errorf("more than %d pages: stopped", maxPages)
+	return nil
 }
 
-func (g Gitea) page(ctx context.Context, u string) ([]giteaRepo, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
+func parseGitea(body []byte, h http.Header) (page, error) {
+	var list []giteaRepo
+	if err := json.Unmarshal(body, &list); err != nil {
+		return page{}, fmt.Errorf("the answer is not a Gitea repository list: %w", err)
 	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := g.Client.Do(req)
-	if err != nil {
-		return nil, err
+	p := page{next: nextLink(h)}
+	for _, r := range list {
+		repo := Repo{CloneURL: r.CloneURL, WebURL: r.HTMLURL, DefaultBranch: r.DefaultBranch,
+			Private: r.Private, Empty: r.Empty, Archived: r.Archived, Fork: r.Fork}
+		if r.Parent != nil {
+			repo.Parent = r.Parent.CloneURL
+		}
+		p.repos = append(p.repos, repo)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound {
-		return nil, ErrNotFound
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, &StatusError{URL: u, Status: resp.StatusCode}
-	}
-	body, err := safehttp.ReadAll(resp.Body, 16<<20)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", u, err)
-	}
-	var batch []giteaRepo
-	if err := json.Unmarshal(body, &batch); err != nil {
-		return nil, fmt.Errorf("GET %s: the answer is not a Gitea repository list: %w", u, err)
-	}
-	return batch, nil
+	return p, nil
 }

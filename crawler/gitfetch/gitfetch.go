@@ -1,5 +1,9 @@
-// Package gitfetch fetches the head of a repository's default branch with go-git,
-// without a work tree, and reads files from it.
+// Package gitfetch talks git's upload-pack protocol (through go-git) to read what
+// the crawler needs from a repository and nothing more: its refs first, then the
+// head commit's trees with only the blobs that are read (a partial fetch with the
+// protocol's filter where the server allows it, a depth-1 fetch where not), and the
+// commit graph for activity, kept incrementally in a cache directory. It never
+// checks out a work tree.
 package gitfetch
 
 import (
@@ -9,18 +13,17 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/sideband"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
-	"github.com/go-git/go-git/v5/storage/memory"
 
 	"github.com/oscat-eu/oscat/crawler/safehttp"
 )
@@ -31,19 +34,37 @@ var ErrEmpty = errors.New("the repository is empty")
 // ErrOverCap is returned when a repository's transfer exceeds MaxBytes.
 var ErrOverCap = errors.New("the repository is larger than the transfer cap")
 
-// Options bound what one fetch may cost.
+// ErrNotFound is returned when the server says the repository does not exist
+// (deleted, renamed without a redirect, or private).
+var ErrNotFound = errors.New("the repository does not exist (or is not public)")
+
+// Options bound what one repository may cost.
 type Options struct {
 	Policy safehttp.Policy
-	// MaxBytes caps the pack transferred for one repository (default 256 MiB).
+	// MaxBytes caps the packs transferred for one repository's files (default 256 MiB).
 	MaxBytes int64
-	// Timeout bounds one repository's fetch (default 2 minutes).
+	// Timeout bounds one HTTP request of a fetch (default 2 minutes); the caller
+	// bounds a whole repository with its context.
 	Timeout time.Duration
+	// CacheDir keeps each repository's commit graph between crawls, so that later
+	// crawls fetch only new commits. Empty: the graph is fetched into memory.
+	CacheDir string
+	// HistoryDepth is how many commits are fetched for activity when the server
+	// cannot filter out trees and blobs (default 1000).
+	HistoryDepth int
+	// HistoryMaxBytes caps the commit-graph transfer (default MaxBytes); past it the
+	// graph falls back to HistoryDepth commits.
+	HistoryMaxBytes int64
+	// NoFilter never uses the filter capability (to measure the fallback).
+	NoFilter bool
 }
 
-// Fetcher fetches repositories.
+// Fetcher fetches from repositories.
 type Fetcher struct {
 	opts Options
 	http transport.Transport
+	// Bytes counts every pack byte this fetcher received.
+	Bytes atomic.Int64
 }
 
 // New returns a Fetcher. Its HTTP transport is the SSRF-safe client, so git over
@@ -55,81 +76,15 @@ func New(opts Options) *Fetcher {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 2 * time.Minute
 	}
+	if opts.HistoryDepth <= 0 {
+		opts.HistoryDepth = 1000
+	}
+	if opts.HistoryMaxBytes <= 0 {
+		opts.HistoryMaxBytes = opts.MaxBytes
+	}
 	p := opts.Policy
 	p.Timeout = opts.Timeout
 	return &Fetcher{opts: opts, http: githttp.NewClient(p.Client())}
-}
-
-// Snapshot is the head commit of a repository's default branch.
-type Snapshot struct {
-	Head   plumbing.Hash
-	Branch string
-	// Bytes is the size of the pack transferred.
-	Bytes  int64
-	commit *object.Commit
-	tree   *object.Tree
-}
-
-// Fetch fetches the head commit of url's default branch (depth 1, that branch only).
-func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*Snapshot, error) {
-	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
-	defer cancel()
-	ep, tr, err := f.transport(ctx, rawURL)
-	if err != nil {
-		return nil, err
-	}
-	sess, err := tr.NewUploadPackSession(ep, nil)
-	if err != nil {
-		return nil, fmt.Errorf("connect: %w", err)
-	}
-	defer sess.Close()
-	adv, err := sess.AdvertisedReferencesContext(ctx)
-	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return nil, ErrEmpty
-	}
-	if err != nil {
-		return nil, fmt.Errorf("list references: %w", err)
-	}
-	head, branch, err := defaultBranch(adv)
-	if err != nil {
-		return nil, err
-	}
-	req := packp.NewUploadPackRequestFromCapabilities(adv.Capabilities)
-	req.Wants = []plumbing.Hash{head}
-	if adv.Capabilities.Supports(capability.Shallow) {
-		req.Depth = packp.DepthCommits(1)
-		if err := req.Capabilities.Set(capability.Shallow); err != nil {
-			return nil, err
-		}
-	}
-	if adv.Capabilities.Supports(capability.NoProgress) {
-		_ = req.Capabilities.Set(capability.NoProgress)
-	}
-	resp, err := sess.UploadPack(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("fetch: %w", err)
-	}
-	defer resp.Close()
-	counted := &capped{r: demux(req.Capabilities, resp), max: f.opts.MaxBytes}
-	st := memory.NewStorage()
-	if err := packfile.UpdateObjectStorage(st, counted); err != nil {
-		if counted.over {
-			return nil, fmt.Errorf("%w (%d bytes)", ErrOverCap, f.opts.MaxBytes)
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("fetch: %w", ctx.Err())
-		}
-		return nil, fmt.Errorf("read pack: %w", err)
-	}
-	commit, err := object.GetCommit(st, head)
-	if err != nil {
-		return nil, fmt.Errorf("read head commit %s: %w", head, err)
-	}
-	tree, err := commit.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("read tree of %s: %w", head, err)
-	}
-	return &Snapshot{Head: head, Branch: branch, Bytes: counted.n, commit: commit, tree: tree}, nil
 }
 
 // transport picks the transport for a URL: the SSRF-safe HTTP client for http(s),
@@ -158,29 +113,75 @@ func (f *Fetcher) transport(ctx context.Context, rawURL string) (*transport.Endp
 	return ep, tr, nil
 }
 
-// defaultBranch finds what HEAD points at.
-func defaultBranch(adv *packp.AdvRefs) (plumbing.Hash, string, error) {
-	for _, v := range adv.Capabilities.Get(capability.SymRef) {
-		if from, to, ok := strings.Cut(v, ":"); ok && from == "HEAD" {
-			if h, ok := adv.References[to]; ok {
-				return h, strings.TrimPrefix(to, "refs/heads/"), nil
-			}
+// request is one upload-pack exchange.
+type request struct {
+	wants []Hash
+	haves []Hash
+	// shallows are the commits the client holds without their parents.
+	shallows []Hash
+	depth    int
+	filter   packp.Filter
+	maxSize  int64
+}
+
+// uploadPack sends one upload-pack request to r and writes the pack it answers
+// into st, returning the pack's size.
+func (f *Fetcher) uploadPack(ctx context.Context, r *Remote, q request, st storer.Storer) (int64, error) {
+	sess, err := r.tr.NewUploadPackSession(r.ep, nil)
+	if err != nil {
+		return 0, fmt.Errorf("connect: %w", err)
+	}
+	defer sess.Close()
+	req := packp.NewUploadPackRequest()
+	req.Wants = q.wants
+	req.Haves = q.haves
+	req.Shallows = q.shallows
+	caps := r.adv.Capabilities
+	for _, c := range []capability.Capability{capability.OFSDelta, capability.NoProgress} {
+		if caps.Supports(c) {
+			_ = req.Capabilities.Set(c)
 		}
 	}
-	if adv.Head != nil {
-		for name, h := range adv.References {
-			if h == *adv.Head && strings.HasPrefix(name, "refs/heads/") {
-				return h, strings.TrimPrefix(name, "refs/heads/"), nil
-			}
-		}
-		return *adv.Head, "", nil
+	switch {
+	case caps.Supports(capability.Sideband64k):
+		_ = req.Capabilities.Set(capability.Sideband64k)
+	case caps.Supports(capability.Sideband):
+		_ = req.Capabilities.Set(capability.Sideband)
 	}
-	for _, b := range []string{"main", "master"} {
-		if h, ok := adv.References["refs/heads/"+b]; ok {
-			return h, b, nil
-		}
+	if q.depth > 0 && caps.Supports(capability.Shallow) {
+		req.Depth = packp.DepthCommits(q.depth)
+		_ = req.Capabilities.Set(capability.Shallow)
 	}
-	return plumbing.ZeroHash, "", ErrEmpty
+	if q.filter != "" {
+		req.Filter = q.filter
+		_ = req.Capabilities.Set(capability.Filter)
+	}
+	resp, err := sess.UploadPack(ctx, req)
+	if err != nil {
+		return 0, classify(fmt.Errorf("fetch: %w", err))
+	}
+	defer resp.Close()
+	counted := &capped{r: demux(req.Capabilities, resp), max: q.maxSize}
+	err = packfile.UpdateObjectStorage(st, counted)
+	f.Bytes.Add(counted.n)
+	r.bytes.Add(counted.n)
+	if err != nil {
+		if counted.over {
+			return counted.n, fmt.Errorf("%w (%d bytes)", ErrOverCap, q.maxSize)
+		}
+		if ctx.Err() != nil {
+			return counted.n, fmt.Errorf("fetch: %w", ctx.Err())
+		}
+		return counted.n, fmt.Errorf("read pack: %w", err)
+	}
+	return counted.n, nil
+}
+
+func classify(err error) error {
+	if errors.Is(err, transport.ErrRepositoryNotFound) || errors.Is(err, transport.ErrAuthenticationRequired) {
+		return fmt.Errorf("%w: %v", ErrNotFound, err)
+	}
+	return err
 }
 
 func demux(caps *capability.List, r io.Reader) io.Reader {
@@ -204,7 +205,7 @@ type capped struct {
 func (c *capped) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
-	if c.n > c.max {
+	if c.max > 0 && c.n > c.max {
 		c.over = true
 		return n, ErrOverCap
 	}
@@ -219,4 +220,13 @@ func Redact(raw string) string {
 	}
 	u.User = nil
 	return u.String()
+}
+
+// RedactError is err's message with rawURL's credentials removed.
+func RedactError(err error, rawURL string) string {
+	msg := err.Error()
+	if r := Redact(rawURL); r != rawURL {
+		msg = strings.ReplaceAll(msg, rawURL, r)
+	}
+	return msg
 }

@@ -43,8 +43,8 @@ func TestFetch_ReadsTheHeadOfTheDefaultBranch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if snap.Head.String() != head || snap.Branch != "main" || snap.Bytes == 0 {
-		t.Errorf("head %s branch %q bytes %d, want %s main", snap.Head, snap.Branch, snap.Bytes, head)
+	if snap.Head.String() != head || snap.Branch != "main" || snap.Bytes() == 0 {
+		t.Errorf("head %s branch %q bytes %d, want %s main", snap.Head, snap.Branch, snap.Bytes(), head)
 	}
 	if b, err := snap.ReadFile("publiccode.yml", 1<<20); err != nil || string(b) != "name: App\n" {
 		t.Errorf("publiccode.yml = %q, %v", b, err)
@@ -89,8 +89,17 @@ func TestFetch_ReportsEmptyOverCapDeadAndRefused(t *testing.T) {
 	}
 	capped := allowLoopback
 	capped.MaxBytes = 8 << 10
-	if _, err := New(capped).Fetch(ctx, srv.RepoURL("org", "big")); !errors.Is(err, ErrOverCap) {
+	// Under a partial fetch the trees fit; reading the big blob goes over.
+	snap, err := New(capped).Fetch(ctx, srv.RepoURL("org", "big"))
+	if err == nil {
+		_, err = snap.ReadFile("blob.bin", 1<<20)
+	}
+	if !errors.Is(err, ErrOverCap) {
 		t.Errorf("over cap: %v", err)
+	}
+	srv.SetFilter(false)
+	if _, err := New(capped).Fetch(ctx, srv.RepoURL("org", "big")); !errors.Is(err, ErrOverCap) {
+		t.Errorf("over cap without filter: %v", err)
 	}
 	if _, err := New(allowLoopback).Fetch(ctx, srv.RepoURL("org", "missing")); err == nil {
 		t.Error("a missing repository was fetched")

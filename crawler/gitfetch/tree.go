@@ -23,14 +23,18 @@ var ErrOutside = errors.New("symbolic link points outside the repository")
 // the root), following symbolic links inside the repository only. At most max bytes
 // are read.
 func (s *Snapshot) ReadFile(name string, max int64) ([]byte, error) {
-	f, err := s.resolve(name)
+	e, err := s.resolve(name)
 	if err != nil {
 		return nil, err
 	}
-	if f.Size > max {
-		return nil, fmt.Errorf("%s is %d bytes, more than the %d read", name, f.Size, max)
+	b, err := s.blob(e.Hash)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	r, err := f.Reader()
+	if b.Size > max {
+		return nil, fmt.Errorf("%s is %d bytes, more than the %d read", name, b.Size, max)
+	}
+	r, err := b.Reader()
 	if err != nil {
 		return nil, err
 	}
@@ -38,27 +42,43 @@ func (s *Snapshot) ReadFile(name string, max int64) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(r, max))
 }
 
+// entry finds the tree entry at name without following links.
+func (s *Snapshot) entry(name string) (*object.TreeEntry, error) {
+	p := path.Clean(strings.TrimPrefix(name, "/"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, err := s.tree.FindEntry(p)
+	if err != nil {
+		if errors.Is(err, object.ErrFileNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, object.ErrEntryNotFound) {
+			return nil, fmt.Errorf("%s: %w", name, fs.ErrNotExist)
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return e, nil
+}
+
 // resolve finds the regular file at name, following links within the tree.
-func (s *Snapshot) resolve(name string) (*object.File, error) {
+func (s *Snapshot) resolve(name string) (*object.TreeEntry, error) {
 	p := path.Clean(strings.TrimPrefix(name, "/"))
 	for hop := 0; hop <= maxLinkHops; hop++ {
 		if p == ".." || strings.HasPrefix(p, "../") {
 			return nil, fmt.Errorf("%s: %w", name, ErrOutside)
 		}
-		f, err := s.tree.File(p)
+		e, err := s.entry(p)
 		if err != nil {
-			if errors.Is(err, object.ErrFileNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, object.ErrEntryNotFound) {
-				return nil, fmt.Errorf("%s: %w", name, fs.ErrNotExist)
-			}
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, err
 		}
-		if f.Mode != filemode.Symlink {
-			if !f.Mode.IsFile() {
+		if e.Mode != filemode.Symlink {
+			if !e.Mode.IsFile() {
 				return nil, fmt.Errorf("%s: not a regular file", name)
 			}
-			return f, nil
+			return e, nil
 		}
-		target, err := f.Contents()
+		b, err := s.blob(e.Hash)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		target, err := readBlob(b, 4096)
 		if err != nil {
 			return nil, err
 		}
@@ -70,12 +90,20 @@ func (s *Snapshot) resolve(name string) (*object.File, error) {
 	return nil, fmt.Errorf("%s: more than %d symbolic links", name, maxLinkHops)
 }
 
-// FS returns the commit's tree as a read-only file system, for validating files the
-// publiccode.yml names. Symbolic links are followed inside the repository only.
-func (s *Snapshot) FS() fs.FS { return treeFS{s} }
+func readBlob(b *object.Blob, max int64) (string, error) {
+	r, err := b.Reader()
+	if err != nil {
+		return "", err
+	}
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, max))
+	return string(data), err
+}
 
-// CommitTime is the head commit's date.
-func (s *Snapshot) CommitTime() time.Time { return s.commit.Committer.When }
+// FS returns the commit's tree as a read-only file system, for validating files the
+// publiccode.yml names. Symbolic links are followed inside the repository only;
+// under a partial fetch, a file's blob is fetched when it is opened.
+func (s *Snapshot) FS() fs.FS { return treeFS{s} }
 
 type treeFS struct{ s *Snapshot }
 
@@ -86,18 +114,25 @@ func (t treeFS) Open(name string) (fs.File, error) {
 	if name == "." {
 		return &treeFile{name: ".", dir: true}, nil
 	}
-	f, err := t.s.resolve(name)
+	e, err := t.s.resolve(name)
 	if err != nil {
-		if _, terr := t.s.tree.Tree(name); terr == nil {
+		t.s.mu.Lock()
+		_, terr := t.s.tree.Tree(name)
+		t.s.mu.Unlock()
+		if terr == nil {
 			return &treeFile{name: path.Base(name), dir: true}, nil
 		}
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	r, err := f.Reader()
+	b, err := t.s.blob(e.Hash)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	return &treeFile{name: path.Base(name), size: f.Size, r: r}, nil
+	r, err := b.Reader()
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return &treeFile{name: path.Base(name), size: b.Size, r: r}, nil
 }
 
 type treeFile struct {

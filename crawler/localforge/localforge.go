@@ -46,6 +46,8 @@ type RepoMeta struct {
 	Private  bool
 	Archived bool
 	Fork     bool
+	// Parent is the upstream of a fork, as "owner/name".
+	Parent string
 }
 
 // New returns a forge keeping its repositories under root (made absolute, as git
@@ -57,11 +59,15 @@ func New(root string) *Forge {
 	return &Forge{Root: root, owners: map[string]OwnerKind{}, meta: map[string]RepoMeta{}}
 }
 
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var (
+	nameRE  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	ownerRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$`)
+)
 
-// AddOwner declares an organisation or user.
+// AddOwner declares an organisation or user. An organisation's name may have
+// slashes: "city/parking" is the subgroup parking of the group city (GitLab).
 func (f *Forge) AddOwner(name string, kind OwnerKind) error {
-	if !nameRE.MatchString(name) {
+	if !ownerRE.MatchString(name) || (kind == User && !nameRE.MatchString(name)) {
 		return fmt.Errorf("owner name %q: use letters, digits, '.', '_' or '-'", name)
 	}
 	f.mu.Lock()
@@ -88,6 +94,8 @@ type Commit struct {
 	Author  string
 	// Tag, when set, names a lightweight tag on the commit.
 	Tag string
+	// Release, when set, names an annotated tag on the commit, dated When.
+	Release string
 }
 
 // Path returns the bare repository's folder.
@@ -97,7 +105,7 @@ func (f *Forge) Path(owner, name string) string {
 
 // CreateEmpty creates a repository with no commits.
 func (f *Forge) CreateEmpty(owner, name string) error {
-	if !nameRE.MatchString(owner) || !nameRE.MatchString(name) {
+	if !ownerRE.MatchString(owner) || !nameRE.MatchString(name) {
 		return fmt.Errorf("repository %s/%s: bad name", owner, name)
 	}
 	_, err := git.PlainInitWithOptions(f.Path(owner, name), &git.PlainInitOptions{
@@ -112,6 +120,21 @@ func (f *Forge) CreateEmpty(owner, name string) error {
 // Delete removes a repository, as when it is deleted on a forge.
 func (f *Forge) Delete(owner, name string) error {
 	return os.RemoveAll(f.Path(owner, name))
+}
+
+// Rename moves a repository to a new name under the same owner, as a maintainer
+// renaming it does (the old URL then answers 404: no redirect).
+func (f *Forge) Rename(owner, from, to string) error {
+	if !nameRE.MatchString(to) {
+		return fmt.Errorf("repository name %q: use letters, digits, '.', '_' or '-'", to)
+	}
+	f.mu.Lock()
+	if m, ok := f.meta[owner+"/"+from]; ok {
+		f.meta[owner+"/"+to] = m
+		delete(f.meta, owner+"/"+from)
+	}
+	f.mu.Unlock()
+	return os.Rename(f.Path(owner, from), f.Path(owner, to))
 }
 
 // Push adds a commit on top of the main branch, creating the repository if needed,
@@ -178,6 +201,20 @@ func (f *Forge) Push(owner, name string, c Commit) (string, error) {
 	}
 	if c.Tag != "" {
 		if err := st.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(c.Tag), h)); err != nil {
+			return "", err
+		}
+	}
+	if c.Release != "" {
+		tag := &object.Tag{Name: c.Release, Tagger: sig, Message: "Release " + c.Release + "\n", TargetType: plumbing.CommitObject, Target: h}
+		tobj := st.NewEncodedObject()
+		if err := tag.Encode(tobj); err != nil {
+			return "", err
+		}
+		th, err := st.SetEncodedObject(tobj)
+		if err != nil {
+			return "", err
+		}
+		if err := st.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(c.Release), th)); err != nil {
 			return "", err
 		}
 	}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/sqlstore"
+	"github.com/oscat-eu/oscat/crawler/localforge"
+)
+
+// TestHelperOscat is not a test: TestCrawl_ResumesAfterKill9 runs the test binary
+// as an oscat process with it, to kill it for real.
+func TestHelperOscat(t *testing.T) {
+	raw := os.Getenv("OSCAT_TEST_HELPER_ARGS")
+	if raw == "" {
+		t.Skip("runs only as a child process of TestCrawl_ResumesAfterKill9")
+	}
+	var args []string
+	if err := json.Unmarshal([]byte(raw), &args); err != nil {
+		t.Fatal(err)
+	}
+	os.Exit(run(context.Background(), args, strings.NewReader(""), os.Stdout, os.Stderr))
+}
+
+func TestCrawl_ResumesAfterKill9(t *testing.T) {
+	t.Parallel()
+	const n = 30
+	f := localforge.New(t.TempDir())
+	srv, err := localforge.Start(f, "127.0.0.1:0")
+	if errors.Is(err, localforge.ErrNoGit) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	if err := f.AddOwner("stad", localforge.Org); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		name := fmt.Sprintf("app%02d", i)
+		if _, err := f.Push("stad", name, localforge.Commit{Files: map[string][]byte{
+			"publiccode.yml": []byte("publiccodeYmlVersion: \"0\"\nname: App " + name + "\nurl: https://example.org/stad/" + name + "\n")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.SetSlow(40 * time.Millisecond) // long enough a crawl to kill it in the middle
+	list := filepath.Join(t.TempDir(), "publishers.yml")
+	if err := os.WriteFile(list, []byte(fmt.Sprintf("- id: stad\n  name: Stad\n  codeHosting:\n    - {url: %q, group: true, type: gitea}\n", srv.URL+"/stad")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	args := []string{"crawl", "--data", data, "--publishers", list, "--allow-private-networks", "--workers", "3", "--job-lease", "2s", "--log-level", "error"}
+	raw, _ := json.Marshal(args)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperOscat$")
+	cmd.Env = append(os.Environ(), "OSCAT_TEST_HELPER_ARGS="+string(raw))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	store, err := sqlstore.Open(t.Context(), sqlstore.Config{DataDir: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	// Kill it once some, not all, repositories are recorded.
+	var first catalogue.CrawlRun
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatal("the crawl made no progress to kill")
+		}
+		run, err := store.ActiveCrawlRun(t.Context())
+		if err == nil && run.Seen() >= 5 {
+			first = run
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	killedAt, _ := store.CrawlRun(t.Context(), first.ID)
+	if killedAt.FinishedAt != nil || killedAt.Seen() >= n {
+		t.Fatalf("the crawl ended before it was killed: %+v", killedAt)
+	}
+	srv.SetSlow(0)
+
+	code, out, stderr := oscat(t, args...)
+	if code != 0 {
+		t.Fatalf("resumed crawl: exit %d, %s %s", code, out, stderr)
+	}
+	done, err := store.CrawlRun(t.Context(), first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.FinishedAt == nil || done.Seen() != n || done.Listed != n || !strings.Contains(out, fmt.Sprintf("crawl %d: %d repositories seen, %d listed", first.ID, n, n)) {
+		t.Fatalf("the killed run was not resumed to its end: %+v, out %q", done, out)
+	}
+	repos, _, err := store.Repositories(t.Context(), catalogue.RepositoryFilter{}, catalogue.Page{Size: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(repos) != n {
+		t.Errorf("%d repositories recorded, want %d", len(repos), n)
+	}
+	for _, r := range repos {
+		hist, err := store.RepositoryHistory(t.Context(), r.URL)
+		if err != nil || len(hist) != 1 || hist[0].RunID != first.ID {
+			t.Errorf("%s: history %+v, %v (want one crawl, in the resumed run)", r.URL, hist, err)
+		}
+	}
+	if left, _ := store.Jobs(t.Context(), "", "", 100); len(left) != 0 {
+		t.Errorf("jobs left behind: %+v", left)
+	}
+}

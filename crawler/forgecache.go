@@ -1,0 +1,34 @@
+package crawler
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/crawler/forge"
+)
+
+// forgeCache keeps forge listing pages in the store, so conditional requests work
+// across crawls and processes.
+type forgeCache struct{ store catalogue.CrawlStore }
+
+func (c forgeCache) Get(ctx context.Context, url string) (forge.CachedPage, bool, error) {
+	etag, body, ok, err := c.store.ForgePage(ctx, url)
+	if err != nil || !ok {
+		return forge.CachedPage{}, false, err
+	}
+	var p forge.CachedPage
+	if err := json.Unmarshal(body, &p); err != nil {
+		return forge.CachedPage{}, false, nil
+	}
+	p.ETag = etag
+	return p, true, nil
+}
+
+func (c forgeCache) Put(ctx context.Context, url string, p forge.CachedPage) error {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return c.store.PutForgePage(ctx, url, p.ETag, b)
+}

@@ -1,0 +1,260 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
+	"github.com/oscat-eu/oscat/crawler/activity"
+	"github.com/oscat-eu/oscat/crawler/gitfetch"
+)
+
+// publiccodeNames are the file names read at the root, in order of preference.
+var publiccodeNames = []string{"publiccode.yml", "publiccode.yaml"}
+
+// handleRepo crawls one repository and records the result. Problems of the
+// repository are results; only the store's failures fail the job (and retry it).
+func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
+	p, err := decodePayload(j)
+	if err != nil {
+		return err
+	}
+	if done, err := c.store.Crawled(ctx, p.Run, p.URL); err != nil || done {
+		return err // already recorded by an earlier attempt that was cut short
+	}
+	prev, err := c.store.Repository(ctx, p.URL)
+	if err != nil && !catalogueNotFound(err) {
+		return err
+	}
+	t0 := time.Now()
+	rctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)
+	res := c.crawl(rctx, p.URL, prev)
+	cancel()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	res.RunID, res.GoneAfter = p.Run, c.opts.GoneAfter
+	status, err := c.store.ApplyCrawl(ctx, res)
+	if err != nil {
+		return err
+	}
+	c.report(p.URL, status, res.Reason, len(res.Findings), time.Since(t0))
+	if m := c.opts.Metrics; m != nil {
+		m.bytes.Add(float64(res.Bytes))
+		m.duration.Observe(time.Since(t0).Seconds())
+	}
+	return nil
+}
+
+// report logs one line per repository and tells the observers.
+func (c *Crawler) report(repoURL string, status catalogue.RepoStatus, reason string, findings int, d time.Duration) {
+	attrs := []any{"repository", gitfetch.Redact(repoURL), "status", status, "duration", d.Round(time.Millisecond)}
+	if reason != "" {
+		attrs = append(attrs, "reason", reason)
+	}
+	if findings > 0 {
+		attrs = append(attrs, "findings", findings)
+	}
+	if c.opts.Quiet {
+		c.log.Debug("crawled", attrs...)
+	} else {
+		c.log.Info("crawled", attrs...)
+	}
+	if c.opts.Metrics != nil {
+		c.opts.Metrics.repos.WithLabelValues(string(status)).Inc()
+	}
+	if c.opts.OnRepository != nil {
+		c.opts.OnRepository(repoURL, status)
+	}
+}
+
+// succeeded are the statuses after which an unmoved head needs no fetch.
+var succeeded = map[catalogue.RepoStatus]bool{
+	catalogue.StatusNew: true, catalogue.StatusUpdated: true, catalogue.StatusUnchanged: true, catalogue.StatusInvalid: true,
+	catalogue.StatusNoPubliccode: true, catalogue.StatusFork: true, catalogue.StatusMirror: true, catalogue.StatusOverCap: true,
+	catalogue.StatusSkipped: true,
+}
+
+// crawl fetches what it needs of one repository: its refs, then, when its head
+// moved, the head's trees and the blobs read, and the commit graph.
+func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repository) catalogue.CrawlResult {
+	res := catalogue.CrawlResult{RepoURL: repoURL}
+	remote, err := c.fetch.Refs(ctx, repoURL)
+	if err != nil {
+		return failed(res, err, repoURL)
+	}
+	res.Head = remote.Head.String()
+	now := c.opts.Now()
+	if prev.Head == res.Head && succeeded[prev.Status] && !c.recheckDue(prev, now) {
+		res.Outcome = catalogue.StatusUnchanged
+		stale := prev.Activity == nil || prev.Activity.At.UTC().Format("2006-01") != now.UTC().Format("2006-01")
+		if prev.TagsDigest != remote.TagsDigest() || stale {
+			c.history(ctx, remote, &res, now, nil)
+		}
+		return res
+	}
+	snap, err := c.fetch.Snapshot(ctx, remote)
+	if err != nil {
+		res = failed(res, err, repoURL)
+		if res.Outcome == catalogue.StatusOverCap {
+			c.history(ctx, remote, &res, now, nil) // the commit graph has its own cap
+		}
+		return res
+	}
+	defer snap.Close()
+	c.read(snap, &res)
+	c.history(ctx, remote, &res, now, snap)
+	res.Bytes = remote.Bytes()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && res.Outcome == "" && res.File == nil {
+		return failed(res, ctx.Err(), repoURL)
+	}
+	return res
+}
+
+// recheckDue reports whether an unmoved head's files should be read again: the
+// validator may have changed since. Repositories over the cap are not retried.
+func (c *Crawler) recheckDue(prev catalogue.Repository, now time.Time) bool {
+	if c.opts.RecheckAfter < 0 || prev.Status == catalogue.StatusOverCap || prev.Status == catalogue.StatusSkipped {
+		return false
+	}
+	return prev.ReadAt == nil || now.Sub(*prev.ReadAt) > c.opts.RecheckAfter
+}
+
+// failed turns a fetch error into a result: over the cap, empty, or failed.
+func failed(res catalogue.CrawlResult, err error, repoURL string) catalogue.CrawlResult {
+	switch {
+	case errors.Is(err, gitfetch.ErrEmpty):
+		res.Outcome, res.Reason = catalogue.StatusSkipped, "the repository is empty"
+	case errors.Is(err, gitfetch.ErrOverCap):
+		res.Outcome, res.Reason = catalogue.StatusOverCap, gitfetch.RedactError(err, repoURL)+": raise --repo-max-bytes to crawl it"
+	case errors.Is(err, context.DeadlineExceeded):
+		res.Outcome, res.Reason = catalogue.StatusFailed, "the repository took longer than the time allowed (--repo-timeout)"
+	default:
+		res.Outcome, res.Reason = catalogue.StatusFailed, gitfetch.RedactError(err, repoURL)
+	}
+	return res
+}
+
+// history adds activity from the commit graph. Its failure costs the activity
+// only: the files were read.
+func (c *Crawler) history(ctx context.Context, remote *gitfetch.Remote, res *catalogue.CrawlResult, now time.Time, base *gitfetch.Snapshot) {
+	h, err := c.fetch.History(ctx, remote, activity.Since(now), base)
+	if err != nil {
+		c.log.Warn("activity not measured", "repository", gitfetch.Redact(remote.URL), "err", gitfetch.RedactError(err, remote.URL))
+		return
+	}
+	res.Activity = activity.Compute(h, now)
+	res.TagsDigest = remote.TagsDigest()
+	if len(h.Roots) > 0 {
+		res.RootCommit = h.Roots[0].String()
+	}
+}
+
+// read finds, reads and validates the publiccode file, and the media it names.
+func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) {
+	limits := c.opts.Limits
+	maxBytes := int64(limits.MaxBytes)
+	if maxBytes <= 0 {
+		maxBytes = 1 << 20
+	}
+	_ = snap.Prefetch(publiccodeNames...)
+	for _, name := range publiccodeNames {
+		data, err := snap.ReadFile(name, maxBytes+1)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if errors.Is(err, gitfetch.ErrOverCap) {
+			res.Outcome, res.Reason = catalogue.StatusOverCap, err.Error()
+			return
+		}
+		res.Path = name
+		if err != nil {
+			res.Findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "unreadable", Message: err.Error()}}
+			res.Reason = err.Error()
+			return
+		}
+		if doc := publiccode.Read(data, limits); doc.File != nil {
+			_ = snap.Prefetch(referenced(doc.File)...) // one request for the files the validator and media need
+		}
+		doc := publiccode.Check(data, publiccode.Options{Limits: limits, Files: snap.FS()})
+		res.Raw, res.File, res.Findings = data, doc.File, doc.Findings
+		if doc.File != nil {
+			res.Media = c.media(snap, doc.File)
+		}
+		return
+	}
+	res.Outcome = catalogue.StatusNoPubliccode
+	res.Reason = "no publiccode.yml (or publiccode.yaml) at the root of the default branch"
+	if snap.Branch != "" {
+		res.Reason = "no publiccode.yml (or publiccode.yaml) at the root of branch " + snap.Branch
+	}
+}
+
+// referenced are the relative files a publiccode.yml names.
+func referenced(f *publiccode.File) []string {
+	var out []string
+	add := func(p string) {
+		if p != "" && !strings.Contains(p, "://") {
+			out = append(out, strings.TrimPrefix(path.Clean("/"+p), "/"))
+		}
+	}
+	add(f.Logo)
+	add(f.Legal.AuthorsFile)
+	for _, lang := range f.Languages {
+		for _, s := range f.Description[lang].Screenshots {
+			add(s)
+		}
+	}
+	return out
+}
+
+// mediaTypes are the image formats kept, by extension.
+var mediaTypes = map[string]string{
+	".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+	".svg": "image/svg+xml", ".webp": "image/webp",
+}
+
+// maxScreenshots bounds how many screenshots are stored per repository.
+const maxScreenshots = 8
+
+// media reads the logo and screenshots a file names from the tree (never
+// following links outside it), up to MaxMediaBytes each.
+func (c *Crawler) media(snap *gitfetch.Snapshot, f *publiccode.File) []catalogue.MediaFile {
+	var out []catalogue.MediaFile
+	seen := map[string]bool{}
+	take := func(role, p string) {
+		if p == "" || strings.Contains(p, "://") {
+			return
+		}
+		p = strings.TrimPrefix(path.Clean("/"+p), "/")
+		if seen[p] {
+			return
+		}
+		seen[p] = true
+		ct, ok := mediaTypes[strings.ToLower(path.Ext(p))]
+		if !ok {
+			return
+		}
+		data, err := snap.ReadFile(p, c.opts.MaxMediaBytes)
+		if err != nil || int64(len(data)) >= c.opts.MaxMediaBytes {
+			return
+		}
+		out = append(out, catalogue.MediaFile{MediaRef: catalogue.MediaRef{Role: role, Path: p}, ContentType: ct, Data: data})
+	}
+	take("logo", f.Logo)
+	n := 0
+	for _, lang := range f.Languages {
+		for _, s := range f.Description[lang].Screenshots {
+			if n < maxScreenshots {
+				take("screenshot", s)
+				n++
+			}
+		}
+	}
+	return out
+}
