@@ -42,7 +42,7 @@ func (s *Server) publisherPage(c echo.Context) error {
 	views := make([]repoView, 0, len(repos))
 	problems := 0
 	for _, r := range repos {
-		v := repoView{Repository: r, Listed: r.SoftwareID != "", Findings: l.Findings(r.Findings, r.Raw)}
+		v := repoView{Repository: r, Listed: r.SoftwareID != "" && r.HiddenReason == "" && r.SoftwareHiddenReason == "", Findings: l.Findings(r.Findings, r.Raw)}
 		if !v.Listed || len(r.Findings) > 0 {
 			problems++
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -103,6 +104,28 @@ func (s *Server) softwarePage(c echo.Context) error {
 	page["Findings"], page["Lines"], page["General"], page["Cut"] = findings, lines, general, cut
 	page["Counts"] = publiccode.Count(srcFindings(src))
 
+	if sw.Logo != "" {
+		page["Logo"] = "/media/" + sw.Logo
+	}
+	if src != nil {
+		var shots []string
+		for _, m := range src.Media {
+			if m.Role == "screenshot" {
+				shots = append(shots, "/media/"+m.Hash)
+			}
+		}
+		page["Screenshots"] = shots
+	}
+	if a := sw.Activity; a != nil {
+		page["Activity"] = activityView(l, a)
+	}
+	page["Variants"], page["BasedOn"] = sw.Variants, sw.BasedOn
+	copies, err := s.copiesOf(ctx, src)
+	if err != nil {
+		return err
+	}
+	page["Copies"] = copies
+
 	return s.render(c, http.StatusOK, "software", view{
 		Title: displayName, Section: "search", JSONLD: s.softwareJSONLD(sw, f, d, pubs), Page: page, Description: d.ShortDescription,
 	})
@@ -192,4 +215,23 @@ func (s *Server) softwareJSONLD(sw catalogue.Software, f *publiccode.File, d pub
 // absolute makes a site path absolute with the public URL.
 func (s *Server) absolute(path string) string {
 	return strings.TrimSuffix(s.opts.PublicURL, "/") + path
+}
+
+// copiesOf lists the other repositories whose history starts with the same
+// commit as src: copies of one project, wherever they are listed.
+func (s *Server) copiesOf(ctx context.Context, src *catalogue.Repository) ([]catalogue.Repository, error) {
+	if src == nil || src.RootCommit == "" {
+		return nil, nil
+	}
+	list, _, err := s.store.Repositories(ctx, catalogue.RepositoryFilter{RootCommit: src.RootCommit}, catalogue.Page{Size: 100})
+	if err != nil {
+		return nil, err
+	}
+	var out []catalogue.Repository
+	for _, r := range list {
+		if r.URL != src.URL {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }

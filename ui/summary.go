@@ -22,6 +22,8 @@ type summary struct {
 	Status   string
 	// Publishers are the publishers' names with their IDs.
 	Publishers []ref
+	// Logo is the stored logo's path on this site, or empty.
+	Logo string
 }
 
 // ref is a link to an entity: its ID and what to call it.
@@ -33,6 +35,9 @@ func summaries(l localiser, snap *snapshot, list []catalogue.Software, terms []s
 	out := make([]summary, 0, len(list))
 	for _, sw := range list {
 		sm := summary{ID: sw.ID, Name: sw.Name, Valid: sw.Valid, Archived: sw.Archived}
+		if sw.Logo != "" {
+			sm.Logo = "/media/" + sw.Logo
+		}
 		for _, id := range sw.Publishers {
 			sm.Publishers = append(sm.Publishers, ref{id, snap.publisherName(id)})
 		}

@@ -57,12 +57,14 @@ func TestBrowser_SiteWorksAndPassesAxe(t *testing.T) {
 
 	valid := softwareID(t, base, "parkeervergunning")
 	invalid := softwareID(t, base, "kita")
+	shared := softwareID(t, base, "visore cartografico regionale")
 	pages := []struct{ name, path string }{
 		{"home", "/"},
 		{"search", "/search?q=parkeer"},
 		{"search-filtered", "/search?filter[developmentStatus]=stable&filter[platforms]=web&sort=name"},
 		{"software", "/software/" + valid},
 		{"software-invalid", "/software/" + invalid},
+		{"software-shared", "/software/" + shared},
 		{"publisher", "/publishers/gemeente-voorbeeldstad"},
 		{"crawls", "/crawls"},
 		{"validate", "/validate"},
@@ -137,6 +139,16 @@ func TestBrowser_SiteWorksAndPassesAxe(t *testing.T) {
 		}
 		if n := eval[int](t, ctx, `document.querySelectorAll('script[type="application/ld+json"]').length`); n != 1 {
 			t.Errorf("software page has %d JSON-LD blocks", n)
+		}
+	})
+
+	t.Run("the software page draws its logo and activity from the catalogue", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(base+"/software/"+shared+"?lang=en"), chromedp.WaitVisible(chromedp.CSS("#activity svg")))
+		if !eval[bool](t, ctx, `(() => { const i = document.querySelector("img.logo"); return !!i && i.complete && i.naturalWidth > 0 && new URL(i.src).pathname.startsWith("/media/") })()`) {
+			t.Error("the logo is missing, broken or not served by the catalogue")
+		}
+		if n := eval[int](t, ctx, `document.querySelectorAll("#activity svg rect").length`); n != 12 {
+			t.Errorf("the activity chart has %d bars, want 12", n)
 		}
 	})
 
