@@ -158,9 +158,8 @@ func TestBrowser_SiteWorksAndPassesAxe(t *testing.T) {
 	})
 
 	t.Run("switch language and keep it", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(base+"/software/"+valid+"?lang=en"),
-			chromedp.Click(chromedp.CSS(`nav.langs a[lang="de"]`)),
-			chromedp.WaitVisible(chromedp.CSS("article.software h1")))
+		do(t, ctx, chromedp.Navigate(base+"/software/"+valid+"?lang=en"))
+		clickAndLoad(t, ctx, `nav.langs a[lang="de"]`, `document.querySelector("article.software h1")`)
 		if got := eval[string](t, ctx, `document.documentElement.lang`); got != "de" {
 			t.Fatalf("after choosing Deutsch: <html lang=%q>", got)
 		}
@@ -188,6 +187,13 @@ func TestBrowser_SiteWorksAndPassesAxe(t *testing.T) {
 		}
 		checkAxe(t, ctx, axe, "validation result")
 		screenshot(t, ctx, filepath.Join(artifacts, "validate-result-desktop.png"))
+		// The demo allows loopback addresses, so its validator fetches a URL
+		// on this machine (here one that is not a publiccode.yml at all).
+		do(t, ctx, chromedp.Navigate(base+"/validate"), chromedp.SetValue(chromedp.CSS("#v-url"), base+"/healthz"))
+		clickAndLoad(t, ctx, "form.validate button[type=submit]", `document.querySelector("#result, .alert")`)
+		if !eval[bool](t, ctx, `!!document.querySelector("#result .verdict.bad")`) {
+			t.Errorf("validating by URL in the demo: %s", eval[string](t, ctx, `document.querySelector("main").innerText.slice(0, 400)`))
+		}
 	})
 
 	t.Run("the skip link is the first stop and leads to the content", func(t *testing.T) {
@@ -207,9 +213,8 @@ func TestBrowser_SiteWorksAndPassesAxe(t *testing.T) {
 		do(t, ctx, scripts(false))
 		defer do(t, ctx, scripts(true))
 		do(t, ctx, chromedp.Navigate(base+"/search?lang=en"),
-			chromedp.Click(chromedp.CSS(`input[name="filter[developmentStatus]"][value="stable"]`)),
-			chromedp.Click(chromedp.CSS(".facets button.apply")),
-			chromedp.WaitVisible(chromedp.CSS("ul.chips")))
+			chromedp.Click(chromedp.CSS(`input[name="filter[developmentStatus]"][value="stable"]`)))
+		clickAndLoad(t, ctx, ".facets button.apply", `document.querySelector("ul.chips")`)
 		if loc := location(t, ctx); !strings.Contains(loc, "filter[developmentStatus]=stable") && !strings.Contains(loc, "filter%5BdevelopmentStatus%5D=stable") {
 			t.Errorf("applying a filter without JavaScript went to %s", loc)
 		}
@@ -332,14 +337,32 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	return v
 }
 
-// waitFor waits until a JavaScript condition holds.
+// waitFor waits until a JavaScript condition holds. It asks again when the
+// page navigates in between, so it also waits for a new page to load.
 func waitFor(t *testing.T, ctx context.Context, cond string) {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if _, err := chromedp.Run(tctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-		t.Fatalf("browser: waiting for %s: %v", cond, err)
+	deadline := time.Now().Add(10 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		ok, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`(() => { try { return !!(`+cond+`) } catch (e) { return false } })()`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(50 * time.Millisecond)
 	}
+	t.Fatalf("browser: waiting for %s: timed out (last error: %v)", cond, last)
+}
+
+// clickAndLoad clicks an element that loads a new page and waits until the
+// new page, not the old one, satisfies cond.
+func clickAndLoad(t *testing.T, ctx context.Context, sel, cond string) {
+	t.Helper()
+	eval[bool](t, ctx, `(window.oscatStale = true)`)
+	do(t, ctx, chromedp.Click(chromedp.CSS(sel)))
+	waitFor(t, ctx, `!window.oscatStale && document.readyState === "complete" && !!(`+cond+`)`)
 }
 
 func location(t *testing.T, ctx context.Context) string {

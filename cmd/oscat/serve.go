@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 	"github.com/oscat-eu/oscat/crawler"
+	"github.com/oscat-eu/oscat/crawler/safehttp"
 	"github.com/oscat-eu/oscat/search"
 	"github.com/oscat-eu/oscat/ui"
 )
@@ -112,7 +114,10 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		publicURL = "http://" + f.addr
 	}
 	srv, err := ui.New(store, index, ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log,
-		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})})
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		// The validator's URL field fetches under the same address policy as crawls.
+		FetchPolicy: safehttp.Policy{AllowPrivate: f.allowPrivate},
+		Outbox:      filepath.Join(f.data, "outbox")})
 	if err != nil {
 		return err
 	}
