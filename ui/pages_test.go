@@ -320,3 +320,30 @@ func idOf(t *testing.T, store catalogue.Store, name string) string {
 	t.Fatalf("no software named %s", name)
 	return ""
 }
+
+func TestCrawlsPage_ShowsARunningCrawlsProgressThenItsCounts(t *testing.T) {
+	t.Parallel()
+	ts, store := site(t)
+	ctx := t.Context()
+	run, err := store.StartCrawlRun(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.ApplyCrawl(ctx, catalogue.CrawlResult{RunID: run.ID, RepoURL: "https://git.example.org/voorbeeld/afval", Outcome: catalogue.StatusFailed, Reason: "timeout"}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := get(t, ts.URL+"/crawls?lang=en")
+	doc := parse(t, body)
+	box := find(doc, "div", "id", "crawl-runs")
+	if box == nil || attr(box, "data-refresh") == "" || !strings.Contains(text(box), "Running") || !strings.Contains(text(box), "Failed") {
+		t.Fatalf("a running crawl does not show its progress: %s", text(box))
+	}
+	if _, err := store.FinishCrawlRun(ctx, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, body = get(t, ts.URL+"/crawls?lang=en")
+	box = find(parse(t, body), "div", "id", "crawl-runs")
+	if attr(box, "data-refresh") != "" || strings.Contains(text(box), "Running") || !strings.Contains(text(box), "Failed 1") {
+		t.Errorf("a finished crawl: %s", text(box))
+	}
+}
