@@ -38,6 +38,10 @@ type Software struct {
 	Variants  []SoftwareLink `json:"variants,omitempty"`
 	CreatedAt time.Time      `json:"createdAt"`
 	UpdatedAt time.Time      `json:"updatedAt"`
+	// Origin is set on an entry harvested from a peer (see Origin).
+	Origin *Origin `json:"origin,omitempty"`
+	// Joins are the join records other instances declared for this software.
+	Joins []JoinRecord `json:"joins,omitempty"`
 }
 
 // SoftwareRepository is a repository that carries a software.

@@ -77,6 +77,11 @@ type softwareItem struct {
 	// Snippet is a piece of the description with the matched words in <mark>,
 	// HTML-escaped; only in search results.
 	Snippet string `json:"snippet,omitempty"`
+	// Origin is set on entries harvested from a peer; Joins are join records
+	// other instances declared (see federation.go).
+	Origin        *originItem            `json:"origin,omitempty"`
+	Joins         []catalogue.JoinRecord `json:"joins"`
+	PubliccodeYml string                 `json:"publiccodeYml,omitempty"`
 }
 
 // activityItem is the source repository's activity: its score and why.
@@ -121,6 +126,10 @@ func newSoftwareItem(sw catalogue.Software) softwareItem {
 	if sw.Logo != "" {
 		it.Logo = "/media/" + sw.Logo
 	}
+	it.Origin, it.Joins = newOriginItem(sw.Origin), sw.Joins
+	if it.Joins == nil {
+		it.Joins = []catalogue.JoinRecord{}
+	}
 	if a := sw.Activity; a != nil {
 		it.Activity = &activityItem{Score: a.Score, Commits: a.Commits, Authors: a.Authors, Breakdown: a.Breakdown}
 		if a.LastCommit != nil {
@@ -162,13 +171,17 @@ func (s *Server) apiListSoftware(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	withYml := c.QueryParam("include") == "publiccodeYml"
 	items := make([]softwareItem, 0, len(list))
 	for _, sw := range list {
 		it := newSoftwareItem(sw)
 		if len(res.Terms) > 0 {
 			it.Snippet = search.Snippet(sw, res.Terms, "en")
 		}
-		items = append(items, it)
+		if withYml {
+			it.PubliccodeYml = sw.Raw
+		}
+		items = append(items, s.withStale(it))
 	}
 	meta := map[string]any{"total": res.Total, "facets": facetsMeta(res.Facets)}
 	if res.Suggestion != "" {
@@ -183,7 +196,11 @@ func (s *Server) apiSoftware(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return jsonOK(c, newSoftwareItem(sw))
+	it := newSoftwareItem(sw)
+	if c.QueryParam("include") == "publiccodeYml" {
+		it.PubliccodeYml = sw.Raw
+	}
+	return jsonOK(c, s.withStale(it))
 }
 
 // publisherItem is a publisher as the API shows it.

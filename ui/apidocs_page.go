@@ -68,8 +68,20 @@ var apiDocs = sync.OnceValues(func() (map[string]any, error) {
 		base = doc.Servers[0].URL
 	}
 	var ops []apiOperation
-	for path, methods := range doc.Paths {
-		for method, raw := range methods {
+	for path, item := range doc.Paths {
+		prefix := base
+		if raw, ok := item["servers"]; ok {
+			var servers []struct {
+				URL string `json:"url"`
+			}
+			if json.Unmarshal(raw, &servers) == nil && len(servers) > 0 {
+				prefix = strings.TrimSuffix(servers[0].URL, "/")
+			}
+		}
+		for method, raw := range item {
+			if !httpMethods[method] {
+				continue
+			}
 			var op struct {
 				OperationID string            `json:"operationId"`
 				Summary     string            `json:"summary"`
@@ -83,7 +95,7 @@ var apiDocs = sync.OnceValues(func() (map[string]any, error) {
 			if err := json.Unmarshal(raw, &op); err != nil {
 				return nil, fmt.Errorf("%s %s: %w", method, path, err)
 			}
-			o := apiOperation{ID: op.OperationID, Method: strings.ToUpper(method), Path: base + path, Summary: op.Summary, Description: op.Description}
+			o := apiOperation{ID: op.OperationID, Method: strings.ToUpper(method), Path: prefix + path, Summary: op.Summary, Description: op.Description}
 			for _, pr := range op.Parameters {
 				var p struct {
 					Ref         string `json:"$ref"`
@@ -136,6 +148,9 @@ var apiDocs = sync.OnceValues(func() (map[string]any, error) {
 	})
 	return map[string]any{"Title": doc.Info.Title, "Version": doc.Info.Version, "Description": doc.Info.Description, "Operations": ops}, nil
 })
+
+// httpMethods are the keys of an OpenAPI path item that are operations.
+var httpMethods = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "options": true, "head": true, "patch": true, "trace": true}
 
 // resolve follows a local $ref into components.
 func resolve(raw json.RawMessage, components map[string]json.RawMessage) json.RawMessage {

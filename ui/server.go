@@ -38,11 +38,14 @@ type Options struct {
 	Outbox string
 	// Metrics, when set, is served at /metrics (Prometheus).
 	Metrics http.Handler
+	// Federation settings (see federation.go).
+	Federation FederationOptions
 }
 
 // Server serves the site and the API.
 type Server struct {
 	store catalogue.Store
+	fed   catalogue.FederationStore
 	index *search.Index
 	opts  Options
 	log   *slog.Logger
@@ -104,6 +107,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	s.crawlerRoutes(e, api)
+	s.federationRoutes(e, api)
 }
 
 // ServeHTTP makes the server an http.Handler.

@@ -212,11 +212,6 @@ func (s *Server) softwareJSONLD(sw catalogue.Software, f *publiccode.File, d pub
 	return ld
 }
 
-// absolute makes a site path absolute with the public URL.
-func (s *Server) absolute(path string) string {
-	return strings.TrimSuffix(s.opts.PublicURL, "/") + path
-}
-
 // copiesOf lists the other repositories whose history starts with the same
 // commit as src: copies of one project, wherever they are listed.
 func (s *Server) copiesOf(ctx context.Context, src *catalogue.Repository) ([]catalogue.Repository, error) {

@@ -285,6 +285,9 @@ type softwareRow struct {
 // returns its ID with the repository's status.
 func (t *tx) listSoftware(ctx context.Context, prev repoState, role catalogue.RepoRole, swURL string, r catalogue.CrawlResult,
 	content string, valid bool) (string, catalogue.RepoStatus, error) {
+	if err := t.takeOverHarvested(ctx, swURL); err != nil {
+		return "", "", err
+	}
 	sw, err := t.softwareByURL(ctx, swURL)
 	counts := publiccode.Count(r.Findings)
 	st := catalogue.StatusUnchanged
@@ -376,6 +379,9 @@ func (t *tx) refreshSoftware(ctx context.Context, id string) error {
 	err := t.queryRow(ctx, `SELECT r.id, r.content, r.raw, r.status FROM repositories r JOIN software s ON s.id = r.software_id
 		WHERE r.software_id = ? ORDER BY CASE WHEN r.role = 'origin' THEN 0 ELSE 1 END, r.id LIMIT 1`, id).Scan(&repoID, &content, &raw, &status)
 	if errors.Is(err, sql.ErrNoRows) {
+		if shown, err := t.peerFallback(ctx, id); err != nil || shown {
+			return err
+		}
 		res, err := t.exec(ctx, `UPDATE software SET hidden = TRUE, updated_at = ? WHERE id = ? AND hidden = FALSE`, t.now, id)
 		if err != nil {
 			return fmt.Errorf("hide software %s: %w", id, err)

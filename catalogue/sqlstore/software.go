@@ -179,6 +179,9 @@ func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]
 	if err := s.fillLinks(ctx, list, urls); err != nil {
 		return nil, err
 	}
+	if err := s.fillOrigins(ctx, list); err != nil {
+		return nil, err
+	}
 	for i := range list {
 		sort.Strings(list[i].Publishers)
 		if list[i].Publishers == nil {

@@ -20,8 +20,11 @@ Usage:
   oscat index rebuild [flags]       rebuild the search index from the store
   oscat demo     [flags]            start a catalogue of a local demo world
   oscat moderate COMMAND [flags]    hide repositories or software, block URLs
+  oscat harvest --peer URL [flags]  harvest peer catalogues once
+  oscat webhook COMMAND [flags]     add, list and remove webhooks
   oscat bench search [--docs N]     measure the search index and print figures
   oscat bench crawl [flags]         measure the crawler on a local world
+  oscat bench harvest [flags]       measure harvesting a peer
   oscat version                     print the version
 
 Flags override OSCAT_* environment variables (--data → OSCAT_DATA), which override
@@ -59,6 +62,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDemo(ctx, rest, stdout, stderr)
 	case "moderate":
 		return runModerate(ctx, rest, stdout, stderr)
+	case "harvest":
+		return runHarvest(ctx, rest, stdout, stderr)
+	case "webhook":
+		return runWebhook(ctx, rest, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
 	case "version", "--version":

@@ -26,6 +26,7 @@ import (
 type serveFlags struct {
 	common
 	crawlerFlags
+	federationFlags
 	crawlSchedule  string
 	addr           string
 	publicURL      string
@@ -37,6 +38,7 @@ type serveFlags struct {
 func (f *serveFlags) register(fs *flag.FlagSet) {
 	f.common.register(fs, true)
 	f.crawlerFlags.register(fs)
+	f.federationFlags.register(fs)
 	fs.StringVar(&f.crawlSchedule, "crawl-schedule", "0 */6 * * *", `when to crawl: a cron expression (minute hour day month weekday, or @every 1h), or "off"`)
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to serve on")
 	fs.StringVar(&f.publicURL, "public-url", "", "the catalogue's public URL, for links in mails and feeds (default http://ADDR)")
@@ -109,21 +111,42 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		})
 	}
 
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another oscat serve running? use --addr)", f.addr, err)
+	}
 	publicURL := f.publicURL
 	if publicURL == "" {
-		publicURL = "http://" + f.addr
+		publicURL = "http://" + ln.Addr().String()
 	}
+	instance, err := store.InstanceID(ctx, f.instanceID)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	fd := federation{store: store, flags: f.federationFlags, publicURL: publicURL, policy: safehttp.Policy{AllowPrivate: f.allowPrivate}, log: log,
+		indexSeq: index.Seq}
+	if _, err := fd.flags.every(); err != nil {
+		ln.Close()
+		return err
+	}
+	if _, err := fd.flags.peerList(); err != nil {
+		ln.Close()
+		return err
+	}
+	wg.Go(func() {
+		if err := fd.run(ctx); err != nil {
+			log.Error("federation stopped", "err", err)
+		}
+	})
 	srv, err := ui.New(store, index, ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log,
-		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), Federation: f.federationFlags.uiOptions(instance),
 		// The validator's URL field fetches under the same address policy as crawls.
 		FetchPolicy: safehttp.Policy{AllowPrivate: f.allowPrivate},
 		Outbox:      filepath.Join(f.data, "outbox")})
 	if err != nil {
+		ln.Close()
 		return err
-	}
-	ln, err := net.Listen("tcp", f.addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w (is another oscat serve running? use --addr)", f.addr, err)
 	}
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "store", store.Dialect(), "data", f.data, "crawl schedule", f.crawlSchedule)
 	if ready != nil {

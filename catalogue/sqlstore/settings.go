@@ -1,0 +1,130 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/oscat-eu/oscat/catalogue"
+)
+
+var _ catalogue.FederationStore = (*Store)(nil)
+
+const (
+	settingInstance = "instance.id"
+	settingPruned   = "changes.pruned"
+	cursorPrefix    = "cursor."
+)
+
+func (t *tx) setting(ctx context.Context, name string) (string, bool, error) {
+	var v string
+	err := t.queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return v, err == nil, err
+}
+
+func (t *tx) setSetting(ctx context.Context, name, value string) error {
+	_, err := t.exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+	return err
+}
+
+func (s *Store) setting(ctx context.Context, name string) (string, error) {
+	var v string
+	err := s.queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// InstanceID implements catalogue.FederationStore.
+func (s *Store) InstanceID(ctx context.Context, set string) (string, error) {
+	var id string
+	err := s.txn(ctx, func(t *tx) error {
+		kept, ok, err := t.setting(ctx, settingInstance)
+		switch {
+		case err != nil:
+			return err
+		case set != "":
+			id = set
+			if kept == set {
+				return nil
+			}
+		case ok:
+			id = kept
+			return nil
+		default:
+			id = catalogue.NewID()
+		}
+		return t.setSetting(ctx, settingInstance, id)
+	})
+	if err != nil {
+		return "", fmt.Errorf("instance id: %w", err)
+	}
+	return id, nil
+}
+
+// Cursor implements catalogue.FederationStore.
+func (s *Store) Cursor(ctx context.Context, name string) (int64, error) {
+	v, err := s.setting(ctx, cursorPrefix+name)
+	if err != nil || v == "" {
+		return 0, err
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+// SetCursor implements catalogue.FederationStore.
+func (s *Store) SetCursor(ctx context.Context, name string, seq int64) error {
+	return s.txn(ctx, func(t *tx) error { return t.setSetting(ctx, cursorPrefix+name, strconv.FormatInt(seq, 10)) })
+}
+
+// ChangesSince implements catalogue.FederationStore. The "pruned" mark is read
+// after the entries, and pruning sets it in the transaction that deletes them, so
+// a follower is never handed a log with a hole.
+func (s *Store) ChangesSince(ctx context.Context, after int64, limit int) ([]catalogue.Change, error) {
+	changes, err := s.Changes(ctx, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.setting(ctx, settingPruned)
+	if err != nil {
+		return nil, fmt.Errorf("changes after %d: %w", after, err)
+	}
+	if v != "" {
+		if pruned, _ := strconv.ParseInt(v, 10, 64); after < pruned {
+			return nil, fmt.Errorf("changes after %d (pruned up to %d): %w", after, pruned, catalogue.ErrGone)
+		}
+	}
+	return changes, nil
+}
+
+// PruneChanges implements catalogue.FederationStore.
+func (s *Store) PruneChanges(ctx context.Context, before time.Time, limit int64) (int, error) {
+	n := 0
+	err := s.write(ctx, func(t *tx) error {
+		var upTo sql.NullInt64
+		if err := t.queryRow(ctx, `SELECT MAX(seq) FROM changes WHERE at < ? AND seq <= ? AND seq < (SELECT MAX(seq) FROM changes)`,
+			dbTime(before), limit).Scan(&upTo); err != nil {
+			return err
+		}
+		if !upTo.Valid {
+			return nil
+		}
+		res, err := t.exec(ctx, `DELETE FROM changes WHERE seq <= ?`, upTo.Int64)
+		if err != nil {
+			return err
+		}
+		rows, _ := res.RowsAffected()
+		n = int(rows)
+		return t.setSetting(ctx, settingPruned, strconv.FormatInt(upTo.Int64, 10))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune the change log: %w", err)
+	}
+	return n, nil
+}

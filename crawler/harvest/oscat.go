@@ -1,0 +1,178 @@
+package harvest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
+)
+
+// remoteSoftware is a software entry as an Oscat peer's feed and API give it.
+type remoteSoftware struct {
+	ID       string `json:"id"`
+	URL      string `json:"url"`
+	Name     string `json:"name"`
+	Valid    bool   `json:"valid"`
+	Findings struct {
+		Errors   int `json:"errors"`
+		Warnings int `json:"warnings"`
+	} `json:"findings"`
+	Publishers       []string                    `json:"publishers"`
+	PublisherDetails []catalogue.OriginPublisher `json:"publisherDetails"`
+	Joins            []catalogue.JoinRecord      `json:"joins"`
+	PubliccodeYml    string                      `json:"publiccodeYml"`
+	Origin           *struct {
+		Instance   string                      `json:"instance"`
+		Publishers []catalogue.OriginPublisher `json:"publishers"`
+	} `json:"origin"`
+}
+
+type feedPage struct {
+	Data []struct {
+		Seq   int64           `json:"seq"`
+		Type  string          `json:"type"`
+		Op    string          `json:"op"`
+		ID    string          `json:"id"`
+		Entry *remoteSoftware `json:"entry"`
+	} `json:"data"`
+	Links struct {
+		Next *string `json:"next"`
+	} `json:"links"`
+	Meta struct {
+		Instance string `json:"instance"`
+		Last     int64  `json:"last"`
+	} `json:"meta"`
+	// A 410 answer says where to resume after a resync, and whose feed it is.
+	ResumeAfter int64  `json:"resumeAfter"`
+	Instance    string `json:"instance"`
+}
+
+// oscat follows an Oscat peer's change feed from where the last harvest ended.
+// A cursor older than the peer's retention (410) means a resync: the whole list,
+// then the feed from where the peer says.
+func (h *Harvester) oscat(ctx context.Context, p catalogue.Peer, res *Result) error {
+	cursor, instance := p.Cursor, p.Instance
+	for {
+		var page feedPage
+		u := p.URL + "/api/v1/changes?after=" + strconv.FormatInt(cursor, 10) + "&page[size]=" + strconv.Itoa(h.opts.PageSize)
+		status, err := h.getJSON(ctx, u, &page)
+		if status == http.StatusGone {
+			if res.Resynced {
+				return fmt.Errorf("GET %s: the feed is gone again right after a resync", u)
+			}
+			if page.Instance != "" {
+				instance = page.Instance
+			}
+			if err := h.resync(ctx, p, instance, page.ResumeAfter, res); err != nil {
+				return err
+			}
+			res.Resynced = true
+			cursor = page.ResumeAfter
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if page.Meta.Instance == "" {
+			return fmt.Errorf("GET %s: not an Oscat change feed (no meta.instance)", u)
+		}
+		instance = page.Meta.Instance
+		b := catalogue.HarvestBatch{Peer: p.URL, Instance: instance}
+		for _, it := range page.Data {
+			if it.Type != string(catalogue.ChangeSoftware) {
+				continue // publishers ride with their software; join records with theirs
+			}
+			if it.Op == string(catalogue.OpUpsert) && it.Entry != nil {
+				b.Upserts = append(b.Upserts, h.entry(p.URL, instance, *it.Entry, nil))
+			} else {
+				b.Hides = append(b.Hides, it.ID)
+			}
+		}
+		last := page.Meta.Last
+		if last < cursor {
+			last = cursor
+		}
+		b.Cursor = &last
+		c, err := h.store.ApplyHarvest(ctx, b)
+		if err != nil {
+			return err
+		}
+		res.add(c)
+		cursor = last
+		if page.Links.Next == nil || len(page.Data) == 0 {
+			return nil
+		}
+	}
+}
+
+// resync lists the peer's whole catalogue, applies it, hides what it no longer
+// lists, and sets the feed position to resume from.
+func (h *Harvester) resync(ctx context.Context, p catalogue.Peer, instance string, resumeAfter int64, res *Result) error {
+	pubs, err := h.oscatPublishers(ctx, p.URL)
+	if err != nil {
+		return err
+	}
+	var seen []string
+	first := p.URL + "/api/v1/software?include=publiccodeYml&page[size]=" + strconv.Itoa(h.opts.PageSize)
+	err = eachPage(ctx, h, first, h.opts.PageSize, func(list []remoteSoftware) error {
+		b := catalogue.HarvestBatch{Peer: p.URL, Instance: instance}
+		for _, sw := range list {
+			seen = append(seen, sw.ID)
+			b.Upserts = append(b.Upserts, h.entry(p.URL, instance, sw, pubs))
+		}
+		c, err := h.store.ApplyHarvest(ctx, b)
+		res.add(c)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	c, err := h.store.ApplyHarvest(ctx, catalogue.HarvestBatch{Peer: p.URL, Instance: instance, Complete: true, Seen: seen, Cursor: &resumeAfter})
+	res.add(c)
+	return err
+}
+
+// oscatPublishers reads every publisher of an Oscat peer, for the resync's
+// entries (the feed's carry their publishers' details).
+func (h *Harvester) oscatPublishers(ctx context.Context, base string) (map[string]catalogue.OriginPublisher, error) {
+	out := map[string]catalogue.OriginPublisher{}
+	err := eachPage(ctx, h, base+"/api/v1/publishers?page[size]=100", 100, func(list []catalogue.OriginPublisher) error {
+		for _, pub := range list {
+			out[pub.ID] = pub
+		}
+		return nil
+	})
+	return out, err
+}
+
+// entry turns a peer's software item into what the store keeps. The instance
+// that crawled it is the peer, unless the peer harvested it itself.
+func (h *Harvester) entry(peerURL, peerInstance string, sw remoteSoftware, pubs map[string]catalogue.OriginPublisher) catalogue.HarvestedEntry {
+	e := catalogue.HarvestedEntry{RemoteID: sw.ID, URL: sw.URL, Instance: peerInstance, Page: peerURL + "/software/" + sw.ID,
+		Name: sw.Name, Raw: sw.PubliccodeYml, Valid: sw.Valid, Errors: sw.Findings.Errors, Warnings: sw.Findings.Warnings,
+		Publishers: sw.PublisherDetails, Joins: sw.Joins}
+	if sw.Origin != nil {
+		e.Instance = sw.Origin.Instance
+		if len(e.Publishers) == 0 {
+			e.Publishers = sw.Origin.Publishers
+		}
+	}
+	if len(e.Publishers) == 0 {
+		for _, id := range sw.Publishers {
+			if p, ok := pubs[id]; ok {
+				e.Publishers = append(e.Publishers, catalogue.OriginPublisher{ID: p.ID, Name: p.Name, Country: p.Country, URI: p.URI})
+			}
+		}
+	}
+	for i := range e.Joins {
+		if e.Joins[i].Instance == "" {
+			e.Joins[i].Instance = e.Instance
+		}
+	}
+	e.File = publiccode.Read([]byte(sw.PubliccodeYml), publiccode.Limits{}).File
+	e.Digest = digest(sw.ID, sw.URL, sw.PubliccodeYml, sw.Valid, sw.Findings, e.Instance, e.Publishers, e.Joins)
+	return e
+}
