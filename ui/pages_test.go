@@ -19,6 +19,8 @@ import (
 
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/i18n"
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
+	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 	"github.com/oscat-eu/oscat/crawler/safehttp"
 )
 
@@ -345,5 +347,33 @@ func TestCrawlsPage_ShowsARunningCrawlsProgressThenItsCounts(t *testing.T) {
 	box = find(parse(t, body), "div", "id", "crawl-runs")
 	if attr(box, "data-refresh") != "" || strings.Contains(text(box), "Running") || !strings.Contains(text(box), "Failed 1") {
 		t.Errorf("a finished crawl: %s", text(box))
+	}
+}
+
+func TestSoftwarePage_SaysWhereAHarvestedEntryComesFrom(t *testing.T) {
+	t.Parallel()
+	ts, st := site(t)
+	store := st.(*sqlstore.Store)
+	ctx := t.Context()
+	if _, err := store.EnsurePeer(ctx, catalogue.Peer{URL: "https://peer.example", Kind: catalogue.PeerOscat}); err != nil {
+		t.Fatal(err)
+	}
+	raw := "name: Far Away\nurl: https://git.example.org/far/away\n"
+	e := catalogue.HarvestedEntry{RemoteID: "farawayfaraway01", URL: "https://git.example.org/far/away", Instance: "oscat.dk", Page: "https://peer.example/software/farawayfaraway01",
+		Raw: raw, File: publiccode.Read([]byte(raw), publiccode.Limits{}).File, Valid: true, Digest: "1",
+		Publishers: []catalogue.OriginPublisher{{ID: "far", Name: "Far Municipality", Country: "DK"}}}
+	if _, err := store.ApplyHarvest(ctx, catalogue.HarvestBatch{Peer: "https://peer.example", Instance: "oscat.dk", Upserts: []catalogue.HarvestedEntry{e}}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := get(t, ts.URL+"/software/"+idOf(t, store, "Far Away")+"?lang=en")
+	note := text(find(parse(t, body), "div", "class", "note origin"))
+	if !strings.Contains(note, "https://peer.example") || !strings.Contains(note, "oscat.dk") {
+		t.Errorf("the page does not say where the entry comes from: %q", note)
+	}
+	if a := find(parse(t, body), "a", "href", e.Page); a == nil || !strings.Contains(attr(a, "rel"), "nofollow") {
+		t.Error("no link to the entry's page in its own catalogue")
+	}
+	if !strings.Contains(text(find(parse(t, body), "section", "id", "publishers")), "Far Municipality") {
+		t.Error("the peer's publishers are not named")
 	}
 }

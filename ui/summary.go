@@ -24,6 +24,8 @@ type summary struct {
 	Publishers []ref
 	// Logo is the stored logo's path on this site, or empty.
 	Logo string
+	// From names the instance a harvested entry was crawled by.
+	From string
 }
 
 // ref is a link to an entity: its ID and what to call it.
@@ -37,6 +39,9 @@ func summaries(l localiser, snap *snapshot, list []catalogue.Software, terms []s
 		sm := summary{ID: sw.ID, Name: sw.Name, Valid: sw.Valid, Archived: sw.Archived}
 		if sw.Logo != "" {
 			sm.Logo = "/media/" + sw.Logo
+		}
+		if sw.Origin != nil {
+			sm.From = sw.Origin.Instance
 		}
 		for _, id := range sw.Publishers {
 			sm.Publishers = append(sm.Publishers, ref{id, snap.publisherName(id)})
