@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/i18n"
 	"github.com/oscat-eu/oscat/search"
 )
 
@@ -63,9 +64,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	l := s.localiser(c)
-	title := l.T("ui.error." + strconv.Itoa(status))
-	if title == "ui.error."+strconv.Itoa(status) {
-		title = l.T("ui.error.other", "status", status)
+	title := l.T("ui.error.other", "status", status)
+	if key := "ui.error." + strconv.Itoa(status); s.texts.Has(i18n.English, key) {
+		title = l.T(key)
 	}
 	_ = s.render(c, status, "error", view{Title: title, Robots: "noindex", Page: map[string]any{"Detail": detail}})
 }
