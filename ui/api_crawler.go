@@ -172,9 +172,14 @@ func (s *Server) media(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := checkImage(m.ContentType, m.Data); err != nil {
+		s.log.Warn("stored image not served", "hash", h, "err", err)
+		return catalogue.ErrNotFound
+	}
 	hd := c.Response().Header()
 	hd.Set("Cache-Control", "public, max-age=31536000, immutable")
 	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
 	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Cross-Origin-Resource-Policy", "same-origin")
 	return c.Blob(http.StatusOK, m.ContentType, m.Data)
 }

@@ -3,62 +3,148 @@ package ui
 import (
 	"net/url"
 	"sort"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/search"
 )
 
-// resultView is one search result on the page.
-type resultView struct {
-	catalogue.Software
-	Snippet any
-}
-
-// facetView is one facet of the panel: each value is a link that toggles it.
+// facetView is one facet of the panel: a group of checkboxes with counts.
 type facetView struct {
-	Name   string
-	Values []facetValueView
+	Name, Label string
+	// Shown are the values listed at once (the selected ones and the most
+	// frequent); More are behind a "more" disclosure.
+	Shown, More []facetValueView
+	Selected    bool
+	// ClearHref is the search without this facet's selection.
+	ClearHref string
 }
 
 type facetValueView struct {
-	Value    string
-	Count    int
-	Selected bool
-	Href     string
+	Value, Label string
+	Count        int
+	Selected     bool
+	// ID is the checkbox's element id, unique on the page.
+	ID string
 }
 
-// facetPanel builds the panel's links: selecting or clearing a value keeps the
-// rest of the search and starts again from the first page.
-func facetPanel(c echo.Context, counts []search.FacetCount, filters map[search.Facet][]string) []facetView {
-	base := c.Request().URL.Query()
-	base.Del("page[after]")
+// facetShown is how many values of a facet are listed before "more".
+const facetShown = 6
+
+// facetPanel builds the filter panel in the visitor's language. Values of a
+// facet that are selected but have no entries left are still listed, so that
+// they can be cleared.
+func facetPanel(c echo.Context, l localiser, snap *snapshot, counts []search.FacetCount, filters map[search.Facet][]string) []facetView {
+	base := searchState(c)
 	var out []facetView
 	for _, fc := range counts {
-		if len(fc.Values) == 0 {
+		f, ok := search.FacetNamed(fc.Name)
+		if !ok {
 			continue
 		}
-		key := "filter[" + fc.Name + "]"
 		selected := map[string]bool{}
-		if f, ok := search.FacetNamed(fc.Name); ok {
-			for _, v := range filters[f] {
-				selected[v] = true
+		for _, v := range filters[f] {
+			selected[v] = true
+		}
+		values := append([]search.ValueCount(nil), fc.Values...)
+		for v := range selected {
+			if !hasValue(values, v) {
+				values = append(values, search.ValueCount{Value: v})
 			}
 		}
-		fv := facetView{Name: fc.Name}
-		for _, v := range fc.Values {
-			q := cloneValues(base)
-			if selected[v.Value] {
-				q[key] = without(q[key], v.Value)
+		if len(values) == 0 {
+			continue
+		}
+		fv := facetView{Name: fc.Name, Label: l.T("ui.facet." + fc.Name), Selected: len(selected) > 0}
+		q := cloneValues(base)
+		q.Del("filter[" + fc.Name + "]")
+		fv.ClearHref = "/search?" + encodeQuery(q)
+		for i, v := range values {
+			vv := facetValueView{Value: v.Value, Label: facetLabel(l, snap, f, v.Value), Count: v.Count, Selected: selected[v.Value],
+				ID: "f-" + fc.Name + "-" + strconv.Itoa(i)}
+			if vv.Selected || len(fv.Shown) < facetShown {
+				fv.Shown = append(fv.Shown, vv)
 			} else {
-				q.Add(key, v.Value)
+				fv.More = append(fv.More, vv)
 			}
-			fv.Values = append(fv.Values, facetValueView{Value: v.Value, Count: v.Count, Selected: selected[v.Value], Href: "/search?" + encodeQuery(q)})
 		}
 		out = append(out, fv)
 	}
 	return out
+}
+
+func hasValue(vs []search.ValueCount, v string) bool {
+	for _, x := range vs {
+		if x.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// facetLabel is what the panel calls a facet value in the visitor's language.
+func facetLabel(l localiser, snap *snapshot, f search.Facet, v string) string {
+	switch f {
+	case search.FacetCategories:
+		return l.Label("category", v)
+	case search.FacetSoftwareType:
+		return l.Label("softwareType", v)
+	case search.FacetDevelopmentStatus:
+		return l.Label("developmentStatus", v)
+	case search.FacetMaintenanceType:
+		return l.Label("maintenanceType", v)
+	case search.FacetPlatforms:
+		return l.Label("platform", v)
+	case search.FacetScope:
+		return l.Label("scope", v)
+	case search.FacetCountry:
+		return l.CountryName(v)
+	case search.FacetLanguages:
+		return l.LanguageName(v)
+	case search.FacetPublisher:
+		return snap.publisherName(v)
+	case search.FacetValid, search.FacetArchived:
+		return l.T("ui.facet." + f.String() + "." + v)
+	}
+	return v
+}
+
+// filterChip is one active filter, with the search without it.
+type filterChip struct {
+	Facet, Value, Label, FacetLabel, RemoveHref string
+}
+
+// selectedFilters lists the active filters in a stable order, each with the
+// link that removes it.
+func selectedFilters(c echo.Context, l localiser, snap *snapshot, filters map[search.Facet][]string) []filterChip {
+	base := searchState(c)
+	var out []filterChip
+	for f, vs := range filters {
+		key := "filter[" + f.String() + "]"
+		for _, v := range vs {
+			q := cloneValues(base)
+			q[key] = without(q[key], v)
+			out = append(out, filterChip{Facet: f.String(), Value: v, Label: facetLabel(l, snap, f, v), FacetLabel: l.T("ui.facet." + f.String()),
+				RemoveHref: "/search?" + encodeQuery(q)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Facet != out[j].Facet {
+			return out[i].Facet < out[j].Facet
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
+
+// searchState is the request's search as a query, from its first page: the
+// links that change it start again from the top, in the remembered language.
+func searchState(c echo.Context) url.Values {
+	q := c.Request().URL.Query()
+	q.Del("page[after]")
+	q.Del("lang")
+	return q
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -9,20 +9,23 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
 )
 
-// pageData adds what every page with forms needs: the CSRF token, who is
-// signed in, and whether they are an instance administrator.
-func (s *Server) pageData(c echo.Context, data map[string]any) map[string]any {
-	if data == nil {
-		data = map[string]any{}
-	}
-	data["CSRF"] = c.Get("csrf")
+// accountView adds what the layout and every form need: who is signed in,
+// whether they are an instance administrator, and the CSRF token.
+func (s *Server) accountView(c echo.Context, v *view) {
+	v.Accounts = s.opts.Community != nil
+	v.CSRF, _ = c.Get("csrf").(string)
 	if p, ok := person(c); ok {
-		data["Person"] = p
+		v.Me = &p
+		v.Admin = s.isAdmin(p.Email)
 	}
-	data["IsAdmin"] = s.actor(c).Admin
-	return data
+}
+
+// page renders one of the join pages; none of them is for search engines.
+func (s *Server) page(c echo.Context, status int, name, title string, data map[string]any) error {
+	return s.render(c, status, name, view{Title: title, Robots: "noindex", Page: data})
 }
 
 // joinPageRoutes are the pages' forms: each does what its API twin does, then
@@ -72,7 +75,7 @@ func back(c echo.Context, path, done string) error {
 
 // privacyPage says what the catalogue keeps about people and why.
 func (s *Server) privacyPage(c echo.Context) error {
-	return s.render(c, http.StatusOK, "privacy", s.pageData(c, map[string]any{"Title": "Privacy", "Deleted": c.QueryParam("deleted") != ""}))
+	return s.page(c, http.StatusOK, "privacy", s.localiser(c).T("ui.privacy.title"), map[string]any{"Deleted": c.QueryParam("deleted") != ""})
 }
 
 // accountPage is the signed-in person's memberships, subscriptions and data.
@@ -94,15 +97,15 @@ func (s *Server) accountPage(c echo.Context) error {
 	for _, p := range subs {
 		subscribed[p] = true
 	}
-	return s.render(c, http.StatusOK, "account", s.pageData(c, map[string]any{"Title": "Your account", "Memberships": ms,
-		"Subscribed": subscribed, "Done": c.QueryParam("done")}))
+	return s.page(c, http.StatusOK, "account", s.localiser(c).T("ui.account.title"), map[string]any{"Memberships": ms,
+		"Subscribed": subscribed, "Done": c.QueryParam("done")})
 }
 
 func (s *Server) registerPage(c echo.Context) error {
 	if _, err := s.mustSignIn(c); err != nil {
 		return s.signInFirst(c, err)
 	}
-	return s.render(c, http.StatusOK, "register", s.pageData(c, map[string]any{"Title": "Register an administration"}))
+	return s.page(c, http.StatusOK, "register", s.localiser(c).T("ui.register.title"), map[string]any{})
 }
 
 func (s *Server) formRegister(c echo.Context) error {
@@ -241,7 +244,7 @@ func (s *Server) initiativesPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "initiatives", s.pageData(c, map[string]any{"Title": "Initiatives", "Initiatives": list}))
+	return s.page(c, http.StatusOK, "initiatives", s.localiser(c).T("ui.initiatives.title"), map[string]any{"Initiatives": list})
 }
 
 // memberOf lists the administrations the signed-in person belongs to.
@@ -271,7 +274,7 @@ func (s *Server) newInitiativePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "initiative_new", s.pageData(c, map[string]any{"Title": "Post a need", "MemberOf": ms}))
+	return s.page(c, http.StatusOK, "initiative_new", s.localiser(c).T("ui.initiative.new.title"), map[string]any{"MemberOf": ms})
 }
 
 func (s *Server) formCreateInitiative(c echo.Context) error {
@@ -307,8 +310,8 @@ func (s *Server) initiativePage(c echo.Context) error {
 	for _, m := range ms {
 		initiator = initiator || m.Publisher == in.Publisher
 	}
-	return s.render(c, http.StatusOK, "initiative", s.pageData(c, map[string]any{"Title": in.Title, "I": in, "Software": sw,
-		"MemberOf": ms, "Initiator": initiator, "Done": c.QueryParam("done")}))
+	return s.page(c, http.StatusOK, "initiative", in.Title, map[string]any{"I": in, "Software": sw,
+		"MemberOf": ms, "Initiator": initiator, "Done": c.QueryParam("done")})
 }
 
 func (s *Server) formPledge(c echo.Context) error {
@@ -355,8 +358,8 @@ func (s *Server) adminPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "admin", s.pageData(c, map[string]any{"Title": "Approvals", "Memberships": ms,
-		"Administrations": pubs, "Hosting": hosting, "Audit": log, "Done": c.QueryParam("done")}))
+	return s.page(c, http.StatusOK, "admin", s.localiser(c).T("ui.admin.title"), map[string]any{"Memberships": ms,
+		"Administrations": pubs, "Hosting": hosting, "Audit": log, "Done": c.QueryParam("done")})
 }
 
 func (s *Server) formDecideMembership(c echo.Context) error {
@@ -421,10 +424,12 @@ type joinPanel struct {
 	Mine       map[string]bool
 	// UsedBy are the file's usedBy names, matched to administrations here.
 	UsedBy []usedByName
-	// FileContacts are the maintainers the publiccode.yml names.
-	Landing string
-	Kinds   []catalogue.JoinKind
-	Today   string
+	// FileContacts are the maintainers the publiccode.yml names; Landing its
+	// landing page.
+	FileContacts []publiccode.Contact
+	Landing      string
+	Kinds        []catalogue.JoinKind
+	Today        string
 }
 
 type usedByName struct {
@@ -468,7 +473,7 @@ func (s *Server) joinPanelFor(c echo.Context, sw catalogue.Software) (*joinPanel
 		jp.CoUser = jp.CoUser || (jp.Mine[j.Publisher] && j.Confirmed(now))
 	}
 	if sw.File != nil {
-		jp.Landing = sw.File.LandingURL
+		jp.Landing, jp.FileContacts = sw.File.LandingURL, sw.File.Maintenance.Contacts
 		matched, err := s.opts.Community.PublishersNamed(ctx, sw.File.UsedBy)
 		if err != nil {
 			return nil, err

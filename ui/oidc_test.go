@@ -134,7 +134,7 @@ func TestOIDC_SignInThroughALoopbackProvider(t *testing.T) {
 	prov := newOIDCProvider(t)
 	js := newJoinSite(t, func(o *Options) {
 		o.OIDC = OIDCConfig{Issuer: prov.srv.URL, ClientID: "oscat", ClientSecret: "s3cret"}
-		o.Policy = safehttp.Policy{AllowPrivate: true} // the provider is on loopback
+		o.FetchPolicy = safehttp.Policy{AllowPrivate: true} // the provider is on loopback
 	})
 	b := js.browser(t)
 	if _, body := b.get("/signin"); !strings.Contains(body, `href="/signin/oidc"`) {

@@ -3,11 +3,13 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/i18n"
 	"github.com/oscat-eu/oscat/search"
 )
 
@@ -65,7 +67,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	_ = s.render(c, status, "error", map[string]any{"Title": http.StatusText(status), "Status": status, "Detail": detail})
+	l := s.localiser(c)
+	title := l.T("ui.error.other", "status", status)
+	if key := "ui.error." + strconv.Itoa(status); s.texts.Has(i18n.English, key) {
+		title = l.T(key)
+	}
+	_ = s.render(c, status, "error", view{Title: title, Robots: "noindex", Page: map[string]any{"Detail": detail}})
 }
 
 // userMessage is the part of a catalogue error meant for the user: what follows

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -65,30 +64,9 @@ func facetsMeta(fs []search.FacetCount) map[string][]search.ValueCount {
 	return out
 }
 
-func searchAll(n int) search.Request { return search.Request{Size: n, NoFacets: true} }
-
 func quote(s string) string {
 	if len(s) > 80 {
 		s = s[:80] + "…"
 	}
 	return `"` + s + `"`
 }
-
-// selectedFilters lists the active filters in a stable order, for the page.
-func selectedFilters(filters map[search.Facet][]string) []filterChip {
-	var out []filterChip
-	for f, vs := range filters {
-		for _, v := range vs {
-			out = append(out, filterChip{Facet: f.String(), Value: v})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Facet != out[j].Facet {
-			return out[i].Facet < out[j].Facet
-		}
-		return out[i].Value < out[j].Value
-	})
-	return out
-}
-
-type filterChip struct{ Facet, Value string }

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/i18n"
 	"github.com/oscat-eu/oscat/crawler/safehttp"
 	"github.com/oscat-eu/oscat/search"
 )
@@ -29,6 +30,12 @@ type Options struct {
 	// X-Forwarded-For header is believed. Empty: the client is the connection's peer.
 	TrustedProxies []*net.IPNet
 	Logger         *slog.Logger
+	// FetchPolicy is what the validator's URL field and OpenID Connect discovery
+	// may reach; the zero policy refuses private, loopback and link-local addresses.
+	FetchPolicy safehttp.Policy
+	// Outbox, when set, is a folder where barrier reports from the accessibility
+	// statement are written, one file each (they are always logged too).
+	Outbox string
 	// Metrics, when set, is served at /metrics (Prometheus).
 	Metrics http.Handler
 	// Federation settings (see federation.go).
@@ -40,9 +47,6 @@ type Options struct {
 	Admins []string
 	// OIDC, when its Issuer is set, offers sign-in through an OpenID Connect provider.
 	OIDC OIDCConfig
-	// Policy is the address policy of what the site itself fetches (OpenID
-	// Connect discovery and keys).
-	Policy safehttp.Policy
 	// Crawler, when set, lets maintainers crawl now and checks new code hosting.
 	Crawler CrawlTrigger
 	// SignInPerAddress caps the sign-in links mailed to one address in an hour
@@ -67,6 +71,8 @@ type Server struct {
 	log   *slog.Logger
 	echo  *echo.Echo
 	pages map[string]*template.Template
+	texts *i18n.Bundle
+	snaps snapshots
 	// signInLimit brakes sign-in mails per client; messageLimit co-user messages.
 	signInLimit  *clientLimiter
 	messageLimit *clientLimiter
@@ -83,23 +89,27 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	if err != nil {
 		return nil, err
 	}
+	texts, err := newBundle()
+	if err != nil {
+		return nil, err
+	}
 	if opts.SignInPerAddress <= 0 {
 		opts.SignInPerAddress = 5
 	}
 	if opts.SignInPerClient <= 0 {
 		opts.SignInPerClient = 20
 	}
-	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages,
+	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages, texts: texts,
 		signInLimit:  newClientLimiter(time.Hour/time.Duration(opts.SignInPerClient), opts.SignInPerClient),
 		messageLimit: newClientLimiter(time.Hour, 5)}
 	if opts.OIDC.Issuer != "" {
-		s.oidc = &oidcClient{cfg: opts.OIDC, http: opts.Policy.Client()}
+		s.oidc = &oidcClient{cfg: opts.OIDC, http: opts.FetchPolicy.Client()}
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(opts.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverPanics, s.logRequests, securityHeaders, s.identify)
+	e.Use(s.recoverPanics, s.logRequests, securityHeaders, s.chooseLanguage, s.identify)
 	s.routes(e)
 	s.echo = e
 	return s, nil
@@ -118,11 +128,7 @@ func ipExtractor(proxies []*net.IPNet) echo.IPExtractor {
 }
 
 func (s *Server) routes(e *echo.Echo) {
-	e.GET("/", s.home)
-	e.GET("/search", s.searchPage)
-	e.GET("/software/:id", s.softwarePage)
-	e.GET("/publishers/:id", s.publisherPage)
-	e.GET("/static/*", staticFiles())
+	s.pageRoutes(e)
 
 	api := e.Group("/api/v1")
 	api.GET("/software", s.apiListSoftware)
@@ -130,6 +136,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/publishers", s.apiListPublishers)
 	api.GET("/publishers/:id", s.apiPublisher)
 	api.POST("/validate", s.apiValidate)
+	api.GET("/openapi.json", openAPIDocument)
 	e.GET("/schemas/:name", schemaFile)
 
 	e.GET("/healthz", s.healthz)
@@ -215,10 +222,11 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		return next(c)
 	}
 }

@@ -45,6 +45,13 @@ description:
 // site is a server over a small catalogue: one valid entry and one invalid.
 func site(t *testing.T) (*httptest.Server, catalogue.Store) {
 	t.Helper()
+	_, ts, store := siteWith(t, Options{Logger: quiet})
+	return ts, store
+}
+
+// siteWith is site with the server's options.
+func siteWith(t *testing.T, opts Options) (*Server, *httptest.Server, catalogue.Store) {
+	t.Helper()
 	ctx := t.Context()
 	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: t.TempDir()})
 	if err != nil {
@@ -71,13 +78,16 @@ func site(t *testing.T) (*httptest.Server, catalogue.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { index.Close() })
-	srv, err := New(store, index, Options{Logger: quiet})
+	if opts.Logger == nil {
+		opts.Logger = quiet
+	}
+	srv, err := New(store, index, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return ts, store
+	return srv, ts, store
 }
 
 func get(t *testing.T, url string) (*http.Response, string) {
@@ -222,8 +232,8 @@ func TestPages_ShowTheCatalogue(t *testing.T) {
 
 	_, body = get(t, ts.URL+"/software/"+ids["Parkeervergunning"])
 	doc = parse(t, body)
-	if find(doc, "section", "lang", "nl") == nil || find(doc, "section", "lang", "en") == nil {
-		t.Error("the software page does not show both languages")
+	if find(doc, "div", "lang", "en") == nil || find(doc, "a", "hreflang", "nl") == nil {
+		t.Error("the software page does not show the visitor's language with a switch to the other")
 	}
 	if strings.Contains(body, "<script>alert(1)</script>") {
 		t.Error("text from a repository was written as HTML")
@@ -240,7 +250,7 @@ func TestPages_ShowTheCatalogue(t *testing.T) {
 	if find(doc, "span", "class", "badge invalid") == nil {
 		t.Error("an invalid entry lacks the invalid-metadata badge")
 	}
-	if !strings.Contains(text(find(doc, "section", "class", "findings")), "platforms") {
+	if !strings.Contains(text(find(doc, "section", "id", "validation")), "platforms") {
 		t.Error("the findings of an invalid entry are not shown")
 	}
 
@@ -383,9 +393,9 @@ func TestPages_SearchKeepsItsStateInTheURL(t *testing.T) {
 	ts, _ := site(t)
 	_, body := get(t, ts.URL+"/search?q=&filter[developmentStatus]=stable")
 	doc := parse(t, body)
-	sel := find(doc, "a", "aria-current", "true")
-	if sel == nil || !strings.Contains(text(sel), "stable") {
-		t.Fatalf("the selected filter is not marked: %s", body)
+	sel := find(doc, "input", "checked", "")
+	if sel == nil || attr(sel, "value") != "stable" || attr(sel, "name") != "filter[developmentStatus]" {
+		t.Fatalf("the selected filter is not checked: %s", body)
 	}
 	for _, a := range attrs(doc, "a", "href") {
 		if strings.HasPrefix(a, "/search?") && strings.Contains(a, "filter[platforms]=web") && !strings.Contains(a, "filter[developmentStatus]=stable") {
@@ -455,4 +465,13 @@ func TestAPI_ValidateAnswersTheReportOfABody(t *testing.T) {
 	if r, body := get(t, ts.URL+"/schemas/publiccode.schema.json"); r.StatusCode != 200 || !strings.Contains(body, "$schema") {
 		t.Errorf("schema: %d", r.StatusCode)
 	}
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
 }

@@ -34,7 +34,7 @@ func (s *Server) accountRoutes(e *echo.Echo, api *echo.Group) {
 // signInPage asks for an e-mail address (and offers the OpenID Connect
 // provider, when one is configured).
 func (s *Server) signInPage(c echo.Context) error {
-	return s.render(c, http.StatusOK, "signin", s.pageData(c, map[string]any{"Title": "Sign in", "OIDC": s.oidc != nil}))
+	return s.page(c, http.StatusOK, "signin", s.localiser(c).T("ui.signin.title"), map[string]any{"OIDC": s.oidc != nil})
 }
 
 // signInRequest mails a sign-in link: random, kept hashed, single-use, working
@@ -44,8 +44,8 @@ func (s *Server) signInRequest(c echo.Context) error {
 	ctx := c.Request().Context()
 	email, err := catalogue.NormaliseEmail(c.FormValue("email"))
 	if err != nil {
-		return s.render(c, http.StatusBadRequest, "signin", s.pageData(c, map[string]any{"Title": "Sign in", "OIDC": s.oidc != nil,
-			"Error": "Write your e-mail address, such as name@municipality.example.", "Email": c.FormValue("email")}))
+		return s.page(c, http.StatusBadRequest, "signin", s.localiser(c).T("ui.signin.title"), map[string]any{"OIDC": s.oidc != nil,
+			"Error": "ui.signin.error.email", "Email": c.FormValue("email")})
 	}
 	if !s.signInLimit.allow(c.RealIP()) {
 		return s.tooMany(c)
@@ -68,19 +68,19 @@ func (s *Server) signInRequest(c echo.Context) error {
 			"\n\nThe link works once, for 15 minutes. If you did not ask to sign in, ignore this mail: nothing happens.\n"}); err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "signin_sent", s.pageData(c, map[string]any{"Title": "Check your mail", "Email": email}))
+	return s.page(c, http.StatusOK, "signin_sent", s.localiser(c).T("ui.signin.sent.title"), map[string]any{"Email": email})
 }
 
 func (s *Server) tooMany(c echo.Context) error {
 	c.Response().Header().Set("Retry-After", "3600")
-	return s.render(c, http.StatusTooManyRequests, "signin", s.pageData(c, map[string]any{"Title": "Sign in", "OIDC": s.oidc != nil,
-		"Error": "Too many sign-in links were asked for: wait an hour, or use the last link you received."}))
+	return s.page(c, http.StatusTooManyRequests, "signin", s.localiser(c).T("ui.signin.title"), map[string]any{"OIDC": s.oidc != nil,
+		"Error": "ui.signin.error.tooMany"})
 }
 
 // signInConfirmPage is where a mailed link leads: one button that signs in. A
 // GET changes nothing, so mail scanners that open links do not use them up.
 func (s *Server) signInConfirmPage(c echo.Context) error {
-	return s.render(c, http.StatusOK, "signin_confirm", s.pageData(c, map[string]any{"Title": "Sign in", "Token": c.QueryParam("token")}))
+	return s.page(c, http.StatusOK, "signin_confirm", s.localiser(c).T("ui.signin.title"), map[string]any{"Token": c.QueryParam("token")})
 }
 
 // signInConfirm spends the link and starts a session.
@@ -88,8 +88,8 @@ func (s *Server) signInConfirm(c echo.Context) error {
 	ctx := c.Request().Context()
 	email, err := s.opts.Community.UseSignInToken(ctx, catalogue.HashSecret(c.FormValue("token")))
 	if errors.Is(err, catalogue.ErrNotFound) {
-		return s.render(c, http.StatusBadRequest, "signin", s.pageData(c, map[string]any{"Title": "Sign in", "OIDC": s.oidc != nil,
-			"Error": "This sign-in link has expired or was used already. Ask for a new one below."}))
+		return s.page(c, http.StatusBadRequest, "signin", s.localiser(c).T("ui.signin.title"), map[string]any{"OIDC": s.oidc != nil,
+			"Error": "ui.signin.error.used"})
 	}
 	if err != nil {
 		return err

@@ -10,7 +10,6 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 	catmail "github.com/oscat-eu/oscat/catalogue/mail"
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
-	"github.com/oscat-eu/oscat/crawler/safehttp"
 	"github.com/oscat-eu/oscat/ui"
 )
 
@@ -73,7 +72,7 @@ func (f joinFlags) oidc() (ui.OIDCConfig, error) {
 }
 
 // joinOptions fill the server's options for accounts and joining.
-func (f joinFlags) joinOptions(opts *ui.Options, store *sqlstore.Store, allowPrivate bool) error {
+func (f joinFlags) joinOptions(opts *ui.Options, store *sqlstore.Store) error {
 	oidc, err := f.oidc()
 	if err != nil {
 		return err
@@ -84,7 +83,6 @@ func (f joinFlags) joinOptions(opts *ui.Options, store *sqlstore.Store, allowPri
 		}
 	}
 	opts.Community, opts.Admins, opts.OIDC = store, f.admins, oidc
-	opts.Policy = safehttp.Policy{AllowPrivate: allowPrivate}
 	return nil
 }
 

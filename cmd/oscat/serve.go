@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -144,8 +145,12 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		return err
 	}
 	opts := ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log, Crawler: crawl,
-		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), Federation: f.federationFlags.uiOptions(instance)}
-	if err := f.joinFlags.joinOptions(&opts, store, f.allowPrivate); err != nil {
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), Federation: f.federationFlags.uiOptions(instance),
+		// The validator's URL field and OpenID Connect discovery fetch under the
+		// same address policy as crawls.
+		FetchPolicy: safehttp.Policy{AllowPrivate: f.allowPrivate},
+		Outbox:      filepath.Join(f.data, "outbox")}
+	if err := f.joinFlags.joinOptions(&opts, store); err != nil {
 		ln.Close()
 		return err
 	}

@@ -1,0 +1,315 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
+	"github.com/oscat-eu/oscat/catalogue/sqlstore"
+	"github.com/oscat-eu/oscat/search"
+	"github.com/oscat-eu/oscat/ui"
+)
+
+func runBenchWeb(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench web", flag.ContinueOnError)
+	var o benchWebOptions
+	fs.IntVar(&o.docs, "docs", 10000, "number of generated entries stored in a fresh catalogue")
+	fs.IntVar(&o.clients, "clients", 4, "concurrent clients")
+	fs.IntVar(&o.requests, "requests", 2000, "requests measured per page kind (all clients together)")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of the results page's throughput run")
+	fs.StringVar(&o.dir, "dir", "", "data folder to fill (default: a temporary folder, removed afterwards)")
+	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the generated catalogue")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	err := parseFlags(fs, args, func(string) string { return "" })
+	if err == nil && (o.docs < 1 || o.clients < 1 || o.requests < 1) {
+		err = usageError("--docs, --clients and --requests must be at least 1")
+	}
+	o.cpuProfile = *cpuProfile
+	if err == nil {
+		err = benchWeb(ctx, stdout, o)
+	}
+	return exitCode(stderr, "bench web", fs, err)
+}
+
+type benchWebOptions struct {
+	docs, clients, requests int
+	duration                time.Duration
+	dir, cpuProfile         string
+	seed                    uint64
+}
+
+// benchWeb fills a real store with generated entries, serves it with the real
+// server on loopback and measures the home, results and software pages with
+// concurrent clients, load generator included on the same machine.
+func benchWeb(ctx context.Context, out io.Writer, o benchWebOptions) error {
+	dir := o.dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "oscat-bench-web-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	fmt.Fprintf(out, "machine cpus=%d go=%s load=%s\n", runtime.NumCPU(), runtime.Version(), loadAverage())
+	quiet := slog.New(slog.DiscardHandler)
+	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: dir})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	t0 := time.Now()
+	if err := fillStore(ctx, store, o.docs, o.seed); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "store docs=%d time=%s\n", o.docs, time.Since(t0).Round(time.Millisecond))
+
+	t0 = time.Now()
+	index, err := search.Open(ctx, filepath.Join(dir, "search"), store, quiet)
+	if err != nil {
+		return err
+	}
+	defer index.Close()
+	fmt.Fprintf(out, "index time=%s\n", time.Since(t0).Round(time.Millisecond))
+
+	srv, err := ui.New(store, index, ui.Options{PublicURL: "http://127.0.0.1", Logger: quiet})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	sctx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = srv.Serve(sctx, ln) })
+	defer func() { stop(); wg.Wait() }()
+	base := "http://" + ln.Addr().String()
+
+	ids, err := softwareIDs(ctx, store)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.clients * 2}}
+	kinds := []struct {
+		name string
+		url  func(r *rand.Rand) string
+	}{
+		{"home", func(*rand.Rand) string { return base + "/" }},
+		{"results", func(r *rand.Rand) string { return base + resultsPath(r) }},
+		{"software", func(r *rand.Rand) string { return base + "/software/" + ids[r.IntN(len(ids))] }},
+	}
+	// Warm up: the first requests build caches every later one shares.
+	for _, k := range kinds {
+		r := rand.New(rand.NewPCG(o.seed, 7))
+		for range 20 {
+			if _, err := fetch(ctx, client, k.url(r)); err != nil {
+				return fmt.Errorf("warm up %s: %w", k.name, err)
+			}
+		}
+	}
+	if o.cpuProfile != "" {
+		stopProfile, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
+	for _, k := range kinds {
+		lat, bytes, err := measure(ctx, client, o.clients, o.requests, o.seed, k.url)
+		if err != nil {
+			return fmt.Errorf("page %s: %w", k.name, err)
+		}
+		fmt.Fprintf(out, "page %s clients=%d requests=%d p50=%s p95=%s p99=%s ms (mean %d KiB)\n",
+			k.name, o.clients, len(lat), ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), bytes/int64(len(lat))>>10)
+	}
+
+	var done, failed atomic.Int64
+	runCtx, cancel := context.WithTimeout(ctx, o.duration)
+	defer cancel()
+	start := time.Now()
+	var cw sync.WaitGroup
+	for c := range o.clients {
+		cw.Go(func() {
+			r := rand.New(rand.NewPCG(o.seed, uint64(c)+100))
+			for runCtx.Err() == nil {
+				if _, err := fetch(runCtx, client, kinds[1].url(r)); err == nil {
+					done.Add(1)
+				} else if runCtx.Err() == nil {
+					failed.Add(1)
+				}
+			}
+		})
+	}
+	cw.Wait()
+	fmt.Fprintf(out, "throughput results clients=%d rps=%.0f failed=%d load=%s\n", o.clients, float64(done.Load())/time.Since(start).Seconds(), failed.Load(), loadAverage())
+	return nil
+}
+
+// measure sends n requests from clients goroutines and returns each one's latency.
+func measure(ctx context.Context, client *http.Client, clients, n int, seed uint64, next func(*rand.Rand) string) ([]time.Duration, int64, error) {
+	lat := make([]time.Duration, n)
+	var i atomic.Int64
+	var size atomic.Int64
+	var firstErr error
+	var once sync.Once
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(seed, uint64(c)))
+			for {
+				k := i.Add(1) - 1
+				if k >= int64(n) {
+					return
+				}
+				u := next(r)
+				t := time.Now()
+				b, err := fetch(ctx, client, u)
+				lat[k] = time.Since(t)
+				size.Add(int64(b))
+				if err != nil {
+					once.Do(func() { firstErr = fmt.Errorf("%s: %w", u, err) })
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return lat, size.Load(), firstErr
+}
+
+func fetch(ctx context.Context, client *http.Client, u string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Accept-Language", "en")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(io.Discard, resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("status %s", resp.Status)
+	}
+	return int(n), err
+}
+
+// resultsPath is a results page as people ask for it: words of several
+// frequencies, sometimes with filters or another order, sometimes no text.
+func resultsPath(r *rand.Rand) string {
+	q := url.Values{}
+	langs := []string{"en", "it", "en", "it", "nl", "de"}
+	switch r.IntN(4) {
+	case 0:
+		q.Set("q", word(langs[r.IntN(len(langs))], 1+r.IntN(12)))
+	case 1:
+		q.Set("q", word(langs[r.IntN(len(langs))], 100+r.IntN(300)))
+	case 2:
+		q.Set("q", word(langs[r.IntN(len(langs))], 4000+r.IntN(11000)))
+		q.Add("filter[platforms]", "web")
+		q.Add("filter[developmentStatus]", "stable")
+	case 3:
+		q.Set("sort", "-updated")
+		q.Add("filter[country]", []string{"IT", "NL", "DE"}[r.IntN(3)])
+	}
+	return "/search?" + q.Encode()
+}
+
+// fillStore stores docs generated entries as crawls of one repository each,
+// with a publiccode.yml written from the generated content.
+func fillStore(ctx context.Context, store *sqlstore.Store, docs int, seed uint64) error {
+	g := newGenerator(seed, docs)
+	if err := store.SyncPublishers(ctx, g.publishers); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	for i := range docs {
+		sw := g.software(i, now)
+		repo := sw.URL
+		if err := store.RegisterRepository(ctx, sw.Publishers[0], repo); err != nil {
+			return err
+		}
+		raw, err := benchFileYAML(sw)
+		if err != nil {
+			return err
+		}
+		var findings []publiccode.Finding
+		if !sw.Valid {
+			findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "bench", Key: "legal.license", Line: 6, Column: 3,
+				Message: "legal.license is not an SPDX expression"}}
+		}
+		if _, err := store.ApplyCrawl(ctx, catalogue.CrawlResult{RepoURL: repo, Raw: raw, Path: "publiccode.yml", File: sw.File, Findings: findings}); err != nil {
+			return fmt.Errorf("store entry %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// benchFileYAML writes a generated entry as the publiccode.yml it could come from.
+func benchFileYAML(sw catalogue.Software) ([]byte, error) {
+	f := sw.File
+	desc := map[string]any{}
+	for _, l := range f.Languages {
+		d := f.Description[l]
+		desc[l] = map[string]any{"shortDescription": d.ShortDescription, "longDescription": d.LongDescription, "features": d.Features}
+	}
+	return yaml.Marshal(map[string]any{
+		"publiccodeYmlVersion": "0.4", "name": f.Name, "url": sw.URL, "developmentStatus": f.DevelopmentStatus,
+		"softwareType": f.SoftwareType, "platforms": f.Platforms, "categories": f.Categories,
+		"legal": map[string]any{"license": f.Legal.License}, "intendedAudience": map[string]any{"scope": f.IntendedAudience.Scope},
+		"maintenance":  map[string]any{"type": "internal", "contacts": []map[string]string{{"name": "Bench Maintainer"}}},
+		"localisation": map[string]any{"localisationReady": true, "availableLanguages": f.Languages},
+		"description":  desc,
+	})
+}
+
+func softwareIDs(ctx context.Context, store catalogue.Store) ([]string, error) {
+	var ids []string
+	for after := ""; ; {
+		list, next, err := store.ListSoftware(ctx, "", catalogue.Page{After: after, Size: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, sw := range list {
+			ids = append(ids, sw.ID)
+		}
+		if next == "" {
+			return ids, nil
+		}
+		after = next
+	}
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load, to tell a busy
+// machine's figures from a quiet one's.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], "/")
+}

@@ -1,0 +1,143 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
+	"github.com/oscat-eu/oscat/crawler/safehttp"
+)
+
+// validateFetchTimeout bounds fetching a file for the validator by its URL.
+const validateFetchTimeout = 15 * time.Second
+
+// maxFormOverhead is what a multipart form may add to the file it carries.
+const maxFormOverhead = 64 << 10
+
+// validatePage shows the validator's form.
+func (s *Server) validatePage(c echo.Context) error {
+	l := s.localiser(c)
+	return s.render(c, http.StatusOK, "validate", view{Title: l.T("ui.validate.title"), Section: "validate", Page: map[string]any{}})
+}
+
+// validateSubmit validates a pasted, uploaded or fetched publiccode.yml and
+// shows each finding next to the line it points at.
+func (s *Server) validateSubmit(c echo.Context) error {
+	l := s.localiser(c)
+	maxBytes := int64(publiccode.DefaultMaxBytes)
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, 2*maxBytes+maxFormOverhead)
+	page := map[string]any{}
+	render := func(status int) error {
+		return s.render(c, status, "validate", view{Title: l.T("ui.validate.title"), Section: "validate", Robots: "noindex", Page: page})
+	}
+	data, source, err := s.validateInput(c, maxBytes)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge), errors.Is(err, safehttp.ErrTooLarge):
+			page["Error"] = l.T("ui.validate.tooLarge", "max", maxBytes>>10)
+		case errors.Is(err, errNoInput):
+			page["Error"] = l.T("ui.validate.noInput")
+		case errors.Is(err, errBadURL):
+			page["Error"] = l.T("ui.validate.badURL")
+		default:
+			page["Error"] = l.T("ui.validate.fetchFailed", "reason", err.Error())
+		}
+		page["URL"] = c.FormValue("url")
+		return render(http.StatusUnprocessableEntity)
+	}
+	d := publiccode.Check(data, publiccode.Options{})
+	rep := publiccode.NewReport(source, d)
+	findings := l.Findings(rep.Findings, "")
+	lines, general, cut := annotate(string(data), findings)
+	page["Report"], page["Source"], page["Findings"] = rep, source, findings
+	page["Lines"], page["General"], page["Cut"] = lines, general, cut
+	page["Counts"] = publiccode.Count(rep.Findings)
+	if c.FormValue("url") != "" {
+		page["URL"] = c.FormValue("url")
+	} else {
+		page["Pasted"] = string(data)
+	}
+	return render(http.StatusOK)
+}
+
+var (
+	errNoInput = errors.New("nothing to validate")
+	errBadURL  = errors.New("not an http(s) URL")
+)
+
+// validateInput reads the file from the form: an upload, else the pasted
+// text, else the URL, fetched through the SSRF-safe client.
+func (s *Server) validateInput(c echo.Context, maxBytes int64) ([]byte, string, error) {
+	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+		if fh.Size > maxBytes {
+			return nil, "", &http.MaxBytesError{Limit: maxBytes}
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, "", err
+		}
+		defer f.Close()
+		b, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
+		if err != nil {
+			return nil, "", err
+		}
+		if int64(len(b)) > maxBytes {
+			return nil, "", &http.MaxBytesError{Limit: maxBytes}
+		}
+		return b, fh.Filename, nil
+	} else if err != nil && !errors.Is(err, http.ErrMissingFile) {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, "", err
+		}
+	}
+	if text := c.FormValue("yaml"); strings.TrimSpace(text) != "" {
+		if int64(len(text)) > maxBytes {
+			return nil, "", &http.MaxBytesError{Limit: maxBytes}
+		}
+		return []byte(text), "publiccode.yml", nil
+	}
+	if raw := strings.TrimSpace(c.FormValue("url")); raw != "" {
+		b, err := s.fetchForValidation(c.Request().Context(), raw, maxBytes)
+		return b, raw, err
+	}
+	return nil, "", errNoInput
+}
+
+// fetchForValidation fetches a publiccode.yml by URL with the server's address
+// policy: private and loopback addresses are refused unless the operator
+// allowed them.
+func (s *Server) fetchForValidation(ctx context.Context, raw string, maxBytes int64) ([]byte, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errBadURL
+	}
+	policy := s.opts.FetchPolicy
+	if policy.Timeout == 0 {
+		policy.Timeout = validateFetchTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, policy.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, errBadURL
+	}
+	resp, err := policy.Client().Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s answered %s", u.Host, resp.Status)
+	}
+	return safehttp.ReadAll(resp.Body, maxBytes)
+}
