@@ -258,6 +258,12 @@ func axeScript(t *testing.T) string {
 // startDemo runs `oscat demo` on free loopback ports and returns its address.
 func startDemo(t *testing.T) string {
 	t.Helper()
+	return startDemoWith(t, t.TempDir())
+}
+
+// startDemoWith runs `oscat demo` with its data in dir and extra flags.
+func startDemoWith(t *testing.T, dir string, extra ...string) string {
+	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip(localforge.ErrNoGit)
 	}
@@ -265,8 +271,8 @@ func startDemo(t *testing.T) string {
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--forge-addr", "127.0.0.1:0", "--log-level", "error"},
-			strings.NewReader(""), pw, io.Discard)
+		args := append([]string{"demo", "--data", dir, "--addr", "127.0.0.1:0", "--forge-addr", "127.0.0.1:0", "--log-level", "error"}, extra...)
+		done <- run(ctx, args, strings.NewReader(""), pw, io.Discard)
 		pw.Close()
 	}()
 	addr := make(chan string, 1)
