@@ -14,7 +14,7 @@ import (
 const pageFacetValues = 30
 
 // sortChoices are the orders the results page offers, by their sort value.
-var sortChoices = []string{"", "name", "-name", "-updated", "updated", "-activity"}
+var sortChoices = []string{"", "name", "-name", "-updated", "updated", "-activity", "-users"}
 
 type sortChoice struct {
 	Value, Label string
@@ -95,6 +95,8 @@ func sortKey(v string) string {
 		return "updatedDesc"
 	case "-activity":
 		return "activityDesc"
+	case "-users":
+		return "usersDesc"
 	}
 	return v
 }
