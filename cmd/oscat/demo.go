@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -26,10 +25,6 @@ import (
 //
 //go:embed all:demoworld
 var demoWorld embed.FS
-
-// demoCommitTime is the date of every demo commit, so that the demo repositories
-// have the same commits on every start.
-var demoCommitTime = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
 
 type demoFlags struct {
 	serveFlags
@@ -159,7 +154,7 @@ func buildDemoForge(dir string) (*localforge.Forge, error) {
 			}
 			continue
 		}
-		if _, err := forge.Push(owner, name, localforge.Commit{Files: files, When: demoCommitTime, Message: "Publish " + name, Author: "Demo Maintainer"}); err != nil {
+		if err := pushHistory(forge, owner, name, files, demoToday()); err != nil {
 			return nil, err
 		}
 	}
