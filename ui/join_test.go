@@ -485,3 +485,27 @@ func TestHome_CountsAdministrationsThatUseSomething(t *testing.T) {
 		t.Errorf("home after: %s", body)
 	}
 }
+
+func TestSignIn_ReturnsToThePageItStartedFromOnThisSiteOnly(t *testing.T) {
+	t.Parallel()
+	js := newJoinSite(t, nil)
+	for next, want := range map[string]string{"/software/" + js.software: "/software/" + js.software, "//evil.example/x": "/account", "https://evil.example/": "/account"} {
+		b := js.browser(t)
+		_, page := b.get("/signin?next=" + url.QueryEscape(next))
+		resp, _ := b.post("/signin", url.Values{"email": {"ada@a.example"}, "next": {next}, "csrf": {csrfRE.FindStringSubmatch(page)[1]}})
+		if resp.StatusCode != 200 {
+			t.Fatalf("asking for a link: %d", resp.StatusCode)
+		}
+		jobs, _ := js.store.Jobs(t.Context(), "", "", 1000)
+		var m catalogue.Mail
+		_ = json.Unmarshal(jobs[len(jobs)-1].Payload, &m)
+		link := regexp.MustCompile(`https://oscat\.example/signin/confirm\?\S+`).FindString(m.Text)
+		u, _ := url.Parse(link)
+		path := "/signin/confirm?" + u.RawQuery
+		_, page = b.get(path)
+		resp, _ = b.post("/signin/confirm", url.Values{"token": {u.Query().Get("token")}, "next": {u.Query().Get("next")}, "csrf": {csrfRE.FindStringSubmatch(page)[1]}})
+		if got := resp.Header.Get("Location"); got != want {
+			t.Errorf("next %q: signed in to %q, want %q", next, got, want)
+		}
+	}
+}

@@ -186,6 +186,13 @@ func (s *Server) mustSignIn(c echo.Context) (catalogue.Actor, error) {
 
 // startSession signs a person in: a new session, in a new cookie.
 func (s *Server) startSession(c echo.Context, p catalogue.Person) error {
+	// A session this browser had before (another person's, or an older one of
+	// the same) ends: one browser, one session.
+	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		if err := s.opts.Community.DeleteSession(c.Request().Context(), catalogue.HashSecret(ck.Value)); err != nil {
+			return err
+		}
+	}
 	token, hash := catalogue.NewSecret()
 	if err := s.opts.Community.CreateSession(c.Request().Context(), hash, p.ID, time.Now().Add(catalogue.SessionTTL)); err != nil {
 		return err

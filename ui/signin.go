@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -34,7 +35,8 @@ func (s *Server) accountRoutes(e *echo.Echo, api *echo.Group) {
 // signInPage asks for an e-mail address (and offers the OpenID Connect
 // provider, when one is configured).
 func (s *Server) signInPage(c echo.Context) error {
-	return s.page(c, http.StatusOK, "signin", s.localiser(c).T("ui.signin.title"), map[string]any{"OIDC": s.oidc != nil})
+	return s.page(c, http.StatusOK, "signin", s.localiser(c).T("ui.signin.title"), map[string]any{"OIDC": s.oidc != nil,
+		"Next": localPath(c.QueryParam("next"))})
 }
 
 // signInRequest mails a sign-in link: random, kept hashed, single-use, working
@@ -63,6 +65,9 @@ func (s *Server) signInRequest(c echo.Context) error {
 		return err
 	}
 	link := strings.TrimRight(s.opts.PublicURL, "/") + "/signin/confirm?token=" + token
+	if next := localPath(c.FormValue("next")); next != "/account" {
+		link += "&next=" + url.QueryEscape(next)
+	}
 	if err := mail.Enqueue(ctx, s.opts.Community, catalogue.Mail{To: email, Subject: "Sign in to Oscat",
 		Text: "Hello,\n\nTo sign in to the catalogue, open this link and press the button on the page it shows:\n\n" + link +
 			"\n\nThe link works once, for 15 minutes. If you did not ask to sign in, ignore this mail: nothing happens.\n"}); err != nil {
@@ -80,7 +85,8 @@ func (s *Server) tooMany(c echo.Context) error {
 // signInConfirmPage is where a mailed link leads: one button that signs in. A
 // GET changes nothing, so mail scanners that open links do not use them up.
 func (s *Server) signInConfirmPage(c echo.Context) error {
-	return s.page(c, http.StatusOK, "signin_confirm", s.localiser(c).T("ui.signin.title"), map[string]any{"Token": c.QueryParam("token")})
+	return s.page(c, http.StatusOK, "signin_confirm", s.localiser(c).T("ui.signin.title"), map[string]any{"Token": c.QueryParam("token"),
+		"Next": localPath(c.QueryParam("next"))})
 }
 
 // signInConfirm spends the link and starts a session.
@@ -101,7 +107,7 @@ func (s *Server) signInConfirm(c echo.Context) error {
 	if err := s.startSession(c, p); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/account")
+	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("next")))
 }
 
 // apiMe answers GET /api/v1/me: who is signed in, their memberships, and the
