@@ -26,6 +26,10 @@ type summary struct {
 	Logo string
 	// From names the instance a harvested entry was crawled by.
 	From string
+	// Users counts the administrations that use it; OpenToJoin and
+	// PublisherUnverified are its join marks.
+	Users                           int
+	OpenToJoin, PublisherUnverified bool
 }
 
 // ref is a link to an entity: its ID and what to call it.
@@ -36,7 +40,8 @@ type ref struct{ ID, Name string }
 func summaries(l localiser, snap *snapshot, list []catalogue.Software, terms []string) []summary {
 	out := make([]summary, 0, len(list))
 	for _, sw := range list {
-		sm := summary{ID: sw.ID, Name: sw.Name, Valid: sw.Valid, Archived: sw.Archived}
+		sm := summary{ID: sw.ID, Name: sw.Name, Valid: sw.Valid, Archived: sw.Archived, Users: sw.Users, OpenToJoin: sw.OpenToJoin,
+			PublisherUnverified: sw.PublisherUnverified}
 		if sw.Logo != "" {
 			sm.Logo = "/media/" + sw.Logo
 		}
