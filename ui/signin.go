@@ -68,9 +68,9 @@ func (s *Server) signInRequest(c echo.Context) error {
 	if next := localPath(c.FormValue("next")); next != "/account" {
 		link += "&next=" + url.QueryEscape(next)
 	}
-	if err := mail.Enqueue(ctx, s.opts.Community, catalogue.Mail{To: email, Subject: "Sign in to Oscat",
-		Text: "Hello,\n\nTo sign in to the catalogue, open this link and press the button on the page it shows:\n\n" + link +
-			"\n\nThe link works once, for 15 minutes. If you did not ask to sign in, ignore this mail: nothing happens.\n"}); err != nil {
+	l := s.localiser(c)
+	if err := mail.Enqueue(ctx, s.opts.Community, catalogue.Mail{To: email, Subject: l.T("ui.mail.signin.subject"),
+		Text: l.T("ui.mail.signin.text", "link", link) + "\n"}); err != nil {
 		return err
 	}
 	return s.page(c, http.StatusOK, "signin_sent", s.localiser(c).T("ui.signin.sent.title"), map[string]any{"Email": email})
