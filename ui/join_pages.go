@@ -371,7 +371,7 @@ func (s *Server) formDecideMembership(c echo.Context) error {
 		catalogue.MembershipStatus(c.FormValue("status"))); err != nil {
 		return err
 	}
-	return back(c, "/admin", "membership")
+	return back(c, localPath(c.FormValue("next")), "membership")
 }
 
 func (s *Server) formApproveAdministration(c echo.Context) error {
@@ -499,6 +499,13 @@ func (s *Server) maintainPanel(c echo.Context, p catalogue.Publisher, data map[s
 		return nil
 	}
 	ctx := c.Request().Context()
+	if a.Admin {
+		members, err := s.opts.Community.Members(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		data["Members"] = members
+	}
 	member, err := s.opts.Community.IsMember(ctx, a.Person, p.ID)
 	if err != nil {
 		return err

@@ -509,3 +509,28 @@ func TestSignIn_ReturnsToThePageItStartedFromOnThisSiteOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestAdmin_RevokesADomainMembershipFromThePublisherPage(t *testing.T) {
+	t.Parallel()
+	js := newJoinSite(t, nil)
+	bob := js.signIn(t, "bob@b.example")
+	root := js.signIn(t, "root@operator.example")
+	_, page := root.get("/publishers/b")
+	if !strings.Contains(page, "bob@b.example") {
+		t.Fatalf("the administrator does not see B's members")
+	}
+	me, _ := js.store.SignIn(t.Context(), "bob@b.example", "", "")
+	resp, _ := root.post("/admin/memberships", url.Values{"csrf": {csrfRE.FindStringSubmatch(page)[1]}, "person": {me.ID}, "publisher": {"b"},
+		"status": {"revoked"}, "next": {"/publishers/b#maintain"}})
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/publishers/b?done=membership") {
+		t.Fatalf("revoke: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := bob.api(http.MethodPost, "/api/v1/software/"+js.software+"/joins", bob.token(), map[string]any{"publisher": "b", "kind": "uses",
+		"since": "2025-02-01", "contact": map[string]string{"name": "Bo", "email": "bo@b.example"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a revoked member declaring: %d", resp.StatusCode)
+	}
+	// Members may not revoke.
+	if resp, _ := bob.post("/admin/memberships", url.Values{"csrf": {bob.csrf("/account")}, "person": {me.ID}, "publisher": {"b"}, "status": {"approved"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a non-administrator deciding: %d", resp.StatusCode)
+	}
+}
