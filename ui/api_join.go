@@ -583,24 +583,15 @@ func (s *Server) apiPending(c echo.Context) error {
 	if err := s.mustBeAdmin(c); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	ms, err := s.opts.Community.PendingMemberships(ctx)
+	w, err := s.pendingWork(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	pubs, err := s.opts.Community.PendingAdministrations(ctx)
-	if err != nil {
-		return err
-	}
-	hosting, err := s.opts.Community.UnverifiedHosting(ctx)
-	if err != nil {
-		return err
-	}
-	items := make([]publisherItem, 0, len(pubs))
-	for _, p := range pubs {
+	items := make([]publisherItem, 0, len(w.administrations))
+	for _, p := range w.administrations {
 		items = append(items, newPublisherItem(p))
 	}
-	return jsonOK(c, map[string]any{"memberships": ms, "administrations": items, "codeHosting": hosting})
+	return jsonOK(c, map[string]any{"memberships": w.memberships, "administrations": items, "codeHosting": w.hosting})
 }
 
 func (s *Server) mustBeAdmin(c echo.Context) error {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -342,15 +343,7 @@ func (s *Server) adminPage(c echo.Context) error {
 		return s.signInFirst(c, err)
 	}
 	ctx := c.Request().Context()
-	ms, err := s.opts.Community.PendingMemberships(ctx)
-	if err != nil {
-		return err
-	}
-	pubs, err := s.opts.Community.PendingAdministrations(ctx)
-	if err != nil {
-		return err
-	}
-	hosting, err := s.opts.Community.UnverifiedHosting(ctx)
+	w, err := s.pendingWork(ctx)
 	if err != nil {
 		return err
 	}
@@ -358,8 +351,30 @@ func (s *Server) adminPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.page(c, http.StatusOK, "admin", s.localiser(c).T("ui.admin.title"), map[string]any{"Memberships": ms,
-		"Administrations": pubs, "Hosting": hosting, "Audit": log, "Done": c.QueryParam("done")})
+	return s.page(c, http.StatusOK, "admin", s.localiser(c).T("ui.admin.title"), map[string]any{"Memberships": w.memberships,
+		"Administrations": w.administrations, "Hosting": w.hosting, "Audit": log, "Done": c.QueryParam("done")})
+}
+
+// pending is what waits for an instance administrator's decision.
+type pending struct {
+	memberships     []catalogue.Membership
+	administrations []catalogue.Publisher
+	hosting         []catalogue.PublisherHosting
+}
+
+// pendingWork reads what waits for an instance administrator, for the admin
+// page and the API alike.
+func (s *Server) pendingWork(ctx context.Context) (pending, error) {
+	var w pending
+	var err error
+	if w.memberships, err = s.opts.Community.PendingMemberships(ctx); err != nil {
+		return w, err
+	}
+	if w.administrations, err = s.opts.Community.PendingAdministrations(ctx); err != nil {
+		return w, err
+	}
+	w.hosting, err = s.opts.Community.UnverifiedHosting(ctx)
+	return w, err
 }
 
 func (s *Server) formDecideMembership(c echo.Context) error {
