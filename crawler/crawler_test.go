@@ -1,7 +1,6 @@
 package crawler
 
 import (
-	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -39,15 +38,7 @@ localisation: {localisationReady: true, availableLanguages: [nl]}
 // world is a forge on loopback with the kinds of repository a crawl meets.
 func world(t *testing.T) (*localforge.Forge, *localforge.Server) {
 	t.Helper()
-	f := localforge.New(t.TempDir())
-	srv, err := localforge.Start(f, "127.0.0.1:0")
-	if errors.Is(err, localforge.ErrNoGit) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	f, srv := localforge.StartTest(t)
 	must(t, f.AddOwner("gemeente-voorbeeld", localforge.Org))
 	must(t, f.AddOwner("jan", localforge.User))
 	push(t, f, "gemeente-voorbeeld", "parkeren", map[string][]byte{"publiccode.yml": []byte(parkingFile)})

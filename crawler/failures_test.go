@@ -18,13 +18,7 @@ import (
 // startServer serves a fresh forge.
 func startServer(t *testing.T) (*localforge.Forge, *localforge.Server) {
 	t.Helper()
-	f := localforge.New(t.TempDir())
-	srv, err := localforge.Start(f, "127.0.0.1:0")
-	if err != nil {
-		t.Skip(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return f, srv
+	return localforge.StartTest(t)
 }
 
 // file is a valid publiccode.yml (of an older version, as many are).

@@ -98,15 +98,7 @@ func TestParseFlags_FlagsOverrideEnvironmentOverrideConfig(t *testing.T) {
 // naming it and an unreachable one.
 func localWorld(t *testing.T) (string, *localforge.Server) {
 	t.Helper()
-	f := localforge.New(t.TempDir())
-	srv, err := localforge.Start(f, "127.0.0.1:0")
-	if errors.Is(err, localforge.ErrNoGit) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	f, srv := localforge.StartTest(t)
 	f.AddOwner("stad", localforge.Org)
 	f.Push("stad", "vergaderingen", localforge.Commit{Files: map[string][]byte{"publiccode.yml": []byte("publiccodeYmlVersion: \"0\"\nname: Vergaderingen\nurl: https://github.com/stad/vergaderingen\n")}})
 	list := fmt.Sprintf("- id: stad\n  name: Stad\n  codeHosting:\n    - {url: %q, group: true, type: gitea}\n    - {url: \"http://127.0.0.1:1/dead/repo.git\"}\n", srv.URL+"/stad")

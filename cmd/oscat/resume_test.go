@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -35,15 +34,7 @@ func TestHelperOscat(t *testing.T) {
 func TestCrawl_ResumesAfterKill9(t *testing.T) {
 	t.Parallel()
 	const n = 30
-	f := localforge.New(t.TempDir())
-	srv, err := localforge.Start(f, "127.0.0.1:0")
-	if errors.Is(err, localforge.ErrNoGit) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	f, srv := localforge.StartTest(t)
 	if err := f.AddOwner("stad", localforge.Org); err != nil {
 		t.Fatal(err)
 	}

@@ -18,15 +18,7 @@ import (
 // one archived, one fork), a subgroup, and a user, two to a page.
 func world(t *testing.T) *localforge.Server {
 	t.Helper()
-	f := localforge.New(t.TempDir())
-	srv, err := localforge.Start(f, "127.0.0.1:0")
-	if errors.Is(err, localforge.ErrNoGit) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	f, srv := localforge.StartTest(t)
 	srv.SetMaxPageSize(2)
 	for _, o := range []string{"city", "city/parking"} {
 		if err := f.AddOwner(o, localforge.Org); err != nil {

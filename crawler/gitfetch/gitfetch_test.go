@@ -12,15 +12,7 @@ import (
 
 func startForge(t *testing.T) (*localforge.Forge, *localforge.Server) {
 	t.Helper()
-	f := localforge.New(t.TempDir())
-	srv, err := localforge.Start(f, "127.0.0.1:0")
-	if errors.Is(err, localforge.ErrNoGit) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	f, srv := localforge.StartTest(t)
 	return f, srv
 }
 
