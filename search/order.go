@@ -20,6 +20,8 @@ const (
 	byActivityDesc
 	byUsers
 	byUsersDesc
+	byCreated
+	byCreatedDesc
 )
 
 func sortOrder(s string) (order, error) {
@@ -42,8 +44,12 @@ func sortOrder(s string) (order, error) {
 		return byUsers, nil
 	case "-users":
 		return byUsersDesc, nil
+	case "created":
+		return byCreated, nil
+	case "-created":
+		return byCreatedDesc, nil
 	}
-	return 0, fmt.Errorf("%w: sort %q: use name, -name, updated, -updated, activity, -activity, users or -users (or none, for relevance)", ErrInvalid, s)
+	return 0, fmt.Errorf("%w: sort %q: use name, -name, updated, -updated, created, -created, activity, -activity, users or -users (or none, for relevance)", ErrInvalid, s)
 }
 
 // hit is a candidate result with its sort values.
@@ -52,6 +58,7 @@ type hit struct {
 	valid    bool
 	name     string
 	updated  int64
+	created  int64
 	activity float64
 	users    int32
 	id       string
@@ -74,6 +81,10 @@ func less(a, b hit, o order) bool {
 	case byUpdated, byUpdatedDesc:
 		if a.updated != b.updated {
 			return (a.updated < b.updated) == (o == byUpdated)
+		}
+	case byCreated, byCreatedDesc:
+		if a.created != b.created {
+			return (a.created < b.created) == (o == byCreated)
 		}
 	case byActivity, byActivityDesc:
 		if a.activity != b.activity {
@@ -117,13 +128,14 @@ type cursor struct {
 	Valid    bool    `json:"v,omitempty"`
 	Name     string  `json:"n,omitempty"`
 	Updated  int64   `json:"u,omitempty"`
+	Created  int64   `json:"t,omitempty"`
 	Activity float64 `json:"a,omitempty"`
 	Users    int32   `json:"c,omitempty"`
 	ID       string  `json:"i"`
 }
 
 func encodeCursor(h hit, o order) string {
-	c := cursor{Order: o, Score: h.score, Valid: h.valid, Name: h.name, Updated: h.updated, Activity: h.activity, Users: h.users, ID: h.id}
+	c := cursor{Order: o, Score: h.score, Valid: h.valid, Name: h.name, Updated: h.updated, Created: h.created, Activity: h.activity, Users: h.users, ID: h.id}
 	b, _ := json.Marshal(c)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
@@ -140,5 +152,5 @@ func decodeCursor(s string, o order) (cursor, error) {
 // before reports whether the cursor's hit sorts before h, that is, whether h
 // belongs to a later page.
 func (c cursor) before(h hit, o order) bool {
-	return less(hit{score: c.Score, valid: c.Valid, name: c.Name, updated: c.Updated, activity: c.Activity, users: c.Users, id: c.ID}, h, o)
+	return less(hit{score: c.Score, valid: c.Valid, name: c.Name, updated: c.Updated, created: c.Created, activity: c.Activity, users: c.Users, id: c.ID}, h, o)
 }

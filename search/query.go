@@ -26,8 +26,7 @@ type Request struct {
 	// Filters hold, per facet, the values to keep: values of one facet are OR-ed,
 	// facets are AND-ed.
 	Filters map[Facet][]string
-	// Sort is "" (relevance), "name", "-name", "updated", "-updated", "activity"
-	// or "-activity".
+	// Sort is "" (relevance) or one of Sorts.
 	Sort string
 	Size int
 	// After is the cursor of the previous page.
@@ -41,7 +40,7 @@ type Request struct {
 }
 
 // Sorts lists the accepted sort orders.
-var Sorts = []string{"", "name", "-name", "updated", "-updated", "activity", "-activity"}
+var Sorts = []string{"", "name", "-name", "updated", "-updated", "created", "-created", "activity", "-activity", "users", "-users"}
 
 // parsed is a query's text split into what is matched.
 type parsed struct {

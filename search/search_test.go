@@ -334,3 +334,17 @@ func TestFold_IsSafeForConcurrentSearches(t *testing.T) {
 		<-done
 	}
 }
+
+func TestSearch_SortsByFirstListing(t *testing.T) {
+	t.Parallel()
+	ix, s := catalogueFixture(t)
+	// The fixture lists SostaFacile first and Protocollo last.
+	if got := found(t, ix, s, Request{Sort: "-created"}); got[0] != "Protocollo" || got[len(got)-1] != "SostaFacile" {
+		t.Errorf("newest first = %v", got)
+	}
+	res, _ := ix.Search(t.Context(), Request{Sort: "created", Size: 1})
+	next, err := ix.Search(t.Context(), Request{Sort: "created", Size: 1, After: res.Next})
+	if err != nil || len(next.IDs) != 1 || next.IDs[0] == res.IDs[0] {
+		t.Errorf("paging by creation: %v %v", next, err)
+	}
+}

@@ -22,6 +22,7 @@ type table struct {
 	valid    []bool
 	names    []string // lower-cased, for sorting
 	updated  []int64  // Unix microseconds
+	created  []int64  // Unix microseconds
 	activity []float64
 	users    []int32
 	first    [numFacets][]uint32
@@ -75,6 +76,7 @@ func (t *table) add(id string) uint32 {
 	t.valid = append(t.valid, false)
 	t.names = append(t.names, "")
 	t.updated = append(t.updated, 0)
+	t.created = append(t.created, 0)
 	t.activity = append(t.activity, 0)
 	t.users = append(t.users, 0)
 	t.audience = append(t.audience, nil)
@@ -91,6 +93,7 @@ func (t *table) put(ord uint32, sw catalogue.Software) {
 	values := facetValues(sw, t.country)
 	t.live[ord], t.valid[ord], t.names[ord] = true, sw.Valid, sortKey(sw.Name)
 	t.updated[ord], t.activity[ord], t.users[ord] = sw.UpdatedAt.UnixMicro(), 0, int32(sw.Users)
+	t.created[ord] = sw.CreatedAt.UnixMicro()
 	if sw.Activity != nil {
 		t.activity[ord] = sw.Activity.Score
 	}

@@ -89,49 +89,12 @@ func (s *Server) buildSnapshot(ctx context.Context, seq int64) (*snapshot, error
 			snap.home.Categories = f.Values
 		}
 	}
-	added, err := s.recentlyAdded(ctx)
+	added, err := s.index.Search(ctx, search.Request{Sort: "-created", Size: homeLists, NoFacets: true})
 	if err != nil {
 		return nil, err
 	}
-	snap.home.Added = added
+	snap.home.Added = added.IDs
 	return snap, nil
-}
-
-// addedWindow is how many of the latest change-log entries are read to find
-// the software listed most recently.
-const addedWindow = 500
-
-// recentlyAdded finds the entries listed last: every listing appends to the
-// change log, so the newest entries are among the latest changes; of those,
-// the ones created last win.
-func (s *Server) recentlyAdded(ctx context.Context) ([]string, error) {
-	head, err := s.store.ChangeHead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	changes, err := s.store.Changes(ctx, max(0, head-addedWindow), addedWindow)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	var ids []string
-	for i := len(changes) - 1; i >= 0; i-- {
-		ch := changes[i]
-		if ch.Type == catalogue.ChangeSoftware && ch.Op == catalogue.OpUpsert && !seen[ch.ID] {
-			seen[ch.ID] = true
-			ids = append(ids, ch.ID)
-		}
-	}
-	list, err := s.store.SoftwareByIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].CreatedAt.After(list[j].CreatedAt) })
-	out := make([]string, 0, homeLists)
-	for _, sw := range list[:min(len(list), homeLists)] {
-		out = append(out, sw.ID)
-	}
-	return out, nil
 }
 
 // publisherName is a publisher's name, or its ID when it is unknown.
