@@ -9,8 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/oscat-eu/oscat/catalogue/i18n"
 )
 
 // ErrForbidden is returned when the actor may not do what it asked: a member of
@@ -22,10 +25,15 @@ var ErrForbidden = errors.New("forbidden")
 // mailed to it was used, or an OpenID Connect provider vouched for it). A person
 // may delete what the catalogue holds about them; their administration's records
 // stay, attributed to the administration.
+//
+// Language is the site language their mails are written in: the one the site
+// spoke to them when they last signed in, or the one they chose on their account
+// page since; English until either happened.
 type Person struct {
 	ID         string     `json:"id"`
 	Email      string     `json:"email"`
 	Name       string     `json:"name,omitempty"`
+	Language   string     `json:"language"`
 	CreatedAt  time.Time  `json:"createdAt"`
 	SignedInAt *time.Time `json:"signedInAt,omitempty"`
 }
@@ -40,6 +48,17 @@ func EmailDomain(addr string) string {
 		return ""
 	}
 	return strings.ToLower(strings.TrimSpace(addr[i+1:]))
+}
+
+// NormaliseLanguage checks that lang names one of the site's languages
+// (i18n.Languages: "en", "nl", "da", "it", "de", "fr") and returns it
+// lower-cased.
+func NormaliseLanguage(lang string) (string, error) {
+	l := strings.ToLower(strings.TrimSpace(lang))
+	if !slices.Contains(i18n.Languages(), l) {
+		return "", fmt.Errorf("%w: language %q: use one of %s", ErrInvalid, lang, strings.Join(i18n.Languages(), ", "))
+	}
+	return l, nil
 }
 
 // NormaliseEmail checks an e-mail address and returns it trimmed, with its domain
@@ -196,9 +215,18 @@ type Accounts interface {
 	// expired; an unknown, expired or already used link gives ErrNotFound.
 	UseSignInToken(ctx context.Context, hash string) (string, error)
 	// SignIn finds or creates the person with a verified address and records the
-	// sign-in. subject, when set, is the OpenID Connect provider's subject.
-	SignIn(ctx context.Context, email, name, subject string) (Person, error)
+	// sign-in. subject, when set, is the OpenID Connect provider's subject; lang,
+	// when set, is the site language of the sign-in, which becomes the person's
+	// Language.
+	SignIn(ctx context.Context, email, name, subject, lang string) (Person, error)
 	Person(ctx context.Context, id string) (Person, error)
+	// SetPersonLanguage sets the language a person's mails are written in; a
+	// language the site does not ship is ErrInvalid.
+	SetPersonLanguage(ctx context.Context, person, lang string) error
+	// LanguageOf is the Language of the person with the address email (compared
+	// without regard to case), or English when nobody signed in with it: the
+	// language of a mail to a join record's contact.
+	LanguageOf(ctx context.Context, email string) (string, error)
 
 	CreateSession(ctx context.Context, hash, person string, expires time.Time) error
 	// SessionPerson returns the person of a live session, or ErrNotFound.

@@ -101,7 +101,7 @@ func TestVerifyHosting_TheForgesVerifiedDomain(t *testing.T) {
 	defer store.Close()
 	ctx := t.Context()
 	must(t, store.SyncPublishers(ctx, []catalogue.Publisher{{ID: "b", Name: "Kommune B", EmailDomains: []string{"b.example"}}}))
-	bob, err := store.SignIn(ctx, "bob@b.example", "", "")
+	bob, err := store.SignIn(ctx, "bob@b.example", "", "", "")
 	must(t, err)
 	c := New(store, testOptions())
 	want := map[string]string{"kommune-b": catalogue.VerifiedByForgeDomain, "unverified": "", "elsewhere": "", "mail": catalogue.VerifiedByForgeDomain}

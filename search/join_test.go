@@ -25,8 +25,8 @@ func TestSearch_UsedByOpenToJoinAndSortByUsers(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	roma, _ := st.SignIn(ctx, "a@roma.example", "", "")
-	utrecht, _ := st.SignIn(ctx, "b@utrecht.example", "", "")
+	roma, _ := st.SignIn(ctx, "a@roma.example", "", "", "")
+	utrecht, _ := st.SignIn(ctx, "b@utrecht.example", "", "", "")
 	declare := func(who catalogue.Person, pub, name string, kind catalogue.JoinKind) {
 		t.Helper()
 		if _, err := st.DeclareJoin(ctx, catalogue.Actor{Person: who.ID}, catalogue.Join{Software: ids[name], Publisher: pub, Kind: kind,

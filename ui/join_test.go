@@ -519,7 +519,7 @@ func TestAdmin_RevokesADomainMembershipFromThePublisherPage(t *testing.T) {
 	if !strings.Contains(page, "bob@b.example") {
 		t.Fatalf("the administrator does not see B's members")
 	}
-	me, _ := js.store.SignIn(t.Context(), "bob@b.example", "", "")
+	me, _ := js.store.SignIn(t.Context(), "bob@b.example", "", "", "")
 	resp, _ := root.post("/admin/memberships", url.Values{"csrf": {csrfRE.FindStringSubmatch(page)[1]}, "person": {me.ID}, "publisher": {"b"},
 		"status": {"revoked"}, "next": {"/publishers/b#maintain"}})
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/publishers/b?done=membership") {

@@ -100,7 +100,7 @@ func (s *Server) signInConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.opts.Community.SignIn(ctx, email, "", "")
+	p, err := s.opts.Community.SignIn(ctx, email, "", "", "")
 	if err != nil {
 		return err
 	}

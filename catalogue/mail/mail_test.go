@@ -215,8 +215,8 @@ func newWorld(t *testing.T) *world {
 	wd.crawl(t, medusa)
 	list, _, _ := s.ListSoftware(ctx, "", catalogue.Page{Size: 1})
 	wd.software = list[0].ID
-	bob, _ := s.SignIn(ctx, "bob@b.example", "Bob", "")
-	alice, _ := s.SignIn(ctx, "alice@a.example", "Alice", "")
+	bob, _ := s.SignIn(ctx, "bob@b.example", "Bob", "", "")
+	alice, _ := s.SignIn(ctx, "alice@a.example", "Alice", "", "")
 	wd.bob, wd.alice = catalogue.Actor{Person: bob.ID}, catalogue.Actor{Person: alice.ID}
 	return wd
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/i18n"
 )
 
 var _ catalogue.Accounts = (*Store)(nil)
@@ -63,12 +64,12 @@ func (s *Store) UseSignInToken(ctx context.Context, hash string) (string, error)
 	return email, nil
 }
 
-const personColumns = `id, email, name, created_at, signed_in_at`
+const personColumns = `id, email, name, language, created_at, signed_in_at`
 
 func scanPerson(r scanner) (catalogue.Person, error) {
 	var p catalogue.Person
 	var at sql.NullTime
-	if err := r.Scan(&p.ID, &p.Email, &p.Name, &p.CreatedAt, &at); err != nil {
+	if err := r.Scan(&p.ID, &p.Email, &p.Name, &p.Language, &p.CreatedAt, &at); err != nil {
 		return p, err
 	}
 	p.CreatedAt = p.CreatedAt.UTC()
@@ -80,16 +81,21 @@ func scanPerson(r scanner) (catalogue.Person, error) {
 }
 
 // SignIn implements catalogue.Accounts.
-func (s *Store) SignIn(ctx context.Context, email, name, subject string) (catalogue.Person, error) {
+func (s *Store) SignIn(ctx context.Context, email, name, subject, lang string) (catalogue.Person, error) {
 	email, err := catalogue.NormaliseEmail(email)
 	if err != nil {
 		return catalogue.Person{}, err
+	}
+	if lang != "" {
+		if lang, err = catalogue.NormaliseLanguage(lang); err != nil {
+			return catalogue.Person{}, fmt.Errorf("sign in %s: %w", email, err)
+		}
 	}
 	var p catalogue.Person
 	err = s.txn(ctx, func(t *tx) error {
 		p, err = scanPerson(t.queryRow(ctx, `SELECT `+personColumns+` FROM people WHERE email = ?`, email))
 		if errors.Is(err, sql.ErrNoRows) {
-			p = catalogue.Person{ID: catalogue.NewID(), Email: email, Name: name, CreatedAt: t.now}
+			p = catalogue.Person{ID: catalogue.NewID(), Email: email, Name: name, Language: i18n.English, CreatedAt: t.now}
 			_, err = t.exec(ctx, `INSERT INTO people (id, email, name, oidc_subject, created_at) VALUES (?, ?, ?, ?, ?)`, p.ID, email, name, subject, t.now)
 		}
 		if err != nil {
@@ -98,10 +104,13 @@ func (s *Store) SignIn(ctx context.Context, email, name, subject string) (catalo
 		if name != "" && p.Name == "" {
 			p.Name = name
 		}
+		if lang != "" {
+			p.Language = lang
+		}
 		now := t.now
 		p.SignedInAt = &now
-		_, err = t.exec(ctx, `UPDATE people SET signed_in_at = ?, name = ?, oidc_subject = CASE WHEN ? = '' THEN oidc_subject ELSE ? END WHERE id = ?`,
-			t.now, p.Name, subject, subject, p.ID)
+		_, err = t.exec(ctx, `UPDATE people SET signed_in_at = ?, name = ?, language = ?, oidc_subject = CASE WHEN ? = '' THEN oidc_subject ELSE ? END WHERE id = ?`,
+			t.now, p.Name, p.Language, subject, subject, p.ID)
 		return err
 	})
 	if err != nil {
@@ -122,6 +131,43 @@ func (s *Store) Person(ctx context.Context, id string) (catalogue.Person, error)
 	return p, nil
 }
 
+// SetPersonLanguage implements catalogue.Accounts.
+func (s *Store) SetPersonLanguage(ctx context.Context, person, lang string) error {
+	lang, err := catalogue.NormaliseLanguage(lang)
+	if err != nil {
+		return fmt.Errorf("language of person %s: %w", person, err)
+	}
+	err = s.txn(ctx, func(t *tx) error {
+		res, err := t.exec(ctx, `UPDATE people SET language = ? WHERE id = ?`, lang, person)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return catalogue.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("language of person %s: %w", person, err)
+	}
+	return nil
+}
+
+// LanguageOf implements catalogue.Accounts.
+func (s *Store) LanguageOf(ctx context.Context, email string) (string, error) {
+	var lang string
+	err := s.queryRow(ctx, `SELECT language FROM people WHERE LOWER(email) = LOWER(?)`, email).Scan(&lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return i18n.English, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("language of %s: %w", email, err)
+	}
+	return lang, nil
+}
+
 // CreateSession implements catalogue.Accounts.
 func (s *Store) CreateSession(ctx context.Context, hash, person string, expires time.Time) error {
 	err := s.txn(ctx, func(t *tx) error {
@@ -139,7 +185,7 @@ func (s *Store) CreateSession(ctx context.Context, hash, person string, expires 
 
 // SessionPerson implements catalogue.Accounts.
 func (s *Store) SessionPerson(ctx context.Context, hash string) (catalogue.Person, error) {
-	p, err := scanPerson(s.queryRow(ctx, `SELECT p.id, p.email, p.name, p.created_at, p.signed_in_at FROM sessions x
+	p, err := scanPerson(s.queryRow(ctx, `SELECT p.id, p.email, p.name, p.language, p.created_at, p.signed_in_at FROM sessions x
 		JOIN people p ON p.id = x.person_id WHERE x.hash = ? AND x.expires_at > ?`, hash, s.now()))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("session: %w", catalogue.ErrNotFound)

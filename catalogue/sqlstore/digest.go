@@ -74,7 +74,7 @@ const DigestInterval = 24 * time.Hour
 // DueDigests implements catalogue.JoinStore.
 func (s *Store) DueDigests(ctx context.Context) ([]catalogue.Digest, error) {
 	now := s.now()
-	rows, err := s.query(ctx, `SELECT DISTINCT p.id, p.email, p.name, p.created_at, p.signed_in_at, p.digest_seq FROM people p
+	rows, err := s.query(ctx, `SELECT DISTINCT p.id, p.email, p.name, p.language, p.created_at, p.signed_in_at, p.digest_seq FROM people p
 		JOIN subscriptions s ON s.person_id = p.id
 		JOIN repository_event_publishers ep ON ep.publisher_id = s.publisher_id AND ep.event_seq > p.digest_seq
 		WHERE p.digest_at IS NULL OR p.digest_at <= ? ORDER BY p.id`, dbTime(now.Add(-DigestInterval)))
@@ -89,7 +89,7 @@ func (s *Store) DueDigests(ctx context.Context) ([]catalogue.Digest, error) {
 	for rows.Next() {
 		var d due
 		var at sql.NullTime
-		if err := rows.Scan(&d.p.ID, &d.p.Email, &d.p.Name, &d.p.CreatedAt, &at, &d.after); err != nil {
+		if err := rows.Scan(&d.p.ID, &d.p.Email, &d.p.Name, &d.p.Language, &d.p.CreatedAt, &at, &d.after); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("due digests: %w", err)
 		}

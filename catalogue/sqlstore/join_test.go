@@ -37,15 +37,15 @@ func newJoinWorld(t *testing.T, s *Store) joinWorld {
 	}
 	mustApply(t, s, crawled("https://example.org/italia/medusa.git", medusa), catalogue.StatusNew)
 	w.software = onlySoftware(t, s).ID
-	alice, err := s.SignIn(ctx, "alice@a.example", "Alice", "")
+	alice, err := s.SignIn(ctx, "alice@a.example", "Alice", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	bob, err := s.SignIn(ctx, "bob@B.example", "Bob", "")
+	bob, err := s.SignIn(ctx, "bob@B.example", "Bob", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := s.SignIn(ctx, "root@operator.example", "", "")
+	root, err := s.SignIn(ctx, "root@operator.example", "", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestSessions_Expire(t *testing.T) {
 		ctx := t.Context()
 		now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 		s.SetClock(func() time.Time { return now })
-		p, err := s.SignIn(ctx, "Ada@A.Example", "Ada", "")
+		p, err := s.SignIn(ctx, "Ada@A.Example", "Ada", "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,6 +116,56 @@ func TestSessions_Expire(t *testing.T) {
 		now = now.Add(2 * time.Hour)
 		if _, err := s.SessionPerson(ctx, hash); !errors.Is(err, catalogue.ErrNotFound) {
 			t.Errorf("expired session: %v", err)
+		}
+	})
+}
+
+func TestPersonLanguage_FromSignInAndTheAccountPage(t *testing.T) {
+	backends(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		// Someone who signed in before languages were kept has English.
+		if _, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO people (id, email, created_at) VALUES (?, ?, ?)`), "old", "old@a.example", s.now()); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := s.Person(ctx, "old"); err != nil || p.Language != "en" {
+			t.Errorf("a person from before: %+v, %v", p, err)
+		}
+		p, err := s.SignIn(ctx, "ada@a.example", "Ada", "", "")
+		if err != nil || p.Language != "en" {
+			t.Fatalf("first sign-in with no language: %+v, %v", p, err)
+		}
+		if p, err = s.SignIn(ctx, "ada@a.example", "", "", "nl"); err != nil || p.Language != "nl" {
+			t.Fatalf("signing in from the Dutch site: %+v, %v", p, err)
+		}
+		if p, err = s.SignIn(ctx, "ada@a.example", "", "", ""); err != nil || p.Language != "nl" {
+			t.Errorf("a sign-in that names no language changed it: %+v, %v", p, err)
+		}
+		if _, err := s.SignIn(ctx, "ada@a.example", "", "", "xx"); !errors.Is(err, catalogue.ErrInvalid) {
+			t.Errorf("signing in with language xx: %v", err)
+		}
+		_, hash := catalogue.NewSecret()
+		if err := s.CreateSession(ctx, hash, p.ID, s.now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.SessionPerson(ctx, hash); err != nil || got.Language != "nl" {
+			t.Errorf("session person: %+v, %v", got, err)
+		}
+		if err := s.SetPersonLanguage(ctx, p.ID, "DE"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Person(ctx, p.ID); got.Language != "de" {
+			t.Errorf("language after choosing German = %q", got.Language)
+		}
+		if err := s.SetPersonLanguage(ctx, p.ID, "pt"); !errors.Is(err, catalogue.ErrInvalid) {
+			t.Errorf("choosing a language the site does not ship: %v", err)
+		}
+		if err := s.SetPersonLanguage(ctx, "nobody", "it"); !errors.Is(err, catalogue.ErrNotFound) {
+			t.Errorf("choosing for nobody: %v", err)
+		}
+		for email, want := range map[string]string{"ada@a.example": "de", "ADA@A.example": "de", "stranger@b.example": "en"} {
+			if got, err := s.LanguageOf(ctx, email); err != nil || got != want {
+				t.Errorf("LanguageOf(%s) = %q, %v; want %q", email, got, err, want)
+			}
 		}
 	})
 }
@@ -165,7 +215,7 @@ func TestMemberships_ByDomainApprovalAndRevocation(t *testing.T) {
 			t.Errorf("alice's memberships = %+v", ms)
 		}
 		// Domains an administrator sets count too.
-		carol, _ := s.SignIn(ctx, "carol@b-extra.example", "", "")
+		carol, _ := s.SignIn(ctx, "carol@b-extra.example", "", "", "")
 		if err := s.SetEmailDomains(ctx, w.admin, "b", []string{"b-extra.example"}); err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +233,7 @@ func TestRegisterAdministration_PendingUntilApproved(t *testing.T) {
 	backends(t, func(t *testing.T, s *Store) {
 		ctx := t.Context()
 		w := newJoinWorld(t, s)
-		dora, _ := s.SignIn(ctx, "dora@smallville.example", "Dora", "")
+		dora, _ := s.SignIn(ctx, "dora@smallville.example", "Dora", "", "")
 		a := catalogue.Actor{Person: dora.ID}
 		p, err := s.RegisterAdministration(ctx, a, catalogue.Publisher{Name: "Gemeente Smallville", Country: "nl", EmailDomains: []string{"smallville.example"}})
 		if err != nil {
