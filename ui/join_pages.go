@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/i18n"
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
 )
 
@@ -98,8 +99,13 @@ func (s *Server) accountPage(c echo.Context) error {
 	for _, p := range subs {
 		subscribed[p] = true
 	}
+	p, _ := person(c)
+	var langs []langLink
+	for _, l := range i18n.Languages() {
+		langs = append(langs, langLink{Lang: l, Name: autonyms[l], Current: l == p.Language})
+	}
 	return s.page(c, http.StatusOK, "account", s.localiser(c).T("ui.account.title"), map[string]any{"Memberships": ms,
-		"Subscribed": subscribed, "Done": c.QueryParam("done")})
+		"Subscribed": subscribed, "Languages": langs, "Done": c.QueryParam("done")})
 }
 
 func (s *Server) registerPage(c echo.Context) error {

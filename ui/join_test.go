@@ -183,9 +183,14 @@ func (js *joinSite) mailedLinks(t *testing.T) []string {
 // signIn goes through the whole e-mail link flow.
 func (js *joinSite) signIn(t *testing.T, email string) *browser {
 	t.Helper()
-	b := js.browser(t)
+	return js.signInWith(t, js.browser(t), email)
+}
+
+// signInWith goes through the e-mail link flow in browser b.
+func (js *joinSite) signInWith(t *testing.T, b *browser, email string) *browser {
+	t.Helper()
 	resp, body := b.post("/signin", url.Values{"email": {email}, "csrf": {b.csrf("/signin")}})
-	if resp.StatusCode != 200 || !strings.Contains(body, "Check your mail") {
+	if resp.StatusCode != 200 || !strings.Contains(body, email) {
 		t.Fatalf("asking for a link: %d %s", resp.StatusCode, body)
 	}
 	links := js.mailedLinks(t)
@@ -280,6 +285,56 @@ func TestSignIn_LinkConfirmedByPOSTOnlyOnceAndInTime(t *testing.T) {
 	}
 	if resp, _ := other.get("/api/v1/me"); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("after an expired link, /api/v1/me: %d", resp.StatusCode)
+	}
+}
+
+// me is the signed-in person as GET /api/v1/me tells.
+func (b *browser) me() catalogue.Person {
+	b.t.Helper()
+	resp, body := b.get("/api/v1/me")
+	var me struct {
+		Person catalogue.Person `json:"person"`
+	}
+	if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &me) != nil {
+		b.t.Fatalf("GET /api/v1/me: %d %s", resp.StatusCode, body)
+	}
+	return me.Person
+}
+
+func TestSignIn_KeepsTheSiteLanguageForMails(t *testing.T) {
+	t.Parallel()
+	js := newJoinSite(t, nil)
+	if got := js.signIn(t, "ada@a.example").me().Language; got != "en" {
+		t.Errorf("signed in from the English site: language %q", got)
+	}
+	b := js.browser(t)
+	b.get("/?lang=it") // the language switch
+	if got := js.signInWith(t, b, "bea@a.example").me().Language; got != "it" {
+		t.Errorf("signed in from the Italian site: language %q", got)
+	}
+	// The account page changes it, and the site follows.
+	_, page := b.get("/account")
+	if !strings.Contains(page, `<option value="it" lang="it" selected>Italiano</option>`) {
+		t.Errorf("the account page does not show Italian as the mails' language:\n%s", page)
+	}
+	resp, _ := b.post("/account/language", url.Values{"lang": {"da"}, "csrf": {b.csrf("/account")}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("choosing Danish: %d", resp.StatusCode)
+	}
+	if got := b.me().Language; got != "da" {
+		t.Errorf("after choosing Danish: language %q", got)
+	}
+	if _, page = b.get("/account"); !strings.Contains(page, `<html lang="da"`) || !strings.Contains(page, `<option value="da" lang="da" selected>`) {
+		t.Errorf("the account page after choosing Danish:\n%s", page)
+	}
+	if resp, _ := b.post("/account/language", url.Values{"lang": {"tlh"}, "csrf": {b.csrf("/account")}}); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("choosing a language the site does not ship: %d", resp.StatusCode)
+	}
+	// A new sign-in takes the site's language again.
+	c := js.browser(t)
+	c.get("/signin?lang=fr")
+	if got := js.signInWith(t, c, "bea@a.example").me().Language; got != "fr" {
+		t.Errorf("signed in again from the French site: language %q", got)
 	}
 }
 

@@ -137,7 +137,7 @@ func TestOIDC_SignInThroughALoopbackProvider(t *testing.T) {
 		o.FetchPolicy = safehttp.Policy{AllowPrivate: true} // the provider is on loopback
 	})
 	b := js.browser(t)
-	if _, body := b.get("/signin"); !strings.Contains(body, `href="/signin/oidc"`) {
+	if _, body := b.get("/signin?lang=nl"); !strings.Contains(body, `href="/signin/oidc"`) {
 		t.Error("the sign-in page offers no provider")
 	}
 	resp := oidcSignIn(t, js, b)
@@ -145,7 +145,7 @@ func TestOIDC_SignInThroughALoopbackProvider(t *testing.T) {
 		t.Fatalf("callback: %d %v", resp.StatusCode, resp.Header)
 	}
 	_, body := b.get("/api/v1/me")
-	if !strings.Contains(body, `"email":"carla@a.example"`) || !strings.Contains(body, `"publisher":"a"`) {
+	if !strings.Contains(body, `"email":"carla@a.example"`) || !strings.Contains(body, `"publisher":"a"`) || !strings.Contains(body, `"language":"nl"`) {
 		t.Errorf("me = %s", body)
 	}
 	// A callback whose state is not this browser's does nothing.

@@ -26,6 +26,7 @@ func (s *Server) accountRoutes(e *echo.Echo, api *echo.Group) {
 	e.GET("/account", s.accountPage)
 	e.GET("/account/export", s.accountExport)
 	e.POST("/account/delete", s.accountDelete)
+	e.POST("/account/language", s.accountLanguage)
 
 	api.GET("/me", s.apiMe)
 	api.GET("/me/export", s.accountExport)
@@ -100,7 +101,7 @@ func (s *Server) signInConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.opts.Community.SignIn(ctx, email, "", "", "")
+	p, err := s.opts.Community.SignIn(ctx, email, "", "", requestLanguage(c))
 	if err != nil {
 		return err
 	}
@@ -143,6 +144,22 @@ func (s *Server) accountExport(c echo.Context) error {
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="oscat-my-data.json"`)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return jsonOK(c, d)
+}
+
+// accountLanguage sets the language the signed-in person's mails are written
+// in. It sets the site's language too, in the cookie the language switch keeps,
+// so that the site and the mails speak the same language.
+func (s *Server) accountLanguage(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return s.signInFirst(c, err)
+	}
+	lang := c.FormValue("lang")
+	if err := s.opts.Community.SetPersonLanguage(c.Request().Context(), a.Person, lang); err != nil {
+		return err
+	}
+	s.rememberLanguage(c, lang)
+	return back(c, "/account", "language")
 }
 
 // accountDelete forgets the signed-in person and signs them out.
