@@ -279,6 +279,9 @@ type Mail struct {
 	Text    string `json:"text"`
 	// ReplyTo, when set, lets the recipient answer someone other than the catalogue.
 	ReplyTo string `json:"replyTo,omitempty"`
+	// Lang is the language the mail is written in (the recipient's), sent as
+	// its Content-Language.
+	Lang string `json:"lang,omitempty"`
 }
 
 // Mailer sends mail: through an SMTP server, or into the data directory's

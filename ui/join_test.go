@@ -160,21 +160,31 @@ func (b *browser) api(method, path, token string, body any) (*http.Response, str
 	return b.do(req)
 }
 
-// mailedLinks are the sign-in links queued as mails, newest last.
-func (js *joinSite) mailedLinks(t *testing.T) []string {
+// queuedMails are the mails queued for sending.
+func (js *joinSite) queuedMails(t *testing.T) []catalogue.Mail {
 	t.Helper()
 	jobs, err := js.store.Jobs(t.Context(), "", "", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	re := regexp.MustCompile(`https://oscat\.example/signin/confirm\?token=[A-Za-z0-9_-]+`)
+	var out []catalogue.Mail
 	for _, j := range jobs {
 		if j.Kind != catalogue.KindMailSend {
 			continue
 		}
 		var m catalogue.Mail
 		_ = json.Unmarshal(j.Payload, &m)
+		out = append(out, m)
+	}
+	return out
+}
+
+// mailedLinks are the sign-in links queued as mails, newest last.
+func (js *joinSite) mailedLinks(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	re := regexp.MustCompile(`https://oscat\.example/signin/confirm\?token=[A-Za-z0-9_-]+`)
+	for _, m := range js.queuedMails(t) {
 		out = append(out, re.FindAllString(m.Text, -1)...)
 	}
 	return out
@@ -311,6 +321,11 @@ func TestSignIn_KeepsTheSiteLanguageForMails(t *testing.T) {
 	b.get("/?lang=it") // the language switch
 	if got := js.signInWith(t, b, "bea@a.example").me().Language; got != "it" {
 		t.Errorf("signed in from the Italian site: language %q", got)
+	}
+	for _, m := range js.queuedMails(t) {
+		if m.To == "bea@a.example" && (m.Lang != "it" || !strings.Contains(m.Text, "Buongiorno")) {
+			t.Errorf("the sign-in mail from the Italian site: %+v", m)
+		}
 	}
 	// The account page changes it, and the site follows.
 	_, page := b.get("/account")

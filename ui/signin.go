@@ -71,7 +71,7 @@ func (s *Server) signInRequest(c echo.Context) error {
 	}
 	l := s.localiser(c)
 	if err := mail.Enqueue(ctx, s.opts.Community, catalogue.Mail{To: email, Subject: l.T("ui.mail.signin.subject"),
-		Text: l.T("ui.mail.signin.text", "link", link) + "\n"}); err != nil {
+		Text: l.T("ui.mail.signin.text", "link", link) + "\n", Lang: l.Lang}); err != nil {
 		return err
 	}
 	return s.page(c, http.StatusOK, "signin_sent", s.localiser(c).T("ui.signin.sent.title"), map[string]any{"Email": email})

@@ -20,7 +20,8 @@ import (
 )
 
 // Message renders m as an RFC 5322 message from from, with a plain-text body in
-// UTF-8 (quoted-printable) and its subject encoded where it is not ASCII.
+// UTF-8 (quoted-printable), its subject encoded where it is not ASCII, and its
+// language, when set, as Content-Language.
 func Message(from string, m catalogue.Mail, at time.Time) ([]byte, error) {
 	to, err := mail.ParseAddress(m.To)
 	if err != nil {
@@ -32,6 +33,9 @@ func Message(from string, m catalogue.Mail, at time.Time) ([]byte, error) {
 	}
 	if strings.ContainsAny(m.Subject, "\r\n") {
 		return nil, fmt.Errorf("mail subject %q: no line breaks", m.Subject)
+	}
+	if strings.Trim(m.Lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
+		return nil, fmt.Errorf("mail language %q: a language tag such as nl or de-CH", m.Lang)
 	}
 	var id [12]byte
 	_, _ = rand.Read(id[:])
@@ -52,6 +56,9 @@ func Message(from string, m catalogue.Mail, at time.Time) ([]byte, error) {
 	header("Message-ID", "<"+hex.EncodeToString(id[:])+"@"+domain+">")
 	header("MIME-Version", "1.0")
 	header("Content-Type", "text/plain; charset=utf-8")
+	if m.Lang != "" {
+		header("Content-Language", m.Lang)
+	}
 	body := strings.ReplaceAll(strings.ReplaceAll(m.Text, "\r\n", "\n"), "\n", "\r\n")
 	if plain(body) {
 		// ASCII in short lines goes as it is: links stay whole for anyone who

@@ -60,7 +60,7 @@ func TestOutbox_WritesOneMessageFilePerMail(t *testing.T) {
 	dir := t.TempDir()
 	o := Outbox{Dir: filepath.Join(dir, "outbox"), From: "Oscat <oscat@catalogue.example>"}
 	long := strings.Repeat("Bürgerservice ", 20)
-	if err := o.Send(t.Context(), catalogue.Mail{To: "ada@a.example", Subject: "Sign in to Oscat – København", Text: "Hello\n" + long + "\n", ReplyTo: "bob@b.example"}); err != nil {
+	if err := o.Send(t.Context(), catalogue.Mail{To: "ada@a.example", Subject: "Sign in to Oscat – København", Text: "Hello\n" + long + "\n", ReplyTo: "bob@b.example", Lang: "da"}); err != nil {
 		t.Fatal(err)
 	}
 	msgs := outbox(t, o.Dir)
@@ -70,6 +70,9 @@ func TestOutbox_WritesOneMessageFilePerMail(t *testing.T) {
 	m := msgs[0]
 	if subject(m) != "Sign in to Oscat – København" || m.Header.Get("To") != "<ada@a.example>" || m.Header.Get("Reply-To") != "<bob@b.example>" {
 		t.Errorf("headers = %v", m.Header)
+	}
+	if m.Header.Get("Content-Language") != "da" {
+		t.Errorf("Content-Language = %q, want da", m.Header.Get("Content-Language"))
 	}
 	if _, err := m.Header.Date(); err != nil || m.Header.Get("Message-ID") == "" {
 		t.Errorf("date or message id missing: %v", m.Header)
@@ -92,6 +95,9 @@ func TestOutbox_WritesOneMessageFilePerMail(t *testing.T) {
 	}
 	if err := o.Send(t.Context(), catalogue.Mail{To: "x@y.example", Subject: "a\r\nBcc: z@evil.example"}); err == nil {
 		t.Error("a subject with a line break was accepted")
+	}
+	if err := o.Send(t.Context(), catalogue.Mail{To: "x@y.example", Subject: "a", Lang: "en\r\nBcc: z@evil.example"}); err == nil {
+		t.Error("a language with a line break was accepted")
 	}
 }
 
