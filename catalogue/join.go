@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
 )
 
 // JoinKind is an administration's relation to a software.
@@ -188,12 +190,18 @@ const (
 
 // RepositoryEvent is something a repository's subscribers hear about: it became
 // listed, became invalid (with the findings), was fixed, or is gone.
+//
+// Detail is in English: why the repository is gone, or an invalid file's
+// errors, one a line. Findings are those errors again, each with its message's
+// text (Finding.Text) to be rendered in a reader's language; events recorded
+// before findings were kept have Detail only.
 type RepositoryEvent struct {
-	Seq        int64     `json:"seq"`
-	Repository string    `json:"repository"`
-	Kind       string    `json:"kind"`
-	Detail     string    `json:"detail,omitempty"`
-	At         time.Time `json:"at"`
+	Seq        int64                `json:"seq"`
+	Repository string               `json:"repository"`
+	Kind       string               `json:"kind"`
+	Detail     string               `json:"detail,omitempty"`
+	Findings   []publiccode.Finding `json:"findings,omitempty"`
+	At         time.Time            `json:"at"`
 }
 
 // Repository event kinds.

@@ -3,11 +3,15 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/i18n"
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
 )
 
@@ -48,7 +52,7 @@ func (t *tx) recordEvent(ctx context.Context, id int64, canonical string, prev, 
 	if subscribed == 0 {
 		return nil
 	}
-	detail := r.Reason
+	detail, findings := r.Reason, []eventFinding{}
 	if kind == catalogue.EventInvalid {
 		var b strings.Builder
 		for _, f := range r.Findings {
@@ -56,16 +60,53 @@ func (t *tx) recordEvent(ctx context.Context, id int64, canonical string, prev, 
 				continue
 			}
 			fmt.Fprintf(&b, "line %d, column %d: %s\n", f.Line, f.Column, f.Message)
+			findings = append(findings, keptFinding(f))
 		}
 		detail = b.String()
 	}
-	var seq int64
-	if err := t.queryRow(ctx, `INSERT INTO repository_events (repository, kind, detail, at) VALUES (?, ?, ?, ?) RETURNING seq`,
-		canonical, kind, detail, t.now).Scan(&seq); err != nil {
+	kept, err := json.Marshal(findings)
+	if err != nil {
 		return err
 	}
-	_, err := t.exec(ctx, `INSERT INTO repository_event_publishers (event_seq, publisher_id) SELECT ?, publisher_id FROM repository_publishers WHERE repository_id = ?`, seq, id)
+	var seq int64
+	if err := t.queryRow(ctx, `INSERT INTO repository_events (repository, kind, detail, findings, at) VALUES (?, ?, ?, ?, ?) RETURNING seq`,
+		canonical, kind, detail, string(kept), t.now).Scan(&seq); err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO repository_event_publishers (event_seq, publisher_id) SELECT ?, publisher_id FROM repository_publishers WHERE repository_id = ?`, seq, id)
 	return err
+}
+
+// eventFinding is a finding as an event keeps it: publiccode.Finding's JSON
+// leaves out the message's text, which a digest needs to translate it.
+type eventFinding struct {
+	Code    string            `json:"code,omitempty"`
+	Key     string            `json:"key,omitempty"`
+	Line    int               `json:"line"`
+	Column  int               `json:"column"`
+	Message string            `json:"message"`
+	ID      string            `json:"id,omitempty"`
+	Args    map[string]string `json:"args,omitempty"`
+}
+
+func keptFinding(f publiccode.Finding) eventFinding {
+	k := eventFinding{Code: f.Code, Key: f.Key, Line: f.Line, Column: f.Column, Message: f.Message, ID: f.Text.ID}
+	for _, a := range f.Text.Args {
+		if k.Args == nil {
+			k.Args = map[string]string{}
+		}
+		k.Args[a.Name] = a.Value
+	}
+	return k
+}
+
+func (k eventFinding) finding() publiccode.Finding {
+	f := publiccode.Finding{Severity: publiccode.SeverityError, Code: k.Code, Key: k.Key, Line: k.Line, Column: k.Column,
+		Message: k.Message, Text: i18n.Message{ID: k.ID}}
+	for _, name := range slices.Sorted(maps.Keys(k.Args)) {
+		f.Text.Args = append(f.Text.Args, i18n.Arg{Name: name, Value: k.Args[name]})
+	}
+	return f
 }
 
 // DigestInterval is the least time between two mails to one subscriber.
@@ -98,7 +139,7 @@ func (s *Store) DueDigests(ctx context.Context) ([]catalogue.Digest, error) {
 	rows.Close()
 	var out []catalogue.Digest
 	for _, d := range people {
-		erows, err := s.query(ctx, `SELECT DISTINCT e.seq, e.repository, e.kind, e.detail, e.at FROM repository_events e
+		erows, err := s.query(ctx, `SELECT DISTINCT e.seq, e.repository, e.kind, e.detail, e.findings, e.at FROM repository_events e
 			JOIN repository_event_publishers ep ON ep.event_seq = e.seq JOIN subscriptions s ON s.publisher_id = ep.publisher_id
 			WHERE s.person_id = ? AND e.seq > ? ORDER BY e.seq`, d.p.ID, d.after)
 		if err != nil {
@@ -107,9 +148,18 @@ func (s *Store) DueDigests(ctx context.Context) ([]catalogue.Digest, error) {
 		dg := catalogue.Digest{Person: d.p}
 		for erows.Next() {
 			var e catalogue.RepositoryEvent
-			if err := erows.Scan(&e.Seq, &e.Repository, &e.Kind, &e.Detail, &e.At); err != nil {
+			var findings string
+			if err := erows.Scan(&e.Seq, &e.Repository, &e.Kind, &e.Detail, &findings, &e.At); err != nil {
 				erows.Close()
 				return nil, err
+			}
+			var kept []eventFinding
+			if err := json.Unmarshal([]byte(findings), &kept); err != nil {
+				erows.Close()
+				return nil, fmt.Errorf("due digests: event %d: %w", e.Seq, err)
+			}
+			for _, k := range kept {
+				e.Findings = append(e.Findings, k.finding())
 			}
 			e.At = e.At.UTC()
 			dg.Events, dg.Through = append(dg.Events, e), e.Seq

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
 )
 
 // joinWorld is two administrations, A (with a listed software) and B, and a
@@ -496,6 +497,11 @@ func TestDigests_AtMostDaily(t *testing.T) {
 		}
 		if len(due) != 1 || len(due[0].Events) != 1 || due[0].Events[0].Kind != catalogue.EventInvalid || !strings.Contains(due[0].Events[0].Detail, "line ") {
 			t.Fatalf("due = %+v", due)
+		}
+		// The findings keep their text, to be said in the subscriber's language.
+		if fs := due[0].Events[0].Findings; len(fs) != 1 || fs[0].Line != 7 || fs[0].Text.ID == "" ||
+			publiccode.Localise(fs[0], "it") == fs[0].Message || publiccode.Localise(fs[0], "en") != fs[0].Message {
+			t.Errorf("findings = %+v", fs)
 		}
 		if err := s.MarkDigested(ctx, w.alice.Person, due[0].Through); err != nil {
 			t.Fatal(err)
