@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
 )
 
 // Job kinds of this package.
@@ -26,6 +28,7 @@ type Store interface {
 	catalogue.JoinStore
 	Person(ctx context.Context, id string) (catalogue.Person, error)
 	Members(ctx context.Context, publisher string) ([]catalogue.Membership, error)
+	LanguageOf(ctx context.Context, email string) (string, error)
 }
 
 // Worker runs the mail jobs.
@@ -137,30 +140,43 @@ func (w *Worker) digest(ctx context.Context, _ catalogue.Job) error {
 	return nil
 }
 
-var eventWords = map[string]string{
-	catalogue.EventListed:  "is now listed in the catalogue",
-	catalogue.EventInvalid: "has an invalid publiccode.yml",
-	catalogue.EventFixed:   "is fixed: its publiccode.yml is valid again",
-	catalogue.EventGone:    "is gone: it could not be reached for several crawls",
-}
-
+// digestMail is the subscriber's digest, in their language. A finding is said
+// in it too where its text is known, else in English as the event keeps it.
 func (w *Worker) digestMail(d catalogue.Digest) catalogue.Mail {
+	lang, t := Language(d.Person.Language), texts()
 	var b strings.Builder
-	b.WriteString("Hello,\n\nWhat happened to your administration's repositories in the catalogue:\n\n")
+	b.WriteString(t.Text(lang, "mail.digest.intro") + "\n\n")
 	for _, e := range d.Events {
-		fmt.Fprintf(&b, "- %s %s (%s)\n", e.Repository, eventWords[e.Kind], e.At.Format("2 January 2006 15:04 MST"))
-		for _, line := range strings.Split(strings.TrimSpace(e.Detail), "\n") {
-			if line != "" {
-				fmt.Fprintf(&b, "    %s\n", line)
-			}
+		fmt.Fprintf(&b, "- %s (%s)\n", t.Text(lang, "mail.digest."+e.Kind, arg("repository", e.Repository)), e.At.Format("2006-01-02 15:04 MST"))
+		for _, line := range eventLines(lang, e) {
+			fmt.Fprintf(&b, "    %s\n", line)
 		}
 	}
-	fmt.Fprintf(&b, "\nYou receive at most one such mail a day. To stop them, untick the subscription on your account page:\n%s\n", w.link("/account"))
-	subject := fmt.Sprintf("Your repositories: %d change", len(d.Events))
-	if len(d.Events) > 1 {
-		subject += "s"
+	b.WriteString("\n" + t.Text(lang, "mail.digest.outro", arg("link", w.link("/account"))) + "\n")
+	subject := t.Text(lang, "mail.digest.subject.other", arg("count", strconv.Itoa(len(d.Events))))
+	if len(d.Events) == 1 {
+		subject = t.Text(lang, "mail.digest.subject.one")
 	}
-	return catalogue.Mail{To: d.Person.Email, Subject: subject, Text: b.String()}
+	return catalogue.Mail{To: d.Person.Email, Subject: subject, Text: b.String(), Lang: lang}
+}
+
+// eventLines are what an event says beyond its kind: an invalid file's errors,
+// or why a repository is gone.
+func eventLines(lang string, e catalogue.RepositoryEvent) []string {
+	var out []string
+	if len(e.Findings) > 0 {
+		for _, f := range e.Findings {
+			out = append(out, texts().Text(lang, "mail.digest.finding", arg("line", strconv.Itoa(f.Line)),
+				arg("column", strconv.Itoa(f.Column)), arg("message", publiccode.Localise(f, lang))))
+		}
+		return out
+	}
+	for _, line := range strings.Split(strings.TrimSpace(e.Detail), "\n") {
+		if line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // remind lapses records whose year ended and reminds the declarers of those that
@@ -179,14 +195,13 @@ func (w *Worker) remind(ctx context.Context, _ catalogue.Job) error {
 		return err
 	}
 	for _, j := range list {
-		to := w.reminderRecipients(ctx, j)
+		to, err := w.reminderRecipients(ctx, j)
+		if err != nil {
+			return err
+		}
 		var mails []catalogue.Mail
-		for _, addr := range to {
-			mails = append(mails, catalogue.Mail{To: addr, Subject: "Please confirm: " + j.PublisherName + " " + string(j.Kind) + " " + j.SoftwareName,
-				Text: fmt.Sprintf("Hello,\n\n%s declared in the catalogue that it %s %s (since %s).\n"+
-					"Records are confirmed once a year: this one holds until %s. After that it is shown as unconfirmed and no longer counts.\n\n"+
-					"Confirm it, change it or withdraw it on the software's page:\n%s\n",
-					j.PublisherName, j.Kind, j.SoftwareName, j.Since, j.ConfirmedUntil.Format("2 January 2006"), w.link("/software/"+j.Software+"#join"))})
+		for _, r := range to {
+			mails = append(mails, w.reminderMail(r, j))
 		}
 		if err := Enqueue(ctx, w.Store, mails...); err != nil {
 			return err
@@ -198,16 +213,34 @@ func (w *Worker) remind(ctx context.Context, _ catalogue.Job) error {
 	return nil
 }
 
+// recipient is an address and the language to write to it in.
+type recipient struct {
+	email, lang string
+}
+
 // reminderRecipients are the record's declarer, or, when they deleted their
 // account, its contact person.
-func (w *Worker) reminderRecipients(ctx context.Context, j catalogue.Join) []string {
+func (w *Worker) reminderRecipients(ctx context.Context, j catalogue.Join) ([]recipient, error) {
 	if j.DeclaredBy != "" {
 		if p, err := w.Store.Person(ctx, j.DeclaredBy); err == nil {
-			return []string{p.Email}
+			return []recipient{{p.Email, Language(p.Language)}}, nil
 		}
 	}
-	if j.Contact.Email != "" {
-		return []string{j.Contact.Email}
+	if j.Contact.Email == "" {
+		return nil, nil
 	}
-	return nil
+	lang, err := w.Store.LanguageOf(ctx, j.Contact.Email)
+	if err != nil {
+		return nil, err
+	}
+	return []recipient{{j.Contact.Email, Language(lang)}}, nil
+}
+
+// reminderMail asks to confirm a record, in the recipient's language.
+func (w *Worker) reminderMail(to recipient, j catalogue.Join) catalogue.Mail {
+	t := texts()
+	record := t.Text(to.lang, "mail.join."+string(j.Kind), arg("publisher", j.PublisherName), arg("software", j.SoftwareName))
+	return catalogue.Mail{To: to.email, Lang: to.lang, Subject: t.Text(to.lang, "mail.reminder.subject", arg("record", record)),
+		Text: t.Text(to.lang, "mail.reminder.text", arg("record", record), arg("since", j.Since),
+			arg("until", j.ConfirmedUntil.Format(time.DateOnly)), arg("link", w.link("/software/"+j.Software+"#join"))) + "\n"}
 }

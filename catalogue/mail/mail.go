@@ -2,7 +2,8 @@
 // with none, into the data directory's outbox (one RFC 5322 file per message,
 // logged) so that one machine works with no set-up. Mails go through the job
 // queue (mail.send); the scheduled mails, reminders to confirm join records
-// (join.reminder) and subscribers' digests (mail.digest), are jobs too.
+// (join.reminder) and subscribers' digests (mail.digest), are jobs too, each
+// written in its recipient's language from texts/*.json.
 package mail
 
 import (

@@ -3,6 +3,7 @@ package mail
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"mime"
 	"mime/quotedprintable"
@@ -282,7 +283,8 @@ func TestReminder_AMonthBeforeTheRecordLapses(t *testing.T) {
 	if len(msgs) != 1 {
 		t.Fatalf("%d reminders, want 1", len(msgs))
 	}
-	if msgs[0].Header.Get("To") != "<bob@b.example>" || !strings.Contains(subject(msgs[0]), "Please confirm") ||
+	if msgs[0].Header.Get("To") != "<bob@b.example>" || !strings.Contains(subject(msgs[0]), "Please confirm: Kommune B uses Medusa") ||
+		msgs[0].Header.Get("Content-Language") != "en" ||
 		!strings.Contains(body(t, msgs[0]), "https://oscat.example/software/"+wd.software) {
 		t.Errorf("reminder: %v\n%s", msgs[0].Header, body(t, msgs[0]))
 	}
@@ -310,8 +312,9 @@ func TestDigest_AtMostOneMailADay(t *testing.T) {
 		t.Fatalf("%d mails, want one digest", len(msgs))
 	}
 	text := body(t, msgs[0])
-	if !strings.Contains(text, "invalid publiccode.yml") || !strings.Contains(text, "is fixed") || !strings.Contains(text, "line ") {
-		t.Errorf("digest:\n%s", text)
+	if !strings.Contains(text, "invalid publiccode.yml") || !strings.Contains(text, "is fixed") || !strings.Contains(text, "line ") ||
+		subject(msgs[0]) != "Your repositories: 2 changes" || msgs[0].Header.Get("Content-Language") != "en" {
+		t.Errorf("digest %q (%s):\n%s", subject(msgs[0]), msgs[0].Header.Get("Content-Language"), text)
 	}
 	wd.clock = wd.clock.Add(2 * time.Hour)
 	wd.crawl(t, medusa+"platforms: web\n")
@@ -323,5 +326,91 @@ func TestDigest_AtMostOneMailADay(t *testing.T) {
 	wd.run(t, KindDigest)
 	if n := len(outbox(t, wd.dir)); n != 2 {
 		t.Errorf("%d mails the next day, want 2", n)
+	}
+}
+
+func TestReminder_InTheRecipientsLanguage(t *testing.T) {
+	wd := newWorld(t)
+	ctx := t.Context()
+	if err := wd.s.SetPersonLanguage(ctx, wd.bob.Person, "de"); err != nil {
+		t.Fatal(err)
+	}
+	j, err := wd.s.DeclareJoin(ctx, wd.bob, catalogue.Join{Software: wd.software, Publisher: "b", Kind: catalogue.JoinCoDevelops, Since: "2025-06-01",
+		Contact: catalogue.Contact{Name: "Bo", Email: "bo@b.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Alice's record outlives her account: its contact, who never signed in, is
+	// reminded, in English.
+	if _, err := wd.s.DeclareJoin(ctx, wd.alice, catalogue.Join{Software: wd.software, Publisher: "a", Kind: catalogue.JoinUses, Since: "2024-01-01",
+		Contact: catalogue.Contact{Name: "Carlo", Email: "carlo@a.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := wd.s.DeletePerson(ctx, wd.alice.Person); err != nil {
+		t.Fatal(err)
+	}
+	wd.clock = j.ConfirmedUntil.Add(-catalogue.RemindBefore + time.Hour)
+	wd.run(t, KindReminder)
+	got := map[string]*mail.Message{}
+	for _, m := range outbox(t, wd.dir) {
+		got[m.Header.Get("To")] = m
+	}
+	if len(got) != 2 {
+		t.Fatalf("reminders to %v, want bob and carlo", got)
+	}
+	tests := []struct {
+		to, lang, subject, phrase string
+	}{
+		{"<bob@b.example>", "de", "Bitte bestätigen: Kommune B entwickelt Medusa mit", "Einträge werden einmal im Jahr bestätigt: Dieser gilt bis " + j.ConfirmedUntil.Format(time.DateOnly)},
+		{"<carlo@a.example>", "en", "Please confirm: Gemeente A uses Medusa", "Records are confirmed once a year"},
+	}
+	for _, tt := range tests {
+		m := got[tt.to]
+		if m == nil {
+			t.Errorf("no reminder to %s", tt.to)
+			continue
+		}
+		text := body(t, m)
+		if m.Header.Get("Content-Language") != tt.lang || subject(m) != tt.subject || !strings.Contains(text, tt.phrase) ||
+			!strings.Contains(text, "https://oscat.example/software/"+wd.software+"#join") {
+			t.Errorf("reminder to %s: %s %q\n%s", tt.to, m.Header.Get("Content-Language"), subject(m), text)
+		}
+	}
+}
+
+func TestDigest_InTheSubscribersLanguage(t *testing.T) {
+	wd := newWorld(t)
+	ctx := t.Context()
+	if err := wd.s.SetPersonLanguage(ctx, wd.alice.Person, "it"); err != nil {
+		t.Fatal(err)
+	}
+	if err := wd.s.Subscribe(ctx, wd.alice, "a", true); err != nil {
+		t.Fatal(err)
+	}
+	broken := medusa + "platforms: web\n"
+	wd.crawl(t, broken)
+	wd.run(t, KindDigest)
+	msgs := outbox(t, wd.dir)
+	if len(msgs) != 1 {
+		t.Fatalf("%d mails, want one digest", len(msgs))
+	}
+	m, text := msgs[0], body(t, msgs[0])
+	if m.Header.Get("Content-Language") != "it" || subject(m) != "I tuoi repository: 1 modifica" ||
+		!strings.Contains(text, "- https://example.org/italia/medusa ha un publiccode.yml non valido") {
+		t.Errorf("digest %s %q:\n%s", m.Header.Get("Content-Language"), subject(m), text)
+	}
+	// The file's error, in Italian, where it is.
+	var f publiccode.Finding
+	for _, g := range publiccode.Read([]byte(broken), publiccode.Limits{}).Findings {
+		if g.Severity == publiccode.SeverityError {
+			f = g
+		}
+	}
+	it := publiccode.Localise(f, "it")
+	if it == f.Message {
+		t.Fatalf("the finding %q has no Italian text to test with", f.Message)
+	}
+	if want := fmt.Sprintf("riga %d, colonna %d: %s", f.Line, f.Column, it); !strings.Contains(text, want) {
+		t.Errorf("the digest does not say %q:\n%s", want, text)
 	}
 }
