@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -247,7 +248,8 @@ func (s *Server) apiSetJoinInfo(c echo.Context) error {
 
 // messageCoUsers mails one message to the contact of every other administration
 // that declared a relation to the software, each mail to one recipient, so that
-// nobody sees the others' addresses; replies go to the sender.
+// nobody sees the others' addresses; replies go to the sender. The catalogue's
+// words around the message are in each recipient's language.
 func (s *Server) messageCoUsers(c echo.Context, software, subject, text string) (int, error) {
 	a, err := s.mustSignIn(c)
 	if err != nil {
@@ -268,13 +270,27 @@ func (s *Server) messageCoUsers(c echo.Context, software, subject, text string) 
 	if !s.messageLimit.allow(a.Person) {
 		return 0, echo.NewHTTPError(http.StatusTooManyRequests, "you sent several messages in the last hours: wait before sending another")
 	}
+	link := strings.TrimRight(s.opts.PublicURL, "/") + "/software/" + sw.ID
 	mails := make([]catalogue.Mail, 0, len(to))
 	for _, ct := range to {
-		mails = append(mails, catalogue.Mail{To: ct.Email, ReplyTo: a.Email, Subject: "[" + sw.Name + "] " + subject,
-			Text: fmt.Sprintf("%s writes to the administrations that use or develop %s, through the catalogue:\n\n%s\n\n-- \nReply to this mail to answer %s alone. Your address was not shown to the others.\n%s\n",
-				a.Email, sw.Name, text, a.Email, strings.TrimRight(s.opts.PublicURL, "/")+"/software/"+sw.ID)})
+		l, err := s.recipientLocaliser(c.Request().Context(), ct.Email)
+		if err != nil {
+			return 0, err
+		}
+		mails = append(mails, catalogue.Mail{To: ct.Email, ReplyTo: a.Email, Subject: "[" + sw.Name + "] " + subject, Lang: l.Lang,
+			Text: l.T("ui.mail.couser.text", "sender", a.Email, "software", sw.Name, "message", text, "link", link) + "\n"})
 	}
 	return len(mails), mail.Enqueue(c.Request().Context(), s.opts.Community, mails...)
+}
+
+// recipientLocaliser writes to an address in the language of the person who
+// signed in with it, or in English.
+func (s *Server) recipientLocaliser(ctx context.Context, email string) (localiser, error) {
+	lang, err := s.opts.Community.LanguageOf(ctx, email)
+	if err != nil {
+		return localiser{}, err
+	}
+	return localiser{b: s.texts, Lang: mail.Language(lang)}, nil
 }
 
 // apiMessageCoUsers answers POST /api/v1/software/{id}/messages.
@@ -351,7 +367,7 @@ func (s *Server) apiPledge(c echo.Context) error {
 	return jsonStatus(c, http.StatusCreated, in)
 }
 
-// linkInitiative links a software and tells the pledgers.
+// linkInitiative links a software and tells the pledgers, each in their language.
 func (s *Server) linkInitiative(c echo.Context, id, software string) error {
 	a, err := s.mustSignIn(c)
 	if err != nil {
@@ -370,12 +386,13 @@ func (s *Server) linkInitiative(c echo.Context, id, software string) error {
 	if err != nil {
 		return err
 	}
+	base := strings.TrimRight(s.opts.PublicURL, "/")
 	var mails []catalogue.Mail
 	for _, p := range tell {
-		mails = append(mails, catalogue.Mail{To: p.Email, Subject: "Initiative \"" + in.Title + "\": the software is in the catalogue",
-			Text: fmt.Sprintf("Hello,\n\nYour administration joined the initiative \"%s\" of %s. It is now linked to %s in the catalogue:\n%s\n\nThe initiative:\n%s\n",
-				in.Title, in.PublisherName, sw.Name, strings.TrimRight(s.opts.PublicURL, "/")+"/software/"+sw.ID,
-				strings.TrimRight(s.opts.PublicURL, "/")+"/initiatives/"+in.ID)})
+		l := localiser{b: s.texts, Lang: mail.Language(p.Language)}
+		mails = append(mails, catalogue.Mail{To: p.Email, Lang: l.Lang, Subject: l.T("ui.mail.initiative.subject", "title", in.Title),
+			Text: l.T("ui.mail.initiative.text", "title", in.Title, "publisher", in.PublisherName, "software", sw.Name,
+				"softwareLink", base+"/software/"+sw.ID, "initiativeLink", base+"/initiatives/"+in.ID) + "\n"})
 	}
 	return mail.Enqueue(ctx, s.opts.Community, mails...)
 }
