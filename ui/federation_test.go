@@ -45,29 +45,10 @@ description:
 // fedSite serves a catalogue of two entries with the federation options set.
 func fedSite(t *testing.T) (*httptest.Server, *sqlstore.Store) {
 	t.Helper()
-	ctx := t.Context()
-	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.SyncPublishers(ctx, []catalogue.Publisher{{ID: "torino", Name: "Città di Torino", Country: "IT", URI: "urn:x-italian-pa:c_l219"}}); err != nil {
-		t.Fatal(err)
-	}
-	for repo, file := range map[string]string{"https://git.example.org/torino/sportello": complete, "https://git.example.org/torino/parcheggi": parking} {
-		if err := store.RegisterRepository(ctx, "torino", repo); err != nil {
-			t.Fatal(err)
-		}
-		d := publiccode.Check([]byte(file), publiccode.Options{})
-		if _, err := store.ApplyCrawl(ctx, catalogue.CrawlResult{RepoURL: repo, Raw: []byte(file), Path: "publiccode.yml", File: d.File, Findings: d.Findings}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	index, err := search.Open(ctx, t.TempDir(), store, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { index.Close() })
+	store := testStore(t, catalogue.Publisher{ID: "torino", Name: "Città di Torino", Country: "IT", URI: "urn:x-italian-pa:c_l219"})
+	listFile(t, store, "torino", "https://git.example.org/torino/sportello", complete)
+	listFile(t, store, "torino", "https://git.example.org/torino/parcheggi", parking)
+	index := testIndex(t, store)
 	srv, err := New(store, index, Options{Logger: quiet, PublicURL: "https://oscat.example.eu",
 		Federation: FederationOptions{InstanceID: "test-instance", Title: "Oscat test", Operator: "Test operator", ContactEmail: "catalogue@example.eu", AdminToken: "s3cret"}})
 	if err != nil {

@@ -16,9 +16,7 @@ import (
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
-	"github.com/oscat-eu/oscat/catalogue/publiccode"
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
-	"github.com/oscat-eu/oscat/search"
 )
 
 // fakeCrawler records what the site asks of the crawler.
@@ -54,31 +52,13 @@ type joinSite struct {
 func newJoinSite(t *testing.T, mod func(*Options)) *joinSite {
 	t.Helper()
 	ctx := t.Context()
-	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.SyncPublishers(ctx, []catalogue.Publisher{
-		{ID: "a", Name: "Gemeente A", Country: "NL", URI: "urn:a", EmailDomains: []string{"a.example"}},
-		{ID: "b", Name: "Kommune B", Country: "DK", URI: "urn:b", EmailDomains: []string{"b.example"}},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	repo := "https://git.example.org/a/parkeren"
-	if err := store.RegisterRepository(ctx, "a", repo); err != nil {
-		t.Fatal(err)
-	}
-	d := publiccode.Check([]byte(parking), publiccode.Options{})
-	if _, err := store.ApplyCrawl(ctx, catalogue.CrawlResult{RepoURL: repo, Raw: []byte(parking), Path: "publiccode.yml", File: d.File, Findings: d.Findings}); err != nil {
-		t.Fatal(err)
-	}
+	store := testStore(t,
+		catalogue.Publisher{ID: "a", Name: "Gemeente A", Country: "NL", URI: "urn:a", EmailDomains: []string{"a.example"}},
+		catalogue.Publisher{ID: "b", Name: "Kommune B", Country: "DK", URI: "urn:b", EmailDomains: []string{"b.example"}},
+	)
+	listFile(t, store, "a", "https://git.example.org/a/parkeren", parking)
 	list, _, _ := store.ListSoftware(ctx, "", catalogue.Page{Size: 1})
-	index, err := search.Open(ctx, t.TempDir(), store, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { index.Close() })
+	index := testIndex(t, store)
 	js := &joinSite{store: store, crawler: &fakeCrawler{}, software: list[0].ID}
 	js.opts = Options{Logger: quiet, PublicURL: "https://oscat.example", Community: store, Admins: []string{"root@operator.example"}, Crawler: js.crawler}
 	if mod != nil {

@@ -13,9 +13,6 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/oscat-eu/oscat/catalogue"
-	"github.com/oscat-eu/oscat/catalogue/publiccode"
-	"github.com/oscat-eu/oscat/catalogue/sqlstore"
-	"github.com/oscat-eu/oscat/search"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -52,32 +49,10 @@ func site(t *testing.T) (*httptest.Server, catalogue.Store) {
 // siteWith is site with the server's options.
 func siteWith(t *testing.T, opts Options) (*Server, *httptest.Server, catalogue.Store) {
 	t.Helper()
-	ctx := t.Context()
-	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.SyncPublishers(ctx, []catalogue.Publisher{{ID: "voorbeeld", Name: "Gemeente Voorbeeld", Country: "NL"}}); err != nil {
-		t.Fatal(err)
-	}
-	for repo, file := range map[string]string{
-		"https://git.example.org/voorbeeld/parkeren": parking,
-		"https://git.example.org/voorbeeld/afval":    "name: Afvalkalender\nplatforms: web\n",
-	} {
-		if err := store.RegisterRepository(ctx, "voorbeeld", repo); err != nil {
-			t.Fatal(err)
-		}
-		d := publiccode.Check([]byte(file), publiccode.Options{})
-		if _, err := store.ApplyCrawl(ctx, catalogue.CrawlResult{RepoURL: repo, Raw: []byte(file), Path: "publiccode.yml", File: d.File, Findings: d.Findings}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	index, err := search.Open(ctx, t.TempDir(), store, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { index.Close() })
+	store := testStore(t, catalogue.Publisher{ID: "voorbeeld", Name: "Gemeente Voorbeeld", Country: "NL"})
+	listFile(t, store, "voorbeeld", "https://git.example.org/voorbeeld/parkeren", parking)
+	listFile(t, store, "voorbeeld", "https://git.example.org/voorbeeld/afval", "name: Afvalkalender\nplatforms: web\n")
+	index := testIndex(t, store)
 	if opts.Logger == nil {
 		opts.Logger = quiet
 	}
