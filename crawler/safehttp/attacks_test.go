@@ -1,6 +1,7 @@
 package safehttp
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -268,5 +269,85 @@ func TestClassify_NamesNoNetworkDetail(t *testing.T) {
 				t.Errorf("%v: %q names %q", c.err, got.Text, leak)
 			}
 		}
+	}
+}
+
+// fakeDNS answers from a table; rebind names answer their first address once,
+// then the second.
+type fakeDNS struct {
+	names  map[string][]string
+	asked  map[string]int
+	rebind bool
+}
+
+func (f *fakeDNS) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	list, ok := f.names[host]
+	if !ok {
+		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+	}
+	if f.asked == nil {
+		f.asked = map[string]int{}
+	}
+	n := f.asked[host]
+	f.asked[host]++
+	if f.rebind && len(list) > 1 {
+		list = list[min(n, len(list)-1):][:1]
+	}
+	var out []netip.Addr
+	for _, a := range list {
+		out = append(out, netip.MustParseAddr(a))
+	}
+	return out, nil
+}
+
+func TestPolicy_NamesResolvingToSpecialAddressesAreRefused(t *testing.T) {
+	t.Parallel()
+	port, hits := secretServer(t)
+	for _, tt := range specialAddresses {
+		dns := &fakeDNS{names: map[string][]string{"innocent.example": {"93.184.216.34", tt.addr}}}
+		p := Policy{Resolver: dns}
+		if err := p.CheckURL(t.Context(), "https://innocent.example/hook"); !errors.Is(err, ErrForbiddenAddress) {
+			t.Errorf("a name resolving to %s (%s): err = %v", tt.addr, tt.kind, err)
+		}
+	}
+	// The client dials what the resolver answered, each address checked.
+	dns := &fakeDNS{names: map[string][]string{"innocent.example": {"127.0.0.1"}}}
+	resp, err := (Policy{Resolver: dns}).Client().Get("http://innocent.example:" + port + "/")
+	if err == nil {
+		resp.Body.Close()
+	}
+	if !errors.Is(err, ErrForbiddenAddress) {
+		t.Errorf("a name resolving to loopback: err = %v", err)
+	}
+	if hits.Load() != 0 {
+		t.Error("the loopback service was reached")
+	}
+}
+
+// DNS rebinding: the name is public when registered and loopback when
+// dialled. The check at connect time refuses it.
+func TestClient_RefusesDNSRebinding(t *testing.T) {
+	t.Parallel()
+	port, hits := secretServer(t)
+	dns := &fakeDNS{names: map[string][]string{"rebind.example": {"93.184.216.34", "127.0.0.1"}}, rebind: true}
+	p := Policy{Resolver: dns}
+	if err := p.CheckURL(t.Context(), "http://rebind.example:"+port+"/"); err != nil {
+		t.Fatalf("first answer is public: %v", err)
+	}
+	resp, err := p.Client().Get("http://rebind.example:" + port + "/")
+	if err == nil {
+		resp.Body.Close()
+	}
+	if !errors.Is(err, ErrForbiddenAddress) || hits.Load() != 0 {
+		t.Errorf("rebound to loopback: err = %v, reached %d times", err, hits.Load())
+	}
+	// With AllowPrivate the same name reaches the service: the refusal was the policy's.
+	resp, err = (Policy{Resolver: &fakeDNS{names: map[string][]string{"rebind.example": {"127.0.0.1"}}}, AllowPrivate: true}).Client().Get("http://rebind.example:" + port + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if hits.Load() != 1 {
+		t.Errorf("reached %d times", hits.Load())
 	}
 }

@@ -36,10 +36,27 @@ type Policy struct {
 	DialTimeout time.Duration
 	// UserAgent is sent with every request.
 	UserAgent string
+	// Resolver resolves host names, for the checks and for the connections (nil:
+	// the system's). The connection dials the addresses it returned, each
+	// checked again, so a name answering differently the second time gains
+	// nothing.
+	Resolver Resolver
 
 	// exempt are address:port pairs the dialer lets through whatever the policy;
 	// only this package's tests set it, to put a redirector on loopback.
 	exempt []netip.AddrPort
+}
+
+// Resolver looks up a host's addresses; *net.Resolver is one.
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
+
+func (p Policy) resolver() Resolver {
+	if p.Resolver != nil {
+		return p.Resolver
+	}
+	return net.DefaultResolver
 }
 
 // DefaultUserAgent identifies the crawler to forges.
@@ -109,7 +126,7 @@ func (p Policy) CheckHost(ctx context.Context, host string) error {
 	if isLocalName(host) {
 		return &AddressError{Host: host, Why: "a name of this machine (RFC 6761)"}
 	}
-	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	addrs, err := p.resolver().LookupNetIP(ctx, "ip", host)
 	if err != nil {
 		return fmt.Errorf("resolve %s: %w", host, err)
 	}
@@ -166,6 +183,38 @@ func (p Policy) Dialer() *net.Dialer {
 	}
 }
 
+// dial connects to address through the policy's resolver when it has one, so
+// that the addresses checked are the addresses dialed; the dialer's Control
+// checks each of them.
+func (p Policy) dial(ctx context.Context, network, address string) (net.Conn, error) {
+	d := p.Dialer()
+	host, port, err := net.SplitHostPort(address)
+	if err != nil || p.Resolver == nil {
+		return d.DialContext(ctx, network, address)
+	}
+	if _, perr := netip.ParseAddr(host); perr == nil {
+		return d.DialContext(ctx, network, address)
+	}
+	addrs, err := p.Resolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: err.Error(), Name: host, IsNotFound: true}}
+	}
+	var first error
+	for _, a := range addrs {
+		c, err := d.DialContext(ctx, network, net.JoinHostPort(a.String(), port))
+		if err == nil {
+			return c, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if first == nil {
+		first = &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}}
+	}
+	return nil, first
+}
+
 // Client returns an HTTP client that enforces the policy on every connection,
 // including those made while following redirects.
 func (p Policy) Client() *http.Client {
@@ -175,7 +224,7 @@ func (p Policy) Client() *http.Client {
 	}
 	tr := &http.Transport{
 		Proxy:                 nil, // a proxy would hide the real destination from the check
-		DialContext:           p.Dialer().DialContext,
+		DialContext:           p.dial,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   8,
