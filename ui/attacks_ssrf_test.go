@@ -104,7 +104,7 @@ var leaks = []string{"10.0.0.53", "10.1.2.3", "169.254", "lookup", "dial tcp", "
 func TestValidatorURL_RefusesEveryInternalAddressForm(t *testing.T) {
 	t.Parallel()
 	port4, port6, hits := loopbackSecret(t)
-	_, ts, _ := siteWith(t, Options{FetchPolicy: safehttp.Policy{Resolver: testNames}})
+	_, ts, _ := siteWith(t, Options{FetchPolicy: safehttp.Policy{Resolver: testNames}, ValidatePerMinute: 1000})
 	for _, tt := range internalURLs {
 		u := withPorts(tt.url, port4, port6)
 		resp, body := postForm(t, ts.URL+"/validate?lang=en", map[string]string{"url": u}, "")
