@@ -1,7 +1,10 @@
 // Package safehttp is the one HTTP client for everything Oscat fetches from a URL
-// someone else gave it (crawls, harvests, the web validator, webhooks): it refuses
-// loopback, private, link-local and other non-public addresses unless the operator
-// allows them, and caps response sizes and times.
+// someone else gave it (crawls, harvests, the web validator, webhooks), and the
+// one address policy: it refuses every address of IANA's special-purpose
+// registries (loopback, private, link-local, NAT64, 6to4, Teredo…), IPv6 zones
+// and hosts written in ambiguous numeric forms unless the operator allows
+// private networks, checks each connection's address after resolution, and caps
+// response sizes and times.
 package safehttp
 
 import (
@@ -197,7 +200,11 @@ func (p Policy) dial(ctx context.Context, network, address string) (net.Conn, er
 	}
 	addrs, err := p.Resolver.LookupNetIP(ctx, "ip", host)
 	if err != nil {
-		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: err.Error(), Name: host, IsNotFound: true}}
+		var dns *net.DNSError
+		if !errors.As(err, &dns) {
+			dns = &net.DNSError{Err: err.Error(), Name: host}
+		}
+		return nil, &net.OpError{Op: "dial", Net: network, Err: dns}
 	}
 	var first error
 	for _, a := range addrs {
