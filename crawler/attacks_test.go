@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
@@ -128,5 +129,35 @@ func TestCrawl_SiteCodeHostingOverGitOrSSHIsNotFetched(t *testing.T) {
 	runCrawl(t, New(store, testOptions()))
 	if r := repoByName(t, store)["file-git"]; r.Status != catalogue.StatusFailed || dialled.Load() == 0 {
 		t.Errorf("the operator's git:// entry was not fetched: %s %q, dialled %d", r.Status, r.Reason, dialled.Load())
+	}
+}
+
+// A listing that fails on the network is recorded, publicly, by its kind:
+// the crawls page and API show no address, port or resolver.
+func TestDiscover_HostingFailureNamesNoNetworkDetail(t *testing.T) {
+	t.Parallel()
+	store := openStore(t)
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	must(t, store.SyncPublishers(t.Context(), []catalogue.Publisher{{ID: "p", Name: "P", CodeHosting: []catalogue.CodeHosting{
+		{URL: down.URL + "/org", Group: true, Type: catalogue.HostingGitea},
+	}}}))
+	opts := testOptions()
+	opts.Backoff = func(int) time.Duration { return time.Millisecond }
+	sum := runCrawl(t, New(store, opts))
+	runs, _, err := store.CrawlRuns(t.Context(), catalogue.Page{Size: 1})
+	must(t, err)
+	if sum.HostingFailed != 1 || len(runs) != 1 || len(runs[0].HostingFailures) != 1 {
+		t.Fatalf("summary %s, runs %+v", sum, runs)
+	}
+	msg := runs[0].HostingFailures[0].Error
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(down.URL, "http://"))
+	if !strings.Contains(msg, "refused the connection") {
+		t.Errorf("the failure %q does not say what happened", msg)
+	}
+	for _, leak := range []string{"127.0.0.1:" + port, "dial tcp", "connect:"} {
+		if strings.Contains(msg, leak) {
+			t.Errorf("the public failure %q carries %q", msg, leak)
+		}
 	}
 }
