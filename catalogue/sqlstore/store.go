@@ -38,8 +38,28 @@ type Store struct {
 
 var _ catalogue.Store = (*Store)(nil)
 
-// Open connects to the database and applies pending migrations.
+// Open connects to the database and applies pending migrations. It fails with
+// ErrSchemaTooNew when a newer oscat has migrated the database further.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s, err := openRaw(cfg)
+	if err != nil {
+		return nil, err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := s.db.PingContext(pingCtx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("connect to %s: %w", s.d.name, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openRaw opens the database without touching it.
+func openRaw(cfg Config) (*Store, error) {
 	var (
 		db  *sql.DB
 		d   dialect
@@ -74,18 +94,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		db.SetMaxOpenConns(8)
 	}
-	s := &Store{db: db, d: d, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
-	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	if err := db.PingContext(pingCtx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("connect to %s: %w", d.name, err)
-	}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return s, nil
+	return &Store{db: db, d: d, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}, nil
 }
 
 // Close releases the database.
@@ -129,7 +138,17 @@ func (t *tx) appendChange(ctx context.Context, typ catalogue.ChangeType, op cata
 // serialised (SQLite: IMMEDIATE transactions; PostgreSQL: an advisory lock), so
 // change-log sequence numbers commit in order.
 func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+	return s.writeWith(ctx, s.db, fn)
+}
+
+// beginner is a *sql.DB or one *sql.Conn of it.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// writeWith is write on a given connection (migrations hold one for their lock).
+func (s *Store) writeWith(ctx context.Context, b beginner, fn func(*tx) error) error {
+	sqlTx, err := b.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

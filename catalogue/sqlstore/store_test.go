@@ -77,6 +77,18 @@ func backends(t *testing.T, fn func(t *testing.T, s *Store)) {
 
 func openPostgresSchema(t *testing.T, dsn string) *Store {
 	t.Helper()
+	s, err := Open(t.Context(), Config{PostgresDSN: postgresSchemaDSN(t, dsn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// postgresSchemaDSN creates a fresh schema, dropped after the test, and returns a
+// DSN whose search path is it.
+func postgresSchemaDSN(t *testing.T, dsn string) string {
+	t.Helper()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -96,10 +108,5 @@ func openPostgresSchema(t *testing.T, dsn string) *Store {
 	if !strings.Contains(dsn, "://") {
 		sep = " " // a key=value DSN
 	}
-	s, err := Open(t.Context(), Config{PostgresDSN: dsn + sep + "search_path=" + schema})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return dsn + sep + "search_path=" + schema
 }

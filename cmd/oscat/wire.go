@@ -15,6 +15,9 @@ import (
 
 func openStore(ctx context.Context, c common) (*sqlstore.Store, error) {
 	s, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: c.data, PostgresDSN: c.postgres})
+	if errors.Is(err, sqlstore.ErrSchemaTooNew) {
+		return nil, fmt.Errorf("open the catalogue with oscat %s: %w", version, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open the catalogue: %w", err)
 	}
