@@ -100,7 +100,7 @@ func refusesNewer(t *testing.T, cfg Config) {
 	if _, err := raw.db.ExecContext(t.Context(), raw.d.rebind(`DELETE FROM schema_migrations WHERE version = ?`), future); err != nil {
 		t.Fatal(err)
 	}
-	raw.db.Close()
+	raw.Close()
 	s, err = Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatalf("reopen after the downgrade: %v", err)

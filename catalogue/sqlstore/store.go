@@ -32,6 +32,8 @@ type Config struct {
 type Store struct {
 	db *sql.DB
 	d  dialect
+	// dirLock is the shared lock on a SQLite data directory (see LockDataDir).
+	dirLock *os.File
 	// now is the clock; tests may replace it.
 	now func() time.Time
 }
@@ -48,11 +50,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := s.db.PingContext(pingCtx); err != nil {
-		s.db.Close()
+		s.Close()
 		return nil, fmt.Errorf("connect to %s: %w", s.d.name, err)
 	}
 	if err := s.migrate(ctx); err != nil {
-		s.db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -87,18 +89,31 @@ func openRaw(cfg Config) (*Store, error) {
 		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 		q.Add("_pragma", "foreign_keys(ON)")
 		q.Add("_pragma", "synchronous(NORMAL)")
+		lock, err := lockDataDir(cfg.DataDir, false)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite in %s: %w (a restore is under way; wait for it to end)", cfg.DataDir, err)
+		}
 		path := filepath.Join(cfg.DataDir, "oscat.db")
 		db, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 		if err != nil {
+			unlockDataDir(lock)
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
 		db.SetMaxOpenConns(8)
+		return &Store{db: db, d: d, dirLock: lock, now: utcNow}, nil
 	}
-	return &Store{db: db, d: d, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}, nil
+	return &Store{db: db, d: d, now: utcNow}, nil
 }
 
+func utcNow() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
 // Close releases the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.db.Close()
+	unlockDataDir(s.dirLock)
+	s.dirLock = nil
+	return err
+}
 
 // Dialect names the database in use ("sqlite" or "postgres").
 func (s *Store) Dialect() string { return s.d.name }

@@ -22,6 +22,8 @@ Usage:
   oscat moderate COMMAND [flags]    hide repositories or software, block URLs
   oscat harvest --peer URL [flags]  harvest peer catalogues once
   oscat webhook COMMAND [flags]     add, list and remove webhooks
+  oscat backup  --data DIR FILE     copy a SQLite catalogue and its outbox into FILE, while serve runs
+  oscat restore --data DIR FILE     bring a backup back into DIR (no process may be using DIR)
   oscat bench search [--docs N]     measure the search index and print figures
   oscat bench crawl [flags]         measure the crawler on a local world
   oscat bench harvest [flags]       measure harvesting a peer
@@ -67,6 +69,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runHarvest(ctx, rest, stdout, stderr)
 	case "webhook":
 		return runWebhook(ctx, rest, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, rest, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
 	case "version", "--version":
