@@ -46,7 +46,10 @@ func moderate(ctx context.Context, c common, action string, args []string, reaso
 		return usageError("unknown action %q\n%s", action, moderateUsage)
 	}
 	if wantArg && len(args) != 1 {
-		return usageError("%s takes one argument (flags before it)", action)
+		return usageError("%d argument(s) given, 1 wanted", len(args))
+	}
+	if !wantArg && len(args) != 0 {
+		return usageError("unexpected argument %q", args[0])
 	}
 	store, err := openStore(ctx, c)
 	if err != nil {
