@@ -68,7 +68,7 @@ func newJoinSite(t *testing.T, mod func(*Options)) *joinSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	js.ts = httptest.NewTLSServer(srv) // the public URL is https: cookies are Secure
+	js.ts = httptest.NewTLSServer(conforming(t, srv)) // the public URL is https: cookies are Secure
 	t.Cleanup(js.ts.Close)
 	return js
 }
