@@ -31,14 +31,19 @@ type feedSoftware struct {
 	PublisherDetails []catalogue.OriginPublisher `json:"publisherDetails"`
 }
 
+// changesList is the query GET /api/v1/changes reads besides after: a page
+// size only (it pages by after, not page[after]).
+var changesList = listSpec{cursor: func(string) bool { return false }}
+
 // apiChanges answers GET /api/v1/changes?after=SEQ: the change log after SEQ,
 // read from the store. A cursor older than the log's retention gets 410 Gone:
 // the follower lists /api/v1/software again, then follows from "resumeAfter".
 func (s *Server) apiChanges(c echo.Context) error {
-	size, _, err := pageParams(c)
+	lq, err := parseList(c, changesList)
 	if err != nil {
 		return err
 	}
+	size := lq.size
 	var after int64
 	if raw := c.QueryParam("after"); raw != "" {
 		if after, err = strconv.ParseInt(raw, 10, 64); err != nil || after < 0 {

@@ -39,7 +39,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	switch {
 	case errors.As(err, &br):
 		status, detail = http.StatusBadRequest, br.msg
-	case errors.Is(err, search.ErrBadCursor), errors.Is(err, search.ErrInvalid):
+	case errors.Is(err, search.ErrBadCursor):
+		status, detail = http.StatusBadRequest, badCursor(c.QueryParam("page[after]")).msg
+	case errors.Is(err, search.ErrInvalid):
 		status, detail = http.StatusBadRequest, err.Error()
 	case errors.Is(err, catalogue.ErrNotFound):
 		status = http.StatusNotFound
