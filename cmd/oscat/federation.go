@@ -220,6 +220,10 @@ func runWebhook(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 2
 	}
 	action := args[0]
+	if usageLine("webhook "+action) == "" {
+		fmt.Fprintf(stderr, "oscat webhook: unknown action %q\n\n%s", action, webhookUsage)
+		return 2
+	}
 	fs := flag.NewFlagSet("webhook "+action, flag.ContinueOnError)
 	var c common
 	c.register(fs, false)

@@ -27,6 +27,10 @@ func runModerate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return 2
 	}
 	action := args[0]
+	if usageLine("moderate "+action) == "" {
+		fmt.Fprintf(stderr, "oscat moderate: unknown action %q\n\n%s", action, moderateUsage)
+		return 2
+	}
 	fs := flag.NewFlagSet("moderate "+action, flag.ContinueOnError)
 	var c common
 	c.register(fs, false)
