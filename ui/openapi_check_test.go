@@ -32,6 +32,8 @@ var (
 	openAPIErr    error
 	// validatedResponses counts the responses checked, for the report.
 	validatedResponses atomic.Int64
+	// validatedOperations holds the operations ("GET /software") checked.
+	validatedOperations sync.Map
 )
 
 func loadOpenAPIRouter() (routers.Router, error) {
@@ -93,6 +95,7 @@ func conforming(t testing.TB, h http.Handler) http.Handler {
 			t.Errorf("%s %s: the %d response does not match schemas/%s: %v\nbody: %.2000s", r.Method, r.URL, res.StatusCode, openAPIName, err, body)
 		}
 		validatedResponses.Add(1)
+		validatedOperations.Store(r.Method+" "+route.Path, true)
 		for k, v := range res.Header {
 			w.Header()[k] = v
 		}
@@ -104,7 +107,9 @@ func conforming(t testing.TB, h http.Handler) http.Handler {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if n := validatedResponses.Load(); n > 0 {
-		fmt.Printf("ui: %d API responses validated against schemas/%s\n", n, openAPIName)
+		ops := 0
+		validatedOperations.Range(func(any, any) bool { ops++; return true })
+		fmt.Printf("ui: %d API responses, of %d operations, validated against schemas/%s\n", n, ops, openAPIName)
 	}
 	os.Exit(code)
 }
