@@ -109,6 +109,9 @@ func TestMain(m *testing.M) {
 	if n := validatedResponses.Load(); n > 0 {
 		ops := 0
 		validatedOperations.Range(func(any, any) bool { ops++; return true })
+		if os.Getenv("OSCAT_LIST_OPERATIONS") != "" {
+			validatedOperations.Range(func(k, _ any) bool { fmt.Println("validated:", k); return true })
+		}
 		fmt.Printf("ui: %d API responses, of %d operations, validated against schemas/%s\n", n, ops, openAPIName)
 	}
 	os.Exit(code)
