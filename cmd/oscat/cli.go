@@ -31,6 +31,7 @@ var synopses = map[string]string{
 	"bench crawl":                "bench crawl",
 	"bench harvest":              "bench harvest",
 	"bench web":                  "bench web",
+	"bench validate":             "bench validate",
 }
 
 // usageLine is the usage line of the command named cmd ("moderate block"), or ""

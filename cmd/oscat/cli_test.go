@@ -104,6 +104,8 @@ func TestCLI_UsageErrorsExitTwoAndShowTheUsageLine(t *testing.T) {
 		{[]string{"bench", "crawl", "extra"}, `unexpected argument "extra"`},
 		{[]string{"bench", "harvest", "extra"}, `unexpected argument "extra"`},
 		{[]string{"bench", "web", "extra"}, `unexpected argument "extra"`},
+		{[]string{"bench", "validate", "extra"}, `unexpected argument "extra"`},
+		{[]string{"bench", "validate", "--parallel", "0"}, "--parallel must be at least 1"},
 		{[]string{"moderate", "frobnicate", "-h"}, `unknown action "frobnicate"`},
 		{[]string{"webhook", "frobnicate", "--data", data}, `unknown action "frobnicate"`},
 	}
