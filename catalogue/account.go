@@ -240,6 +240,10 @@ type Accounts interface {
 	AuditLog(ctx context.Context, publisher string, limit int) ([]AuditEntry, error)
 	// ExportPerson is what the catalogue holds about a person.
 	ExportPerson(ctx context.Context, person string) (PersonalData, error)
+	// SiteKey is a random secret made once and kept in the store, the same for
+	// every process on it: the key that signs the cookies the site hands out
+	// before anyone signs in.
+	SiteKey(ctx context.Context) ([]byte, error)
 	// DeletePerson forgets a person: their account, sessions, memberships and
 	// subscriptions go; records they declared stay, attributed to their
 	// administration; contacts naming their address are cleared.
