@@ -516,6 +516,9 @@ func (s *Server) crawlPublisherNow(c echo.Context, publisher string) error {
 	if s.opts.Crawler == nil {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "this server does not crawl")
 	}
+	if err := take("ui.limit.crawl", limitKey{s.limits.crawlPerson, a.Person}, limitKey{s.limits.crawlPublisher, publisher}); err != nil {
+		return err
+	}
 	return s.opts.Crawler.CrawlPublisherNow(c.Request().Context(), publisher)
 }
 
@@ -556,6 +559,9 @@ func (s *Server) crawlRepositoryNow(c echo.Context, url string) error {
 	}
 	if s.opts.Crawler == nil {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "this server does not crawl")
+	}
+	if err := take("ui.limit.crawl", limitKey{s.limits.crawlPerson, a.Person}, limitKey{s.limits.crawlRepository, canonical}); err != nil {
+		return err
 	}
 	return s.opts.Crawler.CrawlNow(c.Request().Context(), url)
 }

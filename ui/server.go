@@ -79,6 +79,7 @@ type Server struct {
 	signInLimit  *clientLimiter
 	messageLimit *clientLimiter
 	oidc         *oidcClient
+	limits       siteLimits
 	// key is the store's site key (see siteKey).
 	keyMu sync.Mutex
 	key   []byte
@@ -107,6 +108,7 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages, texts: texts,
 		signInLimit:  newClientLimiter(time.Hour/time.Duration(opts.SignInPerClient), opts.SignInPerClient),
 		messageLimit: newClientLimiter(time.Hour, 5)}
+	s.limits = newSiteLimits()
 	if opts.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: opts.OIDC, http: opts.FetchPolicy.Client()}
 	}
