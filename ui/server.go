@@ -55,6 +55,12 @@ type Options struct {
 	// (default 5); SignInPerClient those one client asks for (default 20).
 	SignInPerAddress int
 	SignInPerClient  int
+	// ValidateConcurrency caps the validations this process runs at once
+	// (default the number of CPUs, at least DefaultValidateConcurrency);
+	// ValidatePerMinute those one client may ask for in a minute
+	// (default DefaultValidatePerMinute).
+	ValidateConcurrency int
+	ValidatePerMinute   int
 }
 
 // CrawlTrigger is what the site asks of the crawler.
@@ -79,7 +85,9 @@ type Server struct {
 	signInLimit  *clientLimiter
 	messageLimit *clientLimiter
 	oidc         *oidcClient
-	limits       siteLimits
+	// validation bounds the anonymous validator.
+	validation *validationGate
+	limits     siteLimits
 	// key is the store's site key (see siteKey).
 	keyMu sync.Mutex
 	key   []byte
@@ -108,6 +116,7 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages, texts: texts,
 		signInLimit:  newClientLimiter(time.Hour/time.Duration(opts.SignInPerClient), opts.SignInPerClient),
 		messageLimit: newClientLimiter(time.Hour, 5)}
+	s.validation = newValidationGate(opts.ValidateConcurrency, opts.ValidatePerMinute)
 	s.limits = newSiteLimits()
 	if opts.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: opts.OIDC, http: opts.FetchPolicy.Client()}
@@ -116,7 +125,7 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(opts.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverPanics, s.logRequests, securityHeaders(strings.HasPrefix(strings.ToLower(opts.PublicURL), "https://")), s.chooseLanguage, s.identify)
+	e.Use(s.recoverPanics, s.logRequests, securityHeaders(strings.HasPrefix(strings.ToLower(opts.PublicURL), "https://")), s.chooseLanguage, s.limitValidation, s.identify)
 	s.routes(e)
 	s.echo = e
 	return s, nil
