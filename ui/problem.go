@@ -36,7 +36,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, detail := http.StatusInternalServerError, ""
 	var he *echo.HTTPError
 	var br badRequest
+	var le limitExceeded
 	switch {
+	case errors.As(err, &le):
+		status, detail = http.StatusTooManyRequests, s.localiser(c).T(le.text)
+		setRetryAfter(c, le)
 	case errors.As(err, &br):
 		status, detail = http.StatusBadRequest, br.msg
 	case errors.Is(err, search.ErrBadCursor):
