@@ -123,6 +123,11 @@ func (s *Store) migrate(ctx context.Context) (err error) {
 					return fmt.Errorf("%s: %w", firstLine(stmt), err)
 				}
 			}
+			if step := migrationSteps[m.version]; step != nil {
+				if err := step(ctx, t); err != nil {
+					return err
+				}
+			}
 			_, err := t.exec(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, m.version)
 			return err
 		}); err != nil {
@@ -130,6 +135,13 @@ func (s *Store) migrate(ctx context.Context) (err error) {
 		}
 	}
 	return nil
+}
+
+// migrationSteps are data changes SQL cannot say in both dialects (parsing JSON,
+// normalising addresses), run after a migration's statements in its
+// transaction.
+var migrationSteps = map[int]func(context.Context, *tx) error{
+	7: normaliseIdentities,
 }
 
 // refuseUnknown fails with ErrSchemaTooNew when the database records a migration

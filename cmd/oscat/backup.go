@@ -48,12 +48,12 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	var c common
 	c.register(fs, false)
-	files, err := parseWithArguments(fs, args, getenv)
-	if err == nil && len(files) != 1 {
-		err = usageError("name one file to write: oscat backup --data DIR FILE")
+	err := parseFlags(fs, args, getenv)
+	if err == nil && fs.NArg() != 1 {
+		err = usageError("%d argument(s) given, 1 wanted (name one file to write)", fs.NArg())
 	}
 	if err == nil {
-		err = backup(ctx, c, files[0], stdout)
+		err = backup(ctx, c, fs.Arg(0), stdout)
 	}
 	return exitCode(stderr, "backup", fs, err)
 }
@@ -62,40 +62,14 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
 	var c common
 	c.register(fs, false)
-	files, err := parseWithArguments(fs, args, getenv)
-	if err == nil && len(files) != 1 {
-		err = usageError("name one backup to restore: oscat restore --data DIR FILE")
+	err := parseFlags(fs, args, getenv)
+	if err == nil && fs.NArg() != 1 {
+		err = usageError("%d argument(s) given, 1 wanted (name one backup to restore)", fs.NArg())
 	}
 	if err == nil {
-		err = restore(ctx, c, files[0], stdout)
+		err = restore(ctx, c, fs.Arg(0), stdout)
 	}
 	return exitCode(stderr, "restore", fs, err)
-}
-
-// parseWithArguments parses flags standing before, between or after the
-// arguments, and returns the arguments in order ("--" ends the flags).
-func parseWithArguments(fs *flag.FlagSet, args []string, getenv func(string) string) ([]string, error) {
-	var positional []string
-	fs.SetOutput(io.Discard)
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usageError("%v", err)
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			positional = append(positional, rest...)
-			break
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
-	return positional, parseFlags(fs, nil, getenv)
 }
 
 // backup writes a consistent copy of the SQLite catalogue in c.data, with its

@@ -22,7 +22,7 @@ Usage:
   oscat moderate COMMAND [flags]    hide repositories or software, block URLs
   oscat harvest --peer URL [flags]  harvest peer catalogues once
   oscat webhook COMMAND [flags]     add, list and remove webhooks
-  oscat backup  --data DIR FILE     copy a SQLite catalogue and its outbox into FILE, while serve runs
+  oscat backup --data DIR FILE      copy a SQLite catalogue and its outbox into FILE, while serve runs
   oscat restore --data DIR FILE     bring a backup back into DIR (no process may be using DIR)
   oscat bench search [--docs N]     measure the search index and print figures
   oscat bench crawl [flags]         measure the crawler on a local world
@@ -30,7 +30,8 @@ Usage:
   oscat bench validate [flags]      measure the validator under its worst inputs
   oscat version                     print the version
 
-Flags override OSCAT_* environment variables (--data → OSCAT_DATA), which override
+A command's name comes first; its flags may stand before or after its arguments,
+and -- ends them. Flags override OSCAT_* environment variables (--data → OSCAT_DATA), which override
 a YAML file given with --config. Run "oscat COMMAND -h" for a command's flags.
 `
 
