@@ -171,18 +171,60 @@ func (s *Server) dcatSoftware(c echo.Context, g *graph, sw catalogue.Software, o
 	}
 }
 
-// webIRI is u when it is an absolute http(s) URL that RDF parsers accept as an
-// IRI (publiccode files hold all sorts of text in their URL fields).
+// webIRI is u as an absolute http(s) URI that RDF parsers and feed readers
+// accept: publiccode files hold all sorts of text in their URL fields, so what
+// follows the host is percent-encoded where RFC 3986 wants it (spaces,
+// brackets, non-ASCII), and what cannot be a URL is refused.
 func webIRI(u string) (string, bool) {
-	p, err := url.Parse(strings.TrimSpace(u))
-	if err != nil || p.Host == "" || (p.Scheme != "http" && p.Scheme != "https") {
+	scheme, rest, ok := strings.Cut(strings.TrimSpace(u), "://")
+	scheme = strings.ToLower(scheme)
+	if !ok || (scheme != "http" && scheme != "https") {
 		return "", false
 	}
-	out := p.String()
-	if strings.ContainsAny(out, " <>\"{}|\\^`") {
+	authority, tail := rest, ""
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority, tail = rest[:i], rest[i:]
+	}
+	if strings.ContainsAny(authority, " <>\"{}|\\^`%") || !isASCII(authority) {
+		return "", false
+	}
+	out := scheme + "://" + authority + escapeURI(tail)
+	if p, err := url.Parse(out); err != nil || p.Hostname() == "" {
 		return "", false
 	}
 	return out, true
+}
+
+// escapeURI percent-encodes the bytes of s that RFC 3986 allows nowhere in a
+// path, query or fragment, and a % that starts no escape.
+func escapeURI(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b.WriteByte(c)
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte("-._~:/?#@!$&'()*+,;=", c) >= 0:
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // mailtoIRI is the mailto: IRI of an e-mail address, when it is one.

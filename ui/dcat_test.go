@@ -239,3 +239,24 @@ func checkDCATAPClasses(t *testing.T, format string, g triples) {
 		}
 	}
 }
+
+func TestWebIRI_EncodesWhatFilesWriteAndRefusesWhatIsNoURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"https://example.org/a b?q=[x]#top", "https://example.org/a%20b?q=%5Bx%5D#top"},
+		{"https://example.org/caf\u00e9", "https://example.org/caf%C3%A9"},
+		{"https://example.org/50%25/100%", "https://example.org/50%25/100%25"},
+		{" HTTPS://example.org ", "https://example.org"},
+		{"http://[::1]:8080/x", "http://[::1]:8080/x"},
+		{"git@github.com:a/b.git", ""},
+		{"www.example.org", ""},
+		{"https://exa mple.org/", ""},
+		{"ftp://example.org/", ""},
+	}
+	for _, tt := range tests {
+		got, ok := webIRI(tt.in)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("webIRI(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
+		}
+	}
+}

@@ -11,18 +11,22 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
 	"github.com/oscat-eu/oscat/crawler/localforge"
 )
 
@@ -157,7 +161,7 @@ func xmllint(t *testing.T, schema, name string, doc []byte) string {
 	case err == nil:
 		return ""
 	case errors.As(err, &exit):
-		return fmt.Sprintf("%s(the document is kept as %s)", out, keepArtifact(t, name, doc))
+		return string(out)
 	}
 	t.Fatalf("xmllint %s: %v", name, err)
 	return ""
@@ -202,17 +206,83 @@ func checkDCAT(t *testing.T, base string) {
 	}
 }
 
-func TestStandards_DemoDCATAPHasNoViolations(t *testing.T) {
+func TestStandards_DemoPassesTheStandardsValidators(t *testing.T) {
 	standardsDir(t)
-	checkDCAT(t, startDemo(t))
+	checkStandards(t, startDemo(t))
 }
 
-func TestStandards_RealCorpusDCATAPHasNoViolations(t *testing.T) {
+func TestStandards_RealCorpusPassesTheStandardsValidators(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawling the real corpus is not short")
 	}
 	standardsDir(t)
-	checkDCAT(t, startCorpusSite(t))
+	checkStandards(t, startCorpusSite(t))
+}
+
+// checkStandards runs every standard's own validator on the site at base.
+func checkStandards(t *testing.T, base string) {
+	t.Run("DCAT-AP exports pass the SHACL shapes", func(t *testing.T) { checkDCAT(t, base) })
+	t.Run("Atom feeds pass the RFC 4287 grammar", func(t *testing.T) { checkFeeds(t, base) })
+	t.Run("the sitemap passes its XSD", func(t *testing.T) {
+		xsd := filepath.Join(standardsDir(t), "sitemap", "sitemap.xsd")
+		code, body := getBody(t, base+"/sitemap.xml")
+		if code != http.StatusOK || !bytes.Contains(body, []byte("/software/")) {
+			t.Fatalf("GET /sitemap.xml: %d %.300s", code, body)
+		}
+		if msg := xmllint(t, xsd, "sitemap.xml", body); msg != "" {
+			t.Errorf("the sitemap (kept as %s) breaks sitemap.xsd:\n%s", keepArtifact(t, "sitemap.xml", body), msg)
+		}
+	})
+}
+
+// checkFeeds validates the whole catalogue's feed, the feed of every category
+// its entries name and every publisher's feed against atom.rng.
+func checkFeeds(t *testing.T, base string) {
+	rng := filepath.Join(standardsDir(t), "atom", "atom.rng")
+	xmllintPath(t)
+	validate := func(path string) []byte {
+		code, body := getBody(t, base+path)
+		if code != http.StatusOK {
+			t.Errorf("GET %s: %d", path, code)
+			return nil
+		}
+		if msg := xmllint(t, rng, "feed.atom", body); msg != "" {
+			t.Errorf("%s (kept as %s) breaks atom.rng:\n%s", path, keepArtifact(t, strings.ReplaceAll(strings.TrimPrefix(path, "/"), "/", "-"), body), msg)
+		}
+		return body
+	}
+	var feed struct {
+		Entries []struct {
+			Categories []struct {
+				Term string `xml:"term,attr"`
+			} `xml:"category"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(validate("/feeds/software.atom"), &feed); err != nil || len(feed.Entries) == 0 {
+		t.Fatalf("the software feed: %v, %d entries", err, len(feed.Entries))
+	}
+	checked := map[string]bool{}
+	for _, e := range feed.Entries {
+		for _, c := range e.Categories {
+			if !checked[c.Term] && slices.Contains(publiccode.Categories(), c.Term) {
+				checked[c.Term] = true
+				validate("/feeds/categories/" + url.PathEscape(c.Term) + ".atom")
+			}
+		}
+	}
+	code, body := getBody(t, base+"/api/v1/publishers?"+url.Values{"page[size]": {"100"}}.Encode())
+	var pubs struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &pubs); code != http.StatusOK || err != nil || len(pubs.Data) == 0 {
+		t.Fatalf("GET /api/v1/publishers: %d %v", code, err)
+	}
+	for _, p := range pubs.Data {
+		validate("/feeds/publishers/" + url.PathEscape(p.ID) + ".atom")
+	}
+	t.Logf("%d feeds checked: the catalogue's, %d categories', %d publishers'", 1+len(checked)+len(pubs.Data), len(checked), len(pubs.Data))
 }
 
 // The SHACL check is not vacuous: an export breaking the shapes is caught.
@@ -226,6 +296,21 @@ func TestStandards_SHACLCheckCatchesAViolation(t *testing.T) {
 }
 
 var repoNameRE = regexp.MustCompile(`[^a-z0-9._-]+`)
+
+// The xmllint checks are not vacuous: a feed without its id and a sitemap
+// with a relative location are caught.
+func TestStandards_XMLChecksCatchInvalidDocuments(t *testing.T) {
+	t.Parallel()
+	std := standardsDir(t)
+	feed := []byte(`<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><updated>2026-01-01T00:00:00Z</updated></feed>`)
+	if msg := xmllint(t, filepath.Join(std, "atom", "atom.rng"), "bad.atom", feed); msg == "" {
+		t.Error("a feed without atom:id passed atom.rng: the check is not working")
+	}
+	sitemap := []byte(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>x</loc><lastmod>yesterday</lastmod></url></urlset>`)
+	if msg := xmllint(t, filepath.Join(std, "sitemap", "sitemap.xsd"), "bad.xml", sitemap); msg == "" {
+		t.Error("a sitemap with a bad lastmod passed sitemap.xsd: the check is not working")
+	}
+}
 
 // startCorpusSite serves every real publiccode file of ../shared/corpus as a
 // repository of a local forge, crawls them for real with `oscat crawl`, serves
