@@ -85,13 +85,25 @@ func serve(ctx context.Context, f serveFlags, stderr io.Writer, ready func(addr 
 			return err
 		}
 	}
-	return serveStore(ctx, f, store, log, proxies, ready)
+	return serveStore(ctx, f, store, log, proxies, newProcessMetrics(), ready)
 }
 
-func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *slog.Logger, proxies []*net.IPNet, ready func(string)) error {
+// processMetrics is the one Prometheus registry of a process, with the
+// crawler's metrics registered once, so that /metrics counts every crawl the
+// process runs: the demo's first one, scheduled ones, ones asked for.
+type processMetrics struct {
+	reg   *prometheus.Registry
+	crawl *crawler.Metrics
+}
+
+func newProcessMetrics() *processMetrics {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	sched, crawl, err := scheduler(f, store, log, reg)
+	return &processMetrics{reg: reg, crawl: crawler.NewMetrics(reg)}
+}
+
+func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *slog.Logger, proxies []*net.IPNet, metrics *processMetrics, ready func(string)) error {
+	sched, crawl, err := scheduler(f, store, log, metrics.crawl)
 	if err != nil {
 		return err
 	}
@@ -145,7 +157,7 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		return err
 	}
 	opts := ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log, Crawler: crawl,
-		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), Federation: f.federationFlags.uiOptions(instance),
+		Metrics: promhttp.HandlerFor(metrics.reg, promhttp.HandlerOpts{}), Federation: f.federationFlags.uiOptions(instance),
 		// The validator's URL field and OpenID Connect discovery fetch under the
 		// same address policy as crawls.
 		FetchPolicy: safehttp.Policy{AllowPrivate: f.allowPrivate},
@@ -178,12 +190,12 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 
 // scheduler builds the crawler and, unless crawling on a schedule is off, its
 // scheduler.
-func scheduler(f serveFlags, store *sqlstore.Store, log *slog.Logger, reg prometheus.Registerer) (*crawler.Scheduler, *crawler.Crawler, error) {
+func scheduler(f serveFlags, store *sqlstore.Store, log *slog.Logger, metrics *crawler.Metrics) (*crawler.Scheduler, *crawler.Crawler, error) {
 	opts, err := f.crawlerFlags.options(f.common, log)
 	if err != nil {
 		return nil, nil, err
 	}
-	opts.Metrics = crawler.NewMetrics(reg)
+	opts.Metrics = metrics
 	c := crawler.New(store, opts)
 	if f.crawlSchedule == "off" || f.crawlSchedule == "" {
 		return nil, c, nil

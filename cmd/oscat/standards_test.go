@@ -22,9 +22,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
 	"github.com/oscat-eu/oscat/crawler/localforge"
@@ -211,6 +214,21 @@ func TestStandards_DemoPassesTheStandardsValidators(t *testing.T) {
 	checkStandards(t, startDemo(t))
 }
 
+// The demo's first crawl runs before it serves; /metrics counts it, because
+// the process has one registry.
+func TestDemo_MetricsCountTheCrawlRunAtStart(t *testing.T) {
+	base := startDemo(t)
+	if n := metricSum(t, base, "oscat_crawl_runs_total"); n < 1 {
+		t.Errorf("oscat_crawl_runs_total = %v after the demo's crawl", n)
+	}
+	if n := metricSum(t, base, "oscat_crawl_repositories_total"); n < 19 {
+		t.Errorf("oscat_crawl_repositories_total = %v; the demo's crawl sees 20 repositories", n)
+	}
+	if n := metricSum(t, base, "go_goroutines"); n < 1 {
+		t.Error("the Go runtime's metrics are missing")
+	}
+}
+
 func TestStandards_RealCorpusPassesTheStandardsValidators(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawling the real corpus is not short")
@@ -223,6 +241,7 @@ func TestStandards_RealCorpusPassesTheStandardsValidators(t *testing.T) {
 func checkStandards(t *testing.T, base string) {
 	t.Run("DCAT-AP exports pass the SHACL shapes", func(t *testing.T) { checkDCAT(t, base) })
 	t.Run("Atom feeds pass the RFC 4287 grammar", func(t *testing.T) { checkFeeds(t, base) })
+	t.Run("/metrics passes promlint", func(t *testing.T) { checkMetrics(t, base) })
 	t.Run("the sitemap passes its XSD", func(t *testing.T) {
 		xsd := filepath.Join(standardsDir(t), "sitemap", "sitemap.xsd")
 		code, body := getBody(t, base+"/sitemap.xml")
@@ -233,6 +252,54 @@ func checkStandards(t *testing.T, base string) {
 			t.Errorf("the sitemap (kept as %s) breaks sitemap.xsd:\n%s", keepArtifact(t, "sitemap.xml", body), msg)
 		}
 	})
+}
+
+// checkMetrics lints /metrics with Prometheus's own linter (the one
+// `promtool check metrics` runs).
+func checkMetrics(t *testing.T, base string) {
+	code, body := getBody(t, base+"/metrics")
+	if code != http.StatusOK || !bytes.Contains(body, []byte("oscat_crawl_")) {
+		t.Fatalf("GET /metrics: %d %.300s", code, body)
+	}
+	problems, err := promlint.New(bytes.NewReader(body)).Lint()
+	if err != nil {
+		t.Fatalf("promlint: %v", err)
+	}
+	for _, p := range problems {
+		t.Errorf("promlint: %s: %s", p.Metric, p.Text)
+	}
+}
+
+// metricSum reads /metrics and adds up the samples of a metric whose labels
+// include every one of labels (written name="value").
+func metricSum(t *testing.T, base, metric string, labels ...string) float64 {
+	t.Helper()
+	code, body := getBody(t, base+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d", code)
+	}
+	total := 0.0
+	for _, line := range strings.Split(string(body), "\n") {
+		name, rest, _ := strings.Cut(line, " ")
+		labelSet := ""
+		if n, l, ok := strings.Cut(name, "{"); ok {
+			name, labelSet = n, l
+			if i := strings.Index(line, "} "); i >= 0 {
+				rest = line[i+2:]
+			}
+		}
+		if name != metric {
+			continue
+		}
+		match := true
+		for _, l := range labels {
+			match = match && strings.Contains(labelSet, l)
+		}
+		if v, err := strconv.ParseFloat(strings.Fields(rest)[0], 64); err == nil && match {
+			total += v
+		}
+	}
+	return total
 }
 
 // checkFeeds validates the whole catalogue's feed, the feed of every category
