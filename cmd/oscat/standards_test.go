@@ -237,6 +237,25 @@ func TestStandards_RealCorpusPassesTheStandardsValidators(t *testing.T) {
 	checkStandards(t, startCorpusSite(t))
 }
 
+// Entries harvested from a peer carry where they come from (dct:source), and
+// the export stays within the shapes.
+func TestStandards_HarvestedEntriesPassDCATAP(t *testing.T) {
+	standardsDir(t)
+	da, db := t.TempDir(), t.TempDir()
+	seedInstance(t, da, "aa", 2)
+	seedInstance(t, db, "bb", 2)
+	a := startInstance(t, da, "127.0.0.1:0", "--instance-id", "inst-a")
+	b := startInstance(t, db, "127.0.0.1:0", "--instance-id", "inst-b")
+	if out := harvestInto(t, da, b.url); !strings.Contains(out, "2 added") {
+		t.Fatalf("harvest: %s", out)
+	}
+	code, body := getBody(t, a.url+"/dcat-ap.jsonld")
+	if code != http.StatusOK || !bytes.Contains(body, []byte("dct:source")) {
+		t.Fatalf("GET /dcat-ap.jsonld: %d, harvested entries without dct:source: %.300s", code, body)
+	}
+	checkDCAT(t, a.url)
+}
+
 // checkStandards runs every standard's own validator on the site at base.
 func checkStandards(t *testing.T, base string) {
 	t.Run("DCAT-AP exports pass the SHACL shapes", func(t *testing.T) { checkDCAT(t, base) })
