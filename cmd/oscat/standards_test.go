@@ -209,27 +209,28 @@ func checkDCAT(t *testing.T, base string) {
 	}
 }
 
-func TestStandards_DemoPassesTheStandardsValidators(t *testing.T) {
-	standardsDir(t)
-	checkStandards(t, startDemo(t))
-}
-
-// The demo's first crawl runs before it serves; /metrics counts it, because
-// the process has one registry.
-func TestDemo_MetricsCountTheCrawlRunAtStart(t *testing.T) {
+// One demo serves both: the standards' validators on its exports, and its
+// /metrics, which counts the crawl run before it serves because the process
+// has one registry.
+func TestStandards_DemoPassesTheStandardsValidatorsAndCountsItsCrawl(t *testing.T) {
+	t.Parallel()
 	base := startDemo(t)
-	if n := metricSum(t, base, "oscat_crawl_runs_total"); n < 1 {
-		t.Errorf("oscat_crawl_runs_total = %v after the demo's crawl", n)
-	}
-	if n := metricSum(t, base, "oscat_crawl_repositories_total"); n < 19 {
-		t.Errorf("oscat_crawl_repositories_total = %v; the demo's crawl sees 20 repositories", n)
-	}
-	if n := metricSum(t, base, "go_goroutines"); n < 1 {
-		t.Error("the Go runtime's metrics are missing")
-	}
+	t.Run("/metrics counts the crawl run at start", func(t *testing.T) {
+		if n := metricSum(t, base, "oscat_crawl_runs_total"); n < 1 {
+			t.Errorf("oscat_crawl_runs_total = %v after the demo's crawl", n)
+		}
+		if n := metricSum(t, base, "oscat_crawl_repositories_total"); n < 19 {
+			t.Errorf("oscat_crawl_repositories_total = %v; the demo's crawl sees 20 repositories", n)
+		}
+		if n := metricSum(t, base, "go_goroutines"); n < 1 {
+			t.Error("the Go runtime's metrics are missing")
+		}
+	})
+	checkStandards(t, base)
 }
 
 func TestStandards_RealCorpusPassesTheStandardsValidators(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("crawling the real corpus is not short")
 	}
@@ -240,6 +241,7 @@ func TestStandards_RealCorpusPassesTheStandardsValidators(t *testing.T) {
 // Entries harvested from a peer carry where they come from (dct:source), and
 // the export stays within the shapes.
 func TestStandards_HarvestedEntriesPassDCATAP(t *testing.T) {
+	t.Parallel()
 	standardsDir(t)
 	da, db := t.TempDir(), t.TempDir()
 	seedInstance(t, da, "aa", 2)
