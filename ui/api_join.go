@@ -459,6 +459,9 @@ func (s *Server) addCodeHosting(c echo.Context, publisher string, h catalogue.Co
 		return err
 	}
 	ctx := c.Request().Context()
+	if err := s.checkSiteHosting(ctx, h.URL); err != nil {
+		return err
+	}
 	if err := s.opts.Community.AddCodeHosting(ctx, a, publisher, h); err != nil {
 		return err
 	}
@@ -516,6 +519,9 @@ func (s *Server) crawlPublisherNow(c echo.Context, publisher string) error {
 	if s.opts.Crawler == nil {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "this server does not crawl")
 	}
+	if err := take("ui.limit.crawl", limitKey{s.limits.crawlPublisher, publisher}, limitKey{s.limits.crawlPerson, a.Person}); err != nil {
+		return err
+	}
 	return s.opts.Crawler.CrawlPublisherNow(c.Request().Context(), publisher)
 }
 
@@ -556,6 +562,9 @@ func (s *Server) crawlRepositoryNow(c echo.Context, url string) error {
 	}
 	if s.opts.Crawler == nil {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "this server does not crawl")
+	}
+	if err := take("ui.limit.crawl", limitKey{s.limits.crawlRepository, canonical}, limitKey{s.limits.crawlPerson, a.Person}); err != nil {
+		return err
 	}
 	return s.opts.Crawler.CrawlNow(c.Request().Context(), url)
 }
