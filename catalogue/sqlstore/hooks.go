@@ -199,3 +199,14 @@ func (s *Store) RecordDelivery(ctx context.Context, keys []string) (bool, error)
 }
 
 var errReplay = errors.New("replayed delivery")
+
+// ForgetDelivery drops a delivery's keys (its processing failed: the forge's
+// retry must be taken).
+func (s *Store) ForgetDelivery(ctx context.Context, keys []string) error {
+	for _, k := range keys {
+		if _, err := s.db.ExecContext(ctx, s.d.rebind(`DELETE FROM hook_deliveries WHERE delivery_key = ?`), k); err != nil {
+			return fmt.Errorf("forget delivery: %w", err)
+		}
+	}
+	return nil
+}
