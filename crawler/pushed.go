@@ -49,3 +49,7 @@ func (c *Crawler) RefreshListing(ctx context.Context, publisherID string, h cata
 	}
 	return nil
 }
+
+// InferType is the forge of a code-hosting URL when its host says so (github.com,
+// gitlab.*, codeberg.org…), or empty.
+func InferType(raw string) catalogue.HostingType { return inferType(raw) }

@@ -60,6 +60,11 @@ func (s *Server) publisherPage(c echo.Context) error {
 		if err := s.maintainPanel(c, p, page); err != nil {
 			return err
 		}
+		if member, _ := page["Member"].(bool); member && s.opts.HookSecrets != nil {
+			if page["Hooks"], err = s.hookPanelData(ctx, s.actor(c), p); err != nil {
+				return err
+			}
+		}
 	}
 	return s.render(c, http.StatusOK, "publisher", view{Title: p.Name, Section: "search", JSONLD: ld, Page: page})
 }

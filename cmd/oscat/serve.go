@@ -18,6 +18,7 @@ import (
 
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 	"github.com/oscat-eu/oscat/crawler"
+	"github.com/oscat-eu/oscat/crawler/push"
 	"github.com/oscat-eu/oscat/crawler/safehttp"
 	"github.com/oscat-eu/oscat/search"
 	"github.com/oscat-eu/oscat/ui"
@@ -34,6 +35,10 @@ type serveFlags struct {
 	publishers     string
 	trustedProxies listFlag
 	follow         time.Duration
+	// hookSecret verifies forges' push webhooks for any repository; hookRate caps
+	// one client's deliveries a minute.
+	hookSecret string
+	hookRate   int
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -47,6 +52,8 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.publishers, "publishers", "", "publishers list (YAML) read at start and before each scheduled crawl")
 	fs.Var(&f.trustedProxies, "trusted-proxy", "CIDR of a reverse proxy whose X-Forwarded-For is trusted (repeatable)")
 	fs.DurationVar(&f.follow, "index-follow", 2*time.Second, "how often the search index catches up with the catalogue")
+	fs.StringVar(&f.hookSecret, "forge-webhook-secret", "", "secret verifying forges' push webhooks (/hooks/FORGE) for any repository, beside each code-hosting entry's own")
+	fs.IntVar(&f.hookRate, "forge-webhook-rate", 120, "push-webhook deliveries one client may send a minute (more get 429)")
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -149,7 +156,9 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		// The validator's URL field and OpenID Connect discovery fetch under the
 		// same address policy as crawls.
 		FetchPolicy: safehttp.Policy{AllowPrivate: f.allowPrivate},
-		Outbox:      filepath.Join(f.data, "outbox")}
+		Outbox:      filepath.Join(f.data, "outbox"),
+		Hooks:       &push.Receiver{Store: store, Crawler: crawl, Secret: f.hookSecret, Log: log},
+		HookSecrets: store, HooksPerMinute: f.hookRate}
 	if err := f.joinFlags.joinOptions(&opts, store); err != nil {
 		ln.Close()
 		return err
