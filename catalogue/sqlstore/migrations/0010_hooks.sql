@@ -18,3 +18,16 @@ CREATE TABLE hook_deliveries (
     received_at  {{timestamp}} NOT NULL
 );
 CREATE INDEX hook_deliveries_received ON hook_deliveries (received_at);
+
+-- The publiccode files a crawl found in a repository (the root's and its
+-- subfolders'), each with its outcome, and the catalogue entry that carries it:
+-- the repository itself for the root file, an app's address for a subfolder's.
+CREATE TABLE repository_files (
+    repository_id BIGINT NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+    path          TEXT NOT NULL,
+    entry_url     TEXT NOT NULL DEFAULT '',
+    outcome       TEXT NOT NULL,
+    reason        TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (repository_id, path)
+);
+CREATE INDEX repository_files_entry ON repository_files (entry_url);
