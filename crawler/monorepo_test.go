@@ -52,10 +52,10 @@ func TestMonorepo_ThreeAppsAreThreeSoftwareAndTheFixtureIsIgnored(t *testing.T) 
 		var repo string
 		files := func(withC bool) map[string][]byte {
 			m := map[string][]byte{
-				"README.md":                    []byte("three apps"),
-				"apps/permits/publiccode.yml":  []byte(aFile),
-				"apps/permits/logo.png":        logo,
-				"apps/parking/publiccode.yaml": file("Parking", "REPO/src/branch/main/apps/parking"),
+				"README.md":                     []byte("three apps"),
+				"apps/permits/publiccode.yml":   []byte(aFile),
+				"apps/permits/logo.png":         logo,
+				"apps/parking/publiccode.yaml":  file("Parking", "REPO/src/branch/main/apps/parking"),
 				"tests/fixtures/publiccode.yml": file("Fixture", "https://example.org/fixture"),
 				".github/publiccode.yml":        file("Hidden", "https://example.org/hidden"),
 			}
