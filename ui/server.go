@@ -59,6 +59,9 @@ type Options struct {
 	HookSecrets catalogue.HookSecrets
 	// HooksPerMinute caps the webhook deliveries one client may send (default 120).
 	HooksPerMinute int
+	// RepositoryFiles, when set, lists on publisher pages the publiccode files
+	// of repositories that hold several.
+	RepositoryFiles RepositoryFiles
 }
 
 // CrawlTrigger is what the site asks of the crawler.

@@ -158,7 +158,7 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		FetchPolicy: safehttp.Policy{AllowPrivate: f.allowPrivate},
 		Outbox:      filepath.Join(f.data, "outbox"),
 		Hooks:       &push.Receiver{Store: store, Crawler: crawl, Secret: f.hookSecret, Log: log},
-		HookSecrets: store, HooksPerMinute: f.hookRate}
+		HookSecrets: store, HooksPerMinute: f.hookRate, RepositoryFiles: store}
 	if err := f.joinFlags.joinOptions(&opts, store); err != nil {
 		ln.Close()
 		return err
