@@ -54,6 +54,18 @@ func TestMonorepo_PublisherPageListsTheFilesAndAppPagesSayActivityIsTheRepositor
 			t.Errorf("the publisher page lacks %s", want)
 		}
 	}
+	var api struct {
+		Data []struct {
+			URL   string               `json:"url"`
+			Files []catalogue.RepoFile `json:"files"`
+		} `json:"data"`
+	}
+	getJSON(t, ts.URL+"/api/v1/repositories?filter[publisher]=stad", 200, &api)
+	for _, r := range api.Data {
+		if r.URL == repo && (len(r.Files) != 2 || r.Files[1].Outcome != catalogue.StatusDuplicate) {
+			t.Errorf("the API's files of the repository: %+v", r.Files)
+		}
+	}
 	list, _, _ := store.ListSoftware(ctx, "stad", catalogue.Page{Size: 10})
 	if len(list) != 1 {
 		t.Fatalf("listed %d", len(list))
