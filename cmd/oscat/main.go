@@ -25,6 +25,7 @@ Usage:
   oscat bench search [--docs N]     measure the search index and print figures
   oscat bench crawl [flags]         measure the crawler on a local world
   oscat bench harvest [flags]       measure harvesting a peer
+  oscat bench validate [flags]      measure the validator under its worst inputs
   oscat bench push [flags]          measure a push's way to search, through a webhook
   oscat version                     print the version
 
