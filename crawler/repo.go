@@ -11,6 +11,7 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
 	"github.com/oscat-eu/oscat/crawler/activity"
+	"github.com/oscat-eu/oscat/crawler/codefacts"
 	"github.com/oscat-eu/oscat/crawler/gitfetch"
 )
 
@@ -31,6 +32,7 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	if err != nil && !catalogueNotFound(err) {
 		return err
 	}
+	codefacts.Prepare() // once per process, outside any repository's time budget
 	t0 := time.Now()
 	rctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)
 	res := c.crawl(rctx, p.URL, prev)
@@ -90,7 +92,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	}
 	res.Head = remote.Head.String()
 	now := c.opts.Now()
-	if prev.Head == res.Head && succeeded[prev.Status] && !c.recheckDue(prev, now) {
+	if prev.Head == res.Head && succeeded[prev.Status] && !c.recheckDue(prev, now) && !codeStale(prev) {
 		res.Outcome = catalogue.StatusUnchanged
 		stale := prev.Activity == nil || prev.Activity.At.UTC().Format("2006-01") != now.UTC().Format("2006-01")
 		if prev.TagsDigest != remote.TagsDigest() || stale {
@@ -108,7 +110,11 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	}
 	defer snap.Close()
 	c.read(snap, &res)
+	if res.Outcome == catalogue.StatusNoPubliccode {
+		c.readCode(snap, &res)
+	}
 	c.history(ctx, remote, &res, now, snap)
+	releaseOf(&res)
 	res.Bytes = remote.Bytes()
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && res.Outcome == "" && res.File == nil {
 		return failed(res, ctx.Err(), repoURL)
