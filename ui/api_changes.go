@@ -76,8 +76,8 @@ func (s *Server) apiChanges(c echo.Context) error {
 	pubs := publisherCache{s: s, c: c, byID: map[string]*catalogue.Publisher{}}
 	items := make([]changeItem, 0, len(last))
 	for i, ch := range changes {
-		if last[string(ch.Type)+"\x00"+ch.ID] != i {
-			continue
+		if last[string(ch.Type)+"\x00"+ch.ID] != i || ch.Type == catalogue.ChangeCode {
+			continue // code entries are not software: never published to followers
 		}
 		it := changeItem{Seq: ch.Seq, Type: string(ch.Type), Op: string(catalogue.OpHide), ID: ch.ID, At: ch.At.Format(timeFormat)}
 		switch ch.Type {

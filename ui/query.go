@@ -14,12 +14,17 @@ import (
 // page share it: q, filter[FACET]=VALUE (repeatable), sort, updatedSince,
 // page[size] and page[after].
 func searchRequest(c echo.Context) (search.Request, error) {
+	return searchRequestOf(c, search.KindSoftware)
+}
+
+// searchRequestOf reads a search of documents of kind k (their facets differ).
+func searchRequestOf(c echo.Context, k search.Kind) (search.Request, error) {
 	size, after, err := pageParams(c)
 	if err != nil {
 		return search.Request{}, err
 	}
-	req := search.Request{Text: c.QueryParam("q"), Size: size, After: after, Sort: c.QueryParam("sort")}
-	filters, err := filterParams(c.QueryParams())
+	req := search.Request{Text: c.QueryParam("q"), Size: size, After: after, Sort: c.QueryParam("sort"), Kind: k}
+	filters, err := filterParams(c.QueryParams(), k)
 	if err != nil {
 		return req, err
 	}
@@ -35,16 +40,16 @@ func searchRequest(c echo.Context) (search.Request, error) {
 }
 
 // filterParams reads filter[FACET]=VALUE parameters; an unknown facet is an error.
-func filterParams(q url.Values) (map[search.Facet][]string, error) {
+func filterParams(q url.Values, k search.Kind) (map[search.Facet][]string, error) {
 	filters := map[search.Facet][]string{}
 	for key, values := range q {
 		if !strings.HasPrefix(key, "filter[") {
 			continue
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(key, "filter["), "]")
-		f, ok := search.FacetNamed(name)
+		f, ok := search.FacetOf(k, name)
 		if !ok || !strings.HasSuffix(key, "]") {
-			return nil, badRequest{"unknown filter " + quote(key) + ": use filter[FACET] with one of " + strings.Join(search.FacetNames(), ", ")}
+			return nil, badRequest{"unknown filter " + quote(key) + ": use filter[FACET] with one of " + strings.Join(search.FacetNamesOf(k), ", ")}
 		}
 		for _, v := range values {
 			if v = strings.TrimSpace(v); v != "" {

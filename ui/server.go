@@ -77,6 +77,8 @@ type Server struct {
 	signInLimit  *clientLimiter
 	messageLimit *clientLimiter
 	oidc         *oidcClient
+	// code reads code entries, when the store keeps them.
+	code catalogue.CodeReader
 }
 
 // New builds the server.
@@ -102,6 +104,9 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages, texts: texts,
 		signInLimit:  newClientLimiter(time.Hour/time.Duration(opts.SignInPerClient), opts.SignInPerClient),
 		messageLimit: newClientLimiter(time.Hour, 5)}
+	if cr, ok := store.(catalogue.CodeReader); ok {
+		s.code = cr
+	}
 	if opts.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: opts.OIDC, http: opts.FetchPolicy.Client()}
 	}
@@ -135,6 +140,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/software/:id", s.apiSoftware)
 	api.GET("/publishers", s.apiListPublishers)
 	api.GET("/publishers/:id", s.apiPublisher)
+	api.GET("/code", s.apiListCode)
+	api.GET("/code/:id", s.apiCode)
 	api.POST("/validate", s.apiValidate)
 	api.GET("/openapi.json", openAPIDocument)
 	e.GET("/schemas/:name", schemaFile)
