@@ -7,6 +7,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/", s.home)
 	e.GET("/search", s.searchPage)
 	e.GET("/software/:id", s.softwarePage)
+	e.GET("/code", s.codeListPageHandler)
+	e.GET("/code/:id", s.codePage)
 	e.GET("/publishers/:id", s.publisherPage)
 	e.GET("/crawls", s.crawlsPage)
 	e.GET("/validate", s.validatePage)
