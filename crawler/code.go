@@ -1,7 +1,10 @@
 package crawler
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/crawler/codefacts"
@@ -36,4 +39,52 @@ func releaseOf(res *catalogue.CrawlResult) {
 		r := res.Activity.Releases[0]
 		res.Code.Release = &r
 	}
+}
+
+// ErrHasPubliccode is returned when drafting a publiccode.yml for a repository
+// that has one: validate it instead.
+var ErrHasPubliccode = errors.New("the repository already has a publiccode.yml at the root of its default branch: check it with the validator instead")
+
+// Draft fetches a repository that the catalogue does not crawl, through the
+// crawler's fetch (its address policy, size cap and time limit), and drafts
+// its publiccode.yml from what the tree shows.
+func (c *Crawler) Draft(ctx context.Context, repoURL string) (catalogue.Draft, error) {
+	codefacts.Prepare()
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)
+	defer cancel()
+	remote, err := c.fetch.Refs(ctx, repoURL)
+	if err != nil {
+		return catalogue.Draft{}, fmt.Errorf("draft %s: %w", gitfetch.Redact(repoURL), err)
+	}
+	snap, err := c.fetch.Snapshot(ctx, remote)
+	if err != nil {
+		return catalogue.Draft{}, fmt.Errorf("draft %s: %w", gitfetch.Redact(repoURL), err)
+	}
+	defer snap.Close()
+	res := catalogue.CrawlResult{RepoURL: repoURL}
+	c.read(snap, &res)
+	if res.Outcome != catalogue.StatusNoPubliccode {
+		if res.Outcome == catalogue.StatusOverCap {
+			return catalogue.Draft{}, fmt.Errorf("draft %s: %s: %w", gitfetch.Redact(repoURL), res.Reason, gitfetch.ErrOverCap)
+		}
+		return catalogue.Draft{}, fmt.Errorf("draft %s: %w", gitfetch.Redact(repoURL), ErrHasPubliccode)
+	}
+	c.readCode(snap, &res)
+	if res.Code == nil {
+		return catalogue.Draft{}, fmt.Errorf("draft %s: the tree could not be read", gitfetch.Redact(repoURL))
+	}
+	c.history(ctx, remote, &res, c.opts.Now(), snap)
+	releaseOf(&res)
+	in := catalogue.DraftInput{Name: repositoryName(repoURL), URL: gitfetch.Redact(repoURL), Readme: res.Code.Readme, License: res.Code.License,
+		LicenseFile: res.Code.LicenseFile, Logo: res.Code.Logo, Release: res.Code.Release, Platforms: res.Code.Platforms, Files: snap.FS()}
+	return catalogue.MakeDraft(in), nil
+}
+
+// repositoryName is the last segment of a repository's URL, without ".git".
+func repositoryName(rawURL string) string {
+	p := strings.TrimSuffix(strings.TrimRight(rawURL, "/"), ".git")
+	if i := strings.LastIndexAny(p, "/:"); i >= 0 {
+		p = p[i+1:]
+	}
+	return p
 }
