@@ -173,3 +173,46 @@ func (s *Server) codePage(c echo.Context) error {
 	}
 	return s.render(c, http.StatusOK, "code", view{Title: p.E.Name, Section: "search", Description: desc, Page: p})
 }
+
+// codeDraftPage is a code entry's drafted publiccode.yml, for its maintainers.
+type codeDraftPage struct {
+	E        catalogue.CodeEntry
+	Draft    catalogue.Draft
+	Download string
+	Back     string
+}
+
+// buildCodeDraft drafts a code entry's publiccode.yml.
+func (s *Server) buildCodeDraft(ctx context.Context, id string) (codeDraftPage, error) {
+	e, err := s.codeEntry(ctx, id)
+	if err != nil {
+		return codeDraftPage{}, err
+	}
+	base := "/code/" + url.PathEscape(e.ID)
+	return codeDraftPage{E: e, Draft: catalogue.MakeDraft(catalogue.DraftInputOf(e)), Download: base + "/publiccode.yml", Back: base}, nil
+}
+
+// codeDraftPageHandler serves GET /code/{id}/draft: the draft, its to-dos, and
+// a form that sends it to the validator.
+func (s *Server) codeDraftPageHandler(c echo.Context) error {
+	p, err := s.buildCodeDraft(c.Request().Context(), c.Param("id"))
+	var described *catalogue.DescribedError
+	if errors.As(err, &described) {
+		return c.Redirect(http.StatusMovedPermanently, "/software/"+url.PathEscape(described.SoftwareID))
+	}
+	if err != nil {
+		return err
+	}
+	l := s.localiser(c)
+	return s.render(c, http.StatusOK, "code_draft", view{Title: l.T("ui.code.draftTitle", "name", p.E.Name), Section: "validate", Robots: "noindex", Page: p})
+}
+
+// codeDraftFile serves GET /code/{id}/publiccode.yml: the draft as a download.
+func (s *Server) codeDraftFile(c echo.Context) error {
+	p, err := s.buildCodeDraft(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="publiccode.yml"`)
+	return c.Blob(http.StatusOK, "application/yaml; charset=utf-8", []byte(p.Draft.PubliccodeYml))
+}

@@ -101,3 +101,32 @@ func findClass(n *html.Node, tag, class string) *html.Node {
 	}
 	return nil
 }
+
+func TestCodeDraftPage_ShowsTheDraftAndSendsItToTheValidator(t *testing.T) {
+	t.Parallel()
+	ts, store, _ := codeSite(t)
+	e, err := store.CodeEntryByURL(t.Context(), "https://git.example.org/voorbeeld/parkeer-scripts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := get(t, ts.URL+"/code/"+e.ID+"/draft?lang=en")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("draft page: %d", resp.StatusCode)
+	}
+	doc := parse(t, body)
+	ta := find(doc, "textarea", "name", "yaml")
+	if ta == nil || !strings.Contains(text(ta), `license: "MIT"  # guessed`) {
+		t.Fatalf("draft page lacks the draft in a form field: %q", text(ta))
+	}
+	if todo := text(find(doc, "section", "id", "todo")); !strings.Contains(todo, "maintenance.type") {
+		t.Errorf("to-do list = %q", todo)
+	}
+	form := find(doc, "form", "action", "/validate")
+	if form == nil {
+		t.Error("the draft is not sent to the validator")
+	}
+	resp, body = get(t, ts.URL+"/code/"+e.ID+"/publiccode.yml")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") || !strings.HasPrefix(body, "# publiccode.yml drafted by Oscat") {
+		t.Errorf("download: %d %q %.60q", resp.StatusCode, resp.Header.Get("Content-Disposition"), body)
+	}
+}

@@ -9,6 +9,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/software/:id", s.softwarePage)
 	e.GET("/code", s.codeListPageHandler)
 	e.GET("/code/:id", s.codePage)
+	e.GET("/code/:id/draft", s.codeDraftPageHandler)
+	e.GET("/code/:id/publiccode.yml", s.codeDraftFile)
 	e.GET("/publishers/:id", s.publisherPage)
 	e.GET("/crawls", s.crawlsPage)
 	e.GET("/validate", s.validatePage)
