@@ -158,13 +158,20 @@ func renderDraft(in DraftInput, keys []draftKey) Draft {
 		have[k.path] = k
 	}
 	var todo []string
+	if in.URL == "" {
+		todo = append(todo, "url")
+	}
 	for _, r := range required {
 		if _, ok := have[r.path]; !ok {
 			todo = append(todo, r.path)
 		}
 	}
 	var b strings.Builder
-	b.WriteString("# publiccode.yml drafted by Oscat from " + in.URL + "\n")
+	from := in.URL
+	if from == "" {
+		from = "a local checkout"
+	}
+	b.WriteString("# publiccode.yml drafted by Oscat from " + from + "\n")
 	b.WriteString("# Values marked \"guessed\" were read from the repository: check them.\n")
 	b.WriteString("# \"To do\" marks what the standard requires and the repository does not show.\n")
 	b.WriteString("publiccodeYmlVersion: \"0\"\n")
@@ -180,7 +187,11 @@ func renderDraft(in DraftInput, keys []draftKey) Draft {
 		}
 	}
 	line("", "name", "name")
-	b.WriteString("url: " + quote(in.URL) + "\n")
+	if in.URL != "" {
+		b.WriteString("url: " + quote(in.URL) + "\n")
+	} else {
+		b.WriteString("# To do: url: the address of the repository, such as https://github.com/ORG/REPO\n")
+	}
 	line("", "softwareVersion", "softwareVersion")
 	line("", "releaseDate", "releaseDate")
 	line("", "logo", "logo")
