@@ -130,3 +130,16 @@ func TestCodeDraftPage_ShowsTheDraftAndSendsItToTheValidator(t *testing.T) {
 		t.Errorf("download: %d %q %.60q", resp.StatusCode, resp.Header.Get("Content-Disposition"), body)
 	}
 }
+
+func TestPublisherPage_LinksRowsWithoutAFileToTheirDraft(t *testing.T) {
+	t.Parallel()
+	ts, store, _ := codeSite(t)
+	e, err := store.CodeEntryByURL(t.Context(), "https://git.example.org/voorbeeld/parkeer-app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := get(t, ts.URL+"/publishers/voorbeeld?lang=en")
+	if find(parse(t, body), "a", "href", "/code/"+e.ID+"/draft") == nil {
+		t.Error("the publisher page's no-publiccode row does not link to the draft")
+	}
+}
