@@ -34,9 +34,20 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	}
 	codefacts.Prepare() // once per process, outside any repository's time budget
 	t0 := time.Now()
-	rctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)
-	res := c.crawl(rctx, p.URL, prev)
-	cancel()
+	var res catalogue.CrawlResult
+	listed := true
+	if !webScheme(p.URL) {
+		if listed, err = c.operatorListed(ctx, p.URL, prev.Publishers); err != nil {
+			return err
+		}
+	}
+	if listed {
+		rctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)
+		res = c.crawl(rctx, p.URL, prev)
+		cancel()
+	} else {
+		res = catalogue.CrawlResult{RepoURL: p.URL, Outcome: catalogue.StatusSkipped, Reason: reasonSchemeRefused}
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -88,7 +99,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	res := catalogue.CrawlResult{RepoURL: repoURL}
 	remote, err := c.fetch.Refs(ctx, repoURL)
 	if err != nil {
-		return failed(res, err, repoURL)
+		return c.failed(res, err, repoURL)
 	}
 	res.Head = remote.Head.String()
 	now := c.opts.Now()
@@ -102,7 +113,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	}
 	snap, err := c.fetch.Snapshot(ctx, remote)
 	if err != nil {
-		res = failed(res, err, repoURL)
+		res = c.failed(res, err, repoURL)
 		if res.Outcome == catalogue.StatusOverCap {
 			c.history(ctx, remote, &res, now, nil) // the commit graph has its own cap
 		}
@@ -117,7 +128,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	releaseOf(&res)
 	res.Bytes = remote.Bytes()
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && res.Outcome == "" && res.File == nil {
-		return failed(res, ctx.Err(), repoURL)
+		return c.failed(res, ctx.Err(), repoURL)
 	}
 	return res
 }
@@ -132,7 +143,7 @@ func (c *Crawler) recheckDue(prev catalogue.Repository, now time.Time) bool {
 }
 
 // failed turns a fetch error into a result: over the cap, empty, or failed.
-func failed(res catalogue.CrawlResult, err error, repoURL string) catalogue.CrawlResult {
+func (c *Crawler) failed(res catalogue.CrawlResult, err error, repoURL string) catalogue.CrawlResult {
 	switch {
 	case errors.Is(err, gitfetch.ErrEmpty):
 		res.Outcome, res.Reason = catalogue.StatusSkipped, "the repository is empty"
@@ -141,7 +152,10 @@ func failed(res catalogue.CrawlResult, err error, repoURL string) catalogue.Craw
 	case errors.Is(err, context.DeadlineExceeded):
 		res.Outcome, res.Reason = catalogue.StatusFailed, "the repository took longer than the time allowed (--repo-timeout)"
 	default:
-		res.Outcome, res.Reason = catalogue.StatusFailed, gitfetch.RedactError(err, repoURL)
+		// The public reason is neutral; the error, which may carry the
+		// server's own words or the network's details, is for the log.
+		res.Outcome, res.Reason = catalogue.StatusFailed, gitfetch.PublicReason(err)
+		c.log.Warn("fetch failed", "repository", gitfetch.Redact(repoURL), "err", gitfetch.RedactError(err, repoURL))
 	}
 	return res
 }
@@ -180,8 +194,10 @@ func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) {
 		}
 		res.Path = name
 		if err != nil {
-			res.Findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "unreadable", Message: err.Error()}}
-			res.Reason = err.Error()
+			c.log.Warn("publiccode file unreadable", "repository", gitfetch.Redact(res.RepoURL), "err", gitfetch.RedactError(err, res.RepoURL))
+			reason := name + " could not be read: " + gitfetch.PublicReason(err)
+			res.Findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "unreadable", Message: reason}}
+			res.Reason = reason
 			return
 		}
 		if doc := publiccode.Read(data, limits); doc.File != nil {
