@@ -11,7 +11,6 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
 	"github.com/oscat-eu/oscat/crawler/activity"
-	"github.com/oscat-eu/oscat/crawler/codefacts"
 	"github.com/oscat-eu/oscat/crawler/gitfetch"
 )
 
@@ -32,7 +31,6 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	if err != nil && !catalogueNotFound(err) {
 		return err
 	}
-	codefacts.Prepare() // once per process, outside any repository's time budget
 	t0 := time.Now()
 	var res catalogue.CrawlResult
 	listed := true

@@ -76,7 +76,11 @@ func readLicense(t Tree, files []string) (string, string) {
 // Classify returns the SPDX identifier of the one licence a text holds, or ""
 // when the classifier does not recognise most of the text as one licence.
 func Classify(text []byte) string {
-	cov := licensecheck.Scan(text)
+	Prepare()
+	if scanner == nil {
+		return ""
+	}
+	cov := scanner.Scan(text)
 	if cov.Percent < minCoverage {
 		return ""
 	}
@@ -124,11 +128,40 @@ func dedupe(xs []string) []string {
 	return out
 }
 
-var prepareOnce sync.Once
+// known are the licences recognised: the open-source licences public
+// administrations publish under (the OSI- and FSF-approved ones in common use,
+// the EUPL and the French CeCILL family), with the variants of their notices.
+// The classifier's whole list of 550 takes seconds to compile, which a crawl
+// would spend inside a repository's time budget; a licence outside this list
+// gives no licence, which is what an unrecognised one gives anyway.
+var known = []string{
+	"0BSD", "AFL-3.0", "AGPL-3.0", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.1", "Apache-2.0", "Artistic-2.0",
+	"BSD-2-Clause", "BSD-3-Clause", "BSD-3-Clause-Clear", "BSL-1.0", "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0",
+	"CECILL-2.1", "CECILL-B", "CECILL-C", "CDDL-1.0", "EPL-1.0", "EPL-2.0", "EUPL-1.1", "EUPL-1.2",
+	"GPL-2.0", "GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0", "GPL-3.0-only", "GPL-3.0-or-later", "ISC",
+	"LGPL-2.1", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0", "LGPL-3.0-only", "LGPL-3.0-or-later",
+	"MIT", "MIT-0", "MPL-1.1", "MPL-2.0", "MS-PL", "OSL-3.0", "PostgreSQL", "Python-2.0", "Unlicense", "WTFPL", "Zlib",
+}
 
-// Prepare builds the licence classifier's tables now (seconds, once per
-// process), so that the first repository read later does not spend its time
-// budget on them.
+var (
+	prepareOnce sync.Once
+	scanner     *licensecheck.Scanner
+)
+
+// Prepare builds the licence classifier's tables once per process; reading
+// the first licence does it otherwise.
 func Prepare() {
-	prepareOnce.Do(func() { licensecheck.Scan([]byte("MIT License")) })
+	prepareOnce.Do(func() {
+		want := make(map[string]bool, len(known))
+		for _, id := range known {
+			want[id] = true
+		}
+		var list []licensecheck.License
+		for _, l := range licensecheck.BuiltinLicenses() {
+			if want[l.ID] {
+				list = append(list, l)
+			}
+		}
+		scanner, _ = licensecheck.NewScanner(list) // the built-in expressions compile
+	})
 }
