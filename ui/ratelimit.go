@@ -52,3 +52,18 @@ func (l *clientLimiter) allow(client string) bool {
 	b.seen = now
 	return b.lim.AllowN(now, 1)
 }
+
+// take is allow that also says, when it refuses, how long the client must wait
+// for a token (the Retry-After of the answer).
+func (l *clientLimiter) take(client string) (bool, time.Duration) {
+	if l.allow(client) {
+		return true, 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	r := l.clients[client].lim.ReserveN(now, 1)
+	d := r.DelayFrom(now)
+	r.CancelAt(now)
+	return false, d
+}

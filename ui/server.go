@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -94,6 +96,10 @@ type Server struct {
 	draftLimit *clientLimiter
 	// validation bounds the anonymous validator.
 	validation *validationGate
+	limits     siteLimits
+	// key is the store's site key (see siteKey).
+	keyMu sync.Mutex
+	key   []byte
 }
 
 // New builds the server.
@@ -127,6 +133,7 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 		s.code = cr
 	}
 	s.validation = newValidationGate(opts.ValidateConcurrency, opts.ValidatePerMinute)
+	s.limits = newSiteLimits()
 	if opts.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: opts.OIDC, http: opts.FetchPolicy.Client()}
 	}
@@ -134,7 +141,7 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(opts.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverPanics, s.logRequests, securityHeaders, s.chooseLanguage, s.limitValidation, s.identify)
+	e.Use(s.recoverPanics, s.logRequests, securityHeaders(strings.HasPrefix(strings.ToLower(opts.PublicURL), "https://")), s.chooseLanguage, s.limitValidation, s.identify)
 	s.routes(e)
 	s.echo = e
 	return s, nil
@@ -247,14 +254,21 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		return next(c)
+// securityHeaders go on every response; HSTS when the public URL is https (the
+// site is then reached through TLS only, whatever proxy ends it).
+func securityHeaders(https bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			if https {
+				h.Set("Strict-Transport-Security", "max-age=31536000")
+			}
+			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			return next(c)
+		}
 	}
 }

@@ -137,8 +137,8 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var f crawlFlags
 	f.register(fs)
 	err := parseFlags(fs, args, getenv)
-	if err == nil && fs.NArg() > 0 {
-		err = usageError("unexpected argument %q", fs.Arg(0))
+	if err == nil {
+		err = noArguments(fs)
 	}
 	if err == nil {
 		err = crawl(ctx, f, stdout, stderr)

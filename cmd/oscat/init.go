@@ -19,8 +19,7 @@ import (
 	"github.com/oscat-eu/oscat/crawler/gitfetch"
 )
 
-const initUsage = `usage: oscat init [--force] [DIR]
-
+const initAbout = `
 Writes a draft publiccode.yml for the checkout in DIR (default: the current
 folder) from what its files show: its name and origin URL, the licence of its
 licence files, its latest release tag and date, a logo file, a short
@@ -36,31 +35,29 @@ Exit status: 0 when the draft was written, 1 when it was not, 2 for a usage erro
 // runInit is `oscat init`: args are the arguments after "init".
 func runInit(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("init", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.Usage = func() { fmt.Fprint(stderr, initUsage) }
+	fset.SetOutput(io.Discard)
 	force := fset.Bool("force", false, "overwrite an existing publiccode.yml")
-	rest, err := parseInterleaved(fset, args)
+	rest, err := parseInterspersed(fset, args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		return 0
+		code := exitCode(stderr, "init", fset, err)
+		fmt.Fprint(stderr, initAbout)
+		return code
 	case err != nil:
-		return 2
+		return exitCode(stderr, "init", fset, usageError("%v", err))
 	case len(rest) > 1:
-		fmt.Fprint(stderr, "oscat init: give at most one folder\n\n", initUsage)
-		return 2
+		return exitCode(stderr, "init", fset, usageError("give at most one folder, not %d", len(rest)))
 	}
 	dir := "."
 	if len(rest) == 1 {
 		dir = rest[0]
 	}
 	d, target, err := draftLocal(dir, *force)
-	if err != nil {
-		fmt.Fprintf(stderr, "oscat init: %v\n", err)
-		return 1
+	if err == nil {
+		err = os.WriteFile(target, []byte(d.PubliccodeYml), 0o644)
 	}
-	if err := os.WriteFile(target, []byte(d.PubliccodeYml), 0o644); err != nil {
-		fmt.Fprintf(stderr, "oscat init: %v\n", err)
-		return 1
+	if err != nil {
+		return exitCode(stderr, "init", fset, err)
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", target)
 	if len(d.Todo) > 0 {

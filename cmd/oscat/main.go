@@ -17,7 +17,7 @@ Usage:
   oscat serve    [flags]            serve the site and the API
   oscat crawl    [flags]            crawl the publishers' repositories once
   oscat validate [flags] PATH…      validate publiccode.yml files
-  oscat init     [--force] [DIR]    draft a publiccode.yml for a local checkout
+  oscat init [DIR] [--force]        draft a publiccode.yml for a local checkout
   oscat index rebuild [flags]       rebuild the search index from the store
   oscat demo     [flags]            start a catalogue of a local demo world
   oscat moderate COMMAND [flags]    hide repositories or software, block URLs
@@ -29,7 +29,8 @@ Usage:
   oscat bench validate [flags]      measure the validator under its worst inputs
   oscat version                     print the version
 
-Flags override OSCAT_* environment variables (--data → OSCAT_DATA), which override
+A command's name comes first; its flags may stand before or after its arguments,
+and -- ends them. Flags override OSCAT_* environment variables (--data → OSCAT_DATA), which override
 a YAML file given with --config. Run "oscat COMMAND -h" for a command's flags.
 `
 

@@ -60,6 +60,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	f.register(fs)
 	err := parseFlags(fs, args, getenv)
 	if err == nil {
+		err = noArguments(fs)
+	}
+	if err == nil {
 		err = serve(ctx, f, stderr, nil)
 	}
 	return exitCode(stderr, "serve", fs, err)
