@@ -66,6 +66,15 @@ type Options struct {
 	// (default DefaultValidatePerMinute).
 	ValidateConcurrency int
 	ValidatePerMinute   int
+	// Hooks, when set, takes forges' push webhooks at /hooks/FORGE; HookSecrets
+	// shows code-hosting entries' webhook secrets to their members.
+	Hooks       HookReceiver
+	HookSecrets catalogue.HookSecrets
+	// HooksPerMinute caps the webhook deliveries one client may send (default 120).
+	HooksPerMinute int
+	// RepositoryFiles, when set, lists on publisher pages the publiccode files
+	// of repositories that hold several.
+	RepositoryFiles RepositoryFiles
 }
 
 // CrawlTrigger is what the site asks of the crawler.
@@ -89,6 +98,7 @@ type Server struct {
 	// signInLimit brakes sign-in mails per client; messageLimit co-user messages.
 	signInLimit  *clientLimiter
 	messageLimit *clientLimiter
+	hookLimit    *clientLimiter
 	oidc         *oidcClient
 	// code reads code entries, when the store keeps them.
 	code catalogue.CodeReader
@@ -122,9 +132,13 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	if opts.SignInPerClient <= 0 {
 		opts.SignInPerClient = 20
 	}
+	if opts.HooksPerMinute <= 0 {
+		opts.HooksPerMinute = 120
+	}
 	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages, texts: texts,
 		signInLimit:  newClientLimiter(time.Hour/time.Duration(opts.SignInPerClient), opts.SignInPerClient),
-		messageLimit: newClientLimiter(time.Hour, 5)}
+		messageLimit: newClientLimiter(time.Hour, 5),
+		hookLimit:    newClientLimiter(time.Minute/time.Duration(opts.HooksPerMinute), opts.HooksPerMinute)}
 	if opts.DraftsPerHour <= 0 {
 		opts.DraftsPerHour = 10
 	}
@@ -182,6 +196,7 @@ func (s *Server) routes(e *echo.Echo) {
 		s.joinRoutes(e, api)
 	}
 	s.federationRoutes(e, api)
+	s.hookRoutes(e)
 }
 
 // ServeHTTP makes the server an http.Handler.
