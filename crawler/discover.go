@@ -137,7 +137,8 @@ func (c *Crawler) found(ctx context.Context, p payload, r forge.Repo, fromForge 
 	if r.CloneURL == "" {
 		return nil
 	}
-	d := catalogue.Discovered{URL: r.CloneURL, FromForge: fromForge, Archived: r.Archived, Fork: r.Fork, Upstream: r.Parent}
+	d := catalogue.Discovered{URL: r.CloneURL, FromForge: fromForge, Archived: r.Archived, Fork: r.Fork, Upstream: r.Parent,
+		Description: r.Description, Topics: r.Topics}
 	listed, err := c.store.ListRepository(ctx, p.Run, p.Publisher, d)
 	if errors.Is(err, catalogue.ErrInvalid) {
 		c.log.Warn("repository URL refused", "publisher", p.Publisher, "url", gitfetch.Redact(r.CloneURL), "err", err)

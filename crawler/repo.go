@@ -110,7 +110,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	}
 	res.Head = remote.Head.String()
 	now := c.opts.Now()
-	if prev.Head == res.Head && succeeded[prev.Status] && !c.recheckDue(prev, now) {
+	if prev.Head == res.Head && succeeded[prev.Status] && !c.recheckDue(prev, now) && !codeStale(prev) {
 		res.Outcome = catalogue.StatusUnchanged
 		stale := prev.Activity == nil || prev.Activity.At.UTC().Format("2006-01") != now.UTC().Format("2006-01")
 		if prev.TagsDigest != remote.TagsDigest() || stale {
@@ -132,7 +132,11 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	if res.Outcome == "" || res.Outcome == catalogue.StatusNoPubliccode {
 		apps = c.readApps(snap, repoURL, &res)
 	}
+	if res.Outcome == catalogue.StatusNoPubliccode {
+		c.readCode(snap, &res)
+	}
 	c.history(ctx, remote, &res, now, snap)
+	releaseOf(&res)
 	res.Bytes = remote.Bytes()
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && res.Outcome == "" && res.File == nil {
 		return c.failed(res, ctx.Err(), repoURL), nil

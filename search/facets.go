@@ -26,28 +26,23 @@ const (
 	FacetValid
 	FacetUsedBy
 	FacetOpenToJoin
+	// FacetProgrammingLanguages is a facet of code entries only (see KindCode).
+	FacetProgrammingLanguages
 	numFacets
 )
 
 var facetNames = [numFacets]string{
 	"categories", "softwareType", "developmentStatus", "license", "platforms", "maintenanceType",
-	"country", "publisher", "languages", "scope", "archived", "valid", "usedBy", "openToJoin",
+	"country", "publisher", "languages", "scope", "archived", "valid", "usedBy", "openToJoin", "programmingLanguages",
 }
 
 func (f Facet) String() string { return facetNames[f] }
 
-// FacetNamed returns the facet with that API name.
-func FacetNamed(name string) (Facet, bool) {
-	for i, n := range facetNames {
-		if n == name {
-			return Facet(i), true
-		}
-	}
-	return 0, false
-}
+// FacetNamed returns the software facet with that API name.
+func FacetNamed(name string) (Facet, bool) { return FacetOf(KindSoftware, name) }
 
-// FacetNames lists every facet's API name.
-func FacetNames() []string { return append([]string(nil), facetNames[:]...) }
+// FacetNames lists every software facet's API name.
+func FacetNames() []string { return FacetNamesOf(KindSoftware) }
 
 // facetValues extracts each facet's values from a software entry. countries maps
 // publisher IDs to their country.

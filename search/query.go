@@ -38,6 +38,8 @@ type Request struct {
 	// NoFacets set reports none).
 	FacetValues int
 	NoFacets    bool
+	// Kind is what is searched: software (the zero value) or code entries.
+	Kind Kind
 }
 
 // Sorts lists the accepted sort orders.

@@ -23,6 +23,8 @@ type Source interface {
 	SoftwareByIDs(ctx context.Context, ids []string) ([]catalogue.Software, error)
 	ListSoftware(ctx context.Context, publisher string, page catalogue.Page) ([]catalogue.Software, string, error)
 	Publishers(ctx context.Context, page catalogue.Page) ([]catalogue.Publisher, string, error)
+	CodeEntriesByIDs(ctx context.Context, ids []string) ([]catalogue.CodeEntry, error)
+	ListCodeEntries(ctx context.Context, publisher string, page catalogue.Page) ([]catalogue.CodeEntry, string, error)
 }
 
 const (
@@ -257,7 +259,7 @@ func (sh *shard) fill(ctx context.Context, src Source, reindex bool) error {
 			}
 		}
 		if next == "" {
-			return nil
+			return sh.fillCode(ctx, src, reindex)
 		}
 		page.After = next
 	}
@@ -273,11 +275,16 @@ func (sh *shard) catchUp(ctx context.Context, src Source) error {
 		if len(changes) == 0 {
 			return nil
 		}
-		var ids []string
+		var ids, codeIDs []string
 		seen := map[string]bool{}
 		publishers := false
 		for _, c := range changes {
 			switch c.Type {
+			case catalogue.ChangeCode:
+				if !seen[codePrefix+c.ID] {
+					seen[codePrefix+c.ID] = true
+					codeIDs = append(codeIDs, c.ID)
+				}
 			case catalogue.ChangeSoftware:
 				if !seen[c.ID] {
 					seen[c.ID] = true
@@ -305,6 +312,9 @@ func (sh *shard) catchUp(ctx context.Context, src Source) error {
 			if !found[id] {
 				removed = append(removed, id)
 			}
+		}
+		if err := sh.writeCode(ctx, src, codeIDs); err != nil {
+			return err
 		}
 		if err := sh.write(listed, removed, changes[len(changes)-1].Seq); err != nil {
 			return err

@@ -19,6 +19,7 @@ type table struct {
 
 	ids      []string
 	live     []bool
+	kind     []Kind
 	valid    []bool
 	names    []string // lower-cased, for sorting
 	updated  []int64  // Unix microseconds
@@ -73,6 +74,7 @@ func (t *table) add(id string) uint32 {
 	o := uint32(len(t.ids))
 	t.ids = append(t.ids, id)
 	t.live = append(t.live, false)
+	t.kind = append(t.kind, KindSoftware)
 	t.valid = append(t.valid, false)
 	t.names = append(t.names, "")
 	t.updated = append(t.updated, 0)
@@ -91,7 +93,7 @@ func (t *table) add(id string) uint32 {
 // put records a document at its ordinal.
 func (t *table) put(ord uint32, sw catalogue.Software) {
 	values := facetValues(sw, t.country)
-	t.live[ord], t.valid[ord], t.names[ord] = true, sw.Valid, sortKey(sw.Name)
+	t.live[ord], t.kind[ord], t.valid[ord], t.names[ord] = true, KindSoftware, sw.Valid, sortKey(sw.Name)
 	t.updated[ord], t.activity[ord], t.users[ord] = sw.UpdatedAt.UnixMicro(), 0, int32(sw.Users)
 	t.created[ord] = sw.CreatedAt.UnixMicro()
 	if sw.Activity != nil {

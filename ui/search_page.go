@@ -70,6 +70,7 @@ func (s *Server) searchPage(c echo.Context) error {
 		}
 		clearAll = "/search?" + encodeQuery(q)
 	}
+	codeCount, codeHref := s.codeMatches(ctx, c, req)
 	pageSize := ""
 	if c.QueryParam("page[size]") != "" {
 		pageSize = strconv.Itoa(req.Size)
@@ -81,6 +82,7 @@ func (s *Server) searchPage(c echo.Context) error {
 			"Facets": facetPanel(c, l, snap, res.Facets, req.Filters), "Chips": chips, "ClearAll": clearAll,
 			"Sorts": sorts, "Sort": req.Sort, "Next": nextLink(c, res.Next), "First": first, "PageSize": pageSize,
 			"Suggestion": res.Suggestion, "SuggestionHref": suggestion,
+			"CodeCount": codeCount, "CodeHref": codeHref,
 		},
 	})
 }

@@ -51,6 +51,11 @@ type Options struct {
 	OIDC OIDCConfig
 	// Crawler, when set, lets maintainers crawl now and checks new code hosting.
 	Crawler CrawlTrigger
+	// Drafter, when set, drafts publiccode.yml files for repositories the
+	// catalogue does not crawl, for signed-in people (DraftsPerHour each,
+	// default 10).
+	Drafter       RepositoryDrafter
+	DraftsPerHour int
 	// SignInPerAddress caps the sign-in links mailed to one address in an hour
 	// (default 5); SignInPerClient those one client asks for (default 20).
 	SignInPerAddress int
@@ -95,6 +100,10 @@ type Server struct {
 	messageLimit *clientLimiter
 	hookLimit    *clientLimiter
 	oidc         *oidcClient
+	// code reads code entries, when the store keeps them.
+	code catalogue.CodeReader
+	// draftLimit brakes drafts of uncrawled repositories per person.
+	draftLimit *clientLimiter
 	// validation bounds the anonymous validator.
 	validation *validationGate
 	limits     siteLimits
@@ -130,6 +139,13 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 		signInLimit:  newClientLimiter(time.Hour/time.Duration(opts.SignInPerClient), opts.SignInPerClient),
 		messageLimit: newClientLimiter(time.Hour, 5),
 		hookLimit:    newClientLimiter(time.Minute/time.Duration(opts.HooksPerMinute), opts.HooksPerMinute)}
+	if opts.DraftsPerHour <= 0 {
+		opts.DraftsPerHour = 10
+	}
+	s.draftLimit = newClientLimiter(time.Hour/time.Duration(opts.DraftsPerHour), opts.DraftsPerHour)
+	if cr, ok := store.(catalogue.CodeReader); ok {
+		s.code = cr
+	}
 	s.validation = newValidationGate(opts.ValidateConcurrency, opts.ValidatePerMinute)
 	s.limits = newSiteLimits()
 	if opts.OIDC.Issuer != "" {
@@ -165,6 +181,9 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/software/:id", s.apiSoftware)
 	api.GET("/publishers", s.apiListPublishers)
 	api.GET("/publishers/:id", s.apiPublisher)
+	api.GET("/code", s.apiListCode)
+	api.GET("/code/:id", s.apiCode)
+	api.POST("/drafts", s.apiDraft)
 	api.POST("/validate", s.apiValidate)
 	api.GET("/openapi.json", openAPIDocument)
 	e.GET("/schemas/:name", schemaFile)

@@ -76,6 +76,9 @@ func (s *Store) ApplyCrawl(ctx context.Context, r catalogue.CrawlResult) (catalo
 				return err
 			}
 		}
+		if err := t.applyCode(ctx, id, prev.status, status, r); err != nil {
+			return err
+		}
 		if err := t.recordEvent(ctx, id, canonical, prev.status, status, r); err != nil {
 			return err
 		}

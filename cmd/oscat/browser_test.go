@@ -58,7 +58,11 @@ func TestBrowser_SiteWorksAndPassesAxe(t *testing.T) {
 	valid := softwareID(t, base, "parkeervergunning")
 	invalid := softwareID(t, base, "kita")
 	shared := softwareID(t, base, "visore cartografico regionale")
+	code := codeID(t, base, "albo pretorio")
 	pages := []struct{ name, path string }{
+		{"code-results", "/code?q=atti"},
+		{"code", "/code/" + code},
+		{"code-draft", "/code/" + code + "/draft"},
 		{"home", "/"},
 		{"search", "/search?q=parkeer"},
 		{"search-filtered", "/search?filter[developmentStatus]=stable&filter[platforms]=web&sort=name"},
@@ -485,6 +489,22 @@ func softwareID(t *testing.T, base, q string) string {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || len(body.Data) == 0 {
 		t.Fatalf("no software for %q: %v", q, err)
+	}
+	return body.Data[0].ID
+}
+
+func codeID(t *testing.T, base, q string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v1/code?q=" + url.QueryEscape(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Data []struct{ ID string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || len(body.Data) == 0 {
+		t.Fatalf("no code entry for %q: %v", q, err)
 	}
 	return body.Data[0].ID
 }

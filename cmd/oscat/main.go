@@ -17,6 +17,7 @@ Usage:
   oscat serve    [flags]            serve the site and the API
   oscat crawl    [flags]            crawl the publishers' repositories once
   oscat validate [flags] PATH…      validate publiccode.yml files
+  oscat init [DIR] [--force]        draft a publiccode.yml for a local checkout
   oscat index rebuild [flags]       rebuild the search index from the store
   oscat demo     [flags]            start a catalogue of a local demo world
   oscat moderate COMMAND [flags]    hide repositories or software, block URLs
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCrawl(ctx, rest, stdout, stderr)
 	case "validate":
 		return runValidate(rest, stdin, stdout, stderr)
+	case "init":
+		return runInit(rest, stdout, stderr)
 	case "index":
 		return runIndex(ctx, rest, stdout, stderr)
 	case "demo":

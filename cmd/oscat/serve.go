@@ -171,7 +171,7 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		ln.Close()
 		return err
 	}
-	opts := ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log, Crawler: crawl,
+	opts := ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log, Crawler: crawl, Drafter: crawl,
 		Metrics: promhttp.HandlerFor(metrics.reg, promhttp.HandlerOpts{}), Federation: f.federationFlags.uiOptions(instance),
 		// The validator's URL field and OpenID Connect discovery fetch under the
 		// same address policy as crawls.

@@ -48,6 +48,9 @@ type RepoMeta struct {
 	Fork     bool
 	// Parent is the upstream of a fork, as "owner/name".
 	Parent string
+	// Description and Topics are the forge's words about the repository.
+	Description string
+	Topics      []string
 }
 
 // New returns a forge keeping its repositories under root (made absolute, as git
