@@ -139,6 +139,8 @@ func TestCheck_AppliesEveryRule(t *testing.T) {
 			finding{"invalid-url", "maintenance.contractors[0].website", SeverityError, 91, 7, "https://"}},
 		{"a date in another format", func(s string) string { return edit(t, s, `releaseDate: "2024-11-05"`, `releaseDate: "05/11/2024"`) },
 			finding{"invalid-date", "releaseDate", SeverityError, 11, 1, "write `2024-11-05`"}},
+		{"an empty date", func(s string) string { return edit(t, s, `releaseDate: "2024-11-05"`, `releaseDate: ""`) },
+			finding{"invalid-date", "releaseDate", SeverityError, 11, 1, "or remove the key"}},
 		{"a date and time", func(s string) string {
 			return edit(t, s, `releaseDate: "2024-11-05"`, `releaseDate: 2024-11-05T10:00:00Z`)
 		},
@@ -308,6 +310,8 @@ func TestCheck_ReportsUnsupportedVersionsWithOneFinding(t *testing.T) {
 	for _, src := range []string{
 		"publiccodeYmlVersion: \"0.1\"\nname: X\nunknownKey: 1\n",
 		"publiccodeYmlVersion: \"1\"\nname: X\n",
+		"publiccodeYmlVersion: \"0.6\"\nname: X\n", // never released
+		"publiccodeYmlVersion: 0.6.0\nname: X\n",
 		"version: 0.0.1\nlegal:\n  owner: X\nmaintainance: []\n",
 	} {
 		d := Check([]byte(src), Options{})

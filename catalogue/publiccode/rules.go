@@ -29,8 +29,13 @@ func (v *validator) checkTopLevel() {
 		}
 		v.url(key, u)
 	}
-	if f.ReleaseDate != "" && v.checked("releaseDate") {
-		v.date("releaseDate", f.ReleaseDate)
+	if v.checked("releaseDate") {
+		if f.ReleaseDate == "" {
+			// `releaseDate: ""` is no date (`releaseDate:` alone is no key).
+			v.add(SeverityError, "invalid-date", "releaseDate", "invalid-date.empty", arg("name", "releaseDate"))
+		} else {
+			v.date("releaseDate", f.ReleaseDate)
+		}
 	}
 	if v.checked("logo") {
 		v.file("logo", f.Logo, logoFile)
