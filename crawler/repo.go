@@ -32,9 +32,20 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 		return err
 	}
 	t0 := time.Now()
-	rctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)
-	res := c.crawl(rctx, p.URL, prev)
-	cancel()
+	var res catalogue.CrawlResult
+	listed := true
+	if !webScheme(p.URL) {
+		if listed, err = c.operatorListed(ctx, p.URL, prev.Publishers); err != nil {
+			return err
+		}
+	}
+	if listed {
+		rctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)
+		res = c.crawl(rctx, p.URL, prev)
+		cancel()
+	} else {
+		res = catalogue.CrawlResult{RepoURL: p.URL, Outcome: catalogue.StatusSkipped, Reason: reasonSchemeRefused}
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -86,7 +97,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	res := catalogue.CrawlResult{RepoURL: repoURL}
 	remote, err := c.fetch.Refs(ctx, repoURL)
 	if err != nil {
-		return failed(res, timedOut(ctx, err), repoURL)
+		return c.failed(res, timedOut(ctx, err), repoURL)
 	}
 	res.Head = remote.Head.String()
 	now := c.opts.Now()
@@ -100,7 +111,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	}
 	snap, err := c.fetch.Snapshot(ctx, remote)
 	if err != nil {
-		res = failed(res, timedOut(ctx, err), repoURL)
+		res = c.failed(res, timedOut(ctx, err), repoURL)
 		if res.Outcome == catalogue.StatusOverCap {
 			c.history(ctx, remote, &res, now, nil) // the commit graph has its own cap
 		}
@@ -110,7 +121,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	if err := c.read(snap, &res); err != nil {
 		// A file that could not be fetched says nothing about the repository's
 		// files: fail it with the reason rather than report findings on them.
-		res = failed(catalogue.CrawlResult{RepoURL: repoURL, Head: res.Head}, timedOut(ctx, err), repoURL)
+		res = c.failed(catalogue.CrawlResult{RepoURL: repoURL, Head: res.Head}, timedOut(ctx, err), repoURL)
 		if res.Outcome == catalogue.StatusOverCap {
 			c.history(ctx, remote, &res, now, nil)
 		}
@@ -119,7 +130,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	c.history(ctx, remote, &res, now, snap)
 	res.Bytes = remote.Bytes()
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && res.Outcome == "" && res.File == nil {
-		return failed(res, ctx.Err(), repoURL)
+		return c.failed(res, ctx.Err(), repoURL)
 	}
 	return res
 }
@@ -143,7 +154,7 @@ func timedOut(ctx context.Context, err error) error {
 }
 
 // failed turns a fetch error into a result: over the cap, empty, or failed.
-func failed(res catalogue.CrawlResult, err error, repoURL string) catalogue.CrawlResult {
+func (c *Crawler) failed(res catalogue.CrawlResult, err error, repoURL string) catalogue.CrawlResult {
 	switch {
 	case errors.Is(err, gitfetch.ErrEmpty):
 		res.Outcome, res.Reason = catalogue.StatusSkipped, "the repository is empty"
@@ -152,7 +163,10 @@ func failed(res catalogue.CrawlResult, err error, repoURL string) catalogue.Craw
 	case errors.Is(err, context.DeadlineExceeded):
 		res.Outcome, res.Reason = catalogue.StatusFailed, "the repository took longer than the time allowed (--repo-timeout)"
 	default:
-		res.Outcome, res.Reason = catalogue.StatusFailed, gitfetch.RedactError(err, repoURL)
+		// The public reason is neutral; the error, which may carry the
+		// server's own words or the network's details, is for the log.
+		res.Outcome, res.Reason = catalogue.StatusFailed, gitfetch.PublicReason(err)
+		c.log.Warn("fetch failed", "repository", gitfetch.Redact(repoURL), "err", gitfetch.RedactError(err, repoURL))
 	}
 	return res
 }
@@ -197,8 +211,10 @@ func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) erro
 		}
 		res.Path = name
 		if err != nil {
-			res.Findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "unreadable", Message: err.Error()}}
-			res.Reason = err.Error()
+			c.log.Warn("publiccode file unreadable", "repository", gitfetch.Redact(res.RepoURL), "err", gitfetch.RedactError(err, res.RepoURL))
+			reason := name + " could not be read: " + gitfetch.PublicReason(err)
+			res.Findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "unreadable", Message: reason}}
+			res.Reason = reason
 			return nil
 		}
 		if doc := publiccode.Read(data, limits); doc.File != nil {
