@@ -24,6 +24,10 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	if err != nil {
 		return err
 	}
+	// An app of a repository is crawled with its repository.
+	if p.URL, err = c.parentOf(ctx, p.URL); err != nil {
+		return err
+	}
 	if done, err := c.store.Crawled(ctx, p.Run, p.URL); err != nil || done {
 		return err // already recorded by an earlier attempt that was cut short
 	}
@@ -33,6 +37,7 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	}
 	t0 := time.Now()
 	var res catalogue.CrawlResult
+	var apps *appScan
 	listed := true
 	if !webScheme(p.URL) {
 		if listed, err = c.operatorListed(ctx, p.URL, prev.Publishers); err != nil {
@@ -41,7 +46,7 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	}
 	if listed {
 		rctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)
-		res = c.crawl(rctx, p.URL, prev)
+		res, apps = c.crawl(rctx, p.URL, prev)
 		cancel()
 	} else {
 		res = catalogue.CrawlResult{RepoURL: p.URL, Outcome: catalogue.StatusSkipped, Reason: reasonSchemeRefused}
@@ -52,6 +57,9 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	res.RunID, res.GoneAfter = p.Run, c.opts.GoneAfter
 	status, err := c.store.ApplyCrawl(ctx, res)
 	if err != nil {
+		return err
+	}
+	if err := c.applyApps(ctx, p.Run, prev, res, status, apps); err != nil {
 		return err
 	}
 	c.report(p.URL, status, res.Reason, len(res.Findings), time.Since(t0))
@@ -92,12 +100,13 @@ var succeeded = map[catalogue.RepoStatus]bool{
 }
 
 // crawl fetches what it needs of one repository: its refs, then, when its head
-// moved, the head's trees and the blobs read, and the commit graph.
-func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repository) catalogue.CrawlResult {
+// moved, the head's trees and the blobs read, and the commit graph. It returns
+// the subfolders' publiccode files too when the files were read.
+func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repository) (catalogue.CrawlResult, *appScan) {
 	res := catalogue.CrawlResult{RepoURL: repoURL}
 	remote, err := c.fetch.Refs(ctx, repoURL)
 	if err != nil {
-		return c.failed(res, timedOut(ctx, err), repoURL)
+		return c.failed(res, timedOut(ctx, err), repoURL), nil
 	}
 	res.Head = remote.Head.String()
 	now := c.opts.Now()
@@ -107,7 +116,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 		if prev.TagsDigest != remote.TagsDigest() || stale {
 			c.history(ctx, remote, &res, now, nil)
 		}
-		return res
+		return res, nil
 	}
 	snap, err := c.fetch.Snapshot(ctx, remote)
 	if err != nil {
@@ -115,24 +124,30 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 		if res.Outcome == catalogue.StatusOverCap {
 			c.history(ctx, remote, &res, now, nil) // the commit graph has its own cap
 		}
-		return res
+		return res, nil
 	}
 	defer snap.Close()
-	if err := c.read(snap, &res); err != nil {
+	err = c.read(snap, &res)
+	var apps *appScan
+	if err == nil && (res.Outcome == "" || res.Outcome == catalogue.StatusNoPubliccode) {
+		apps = c.readApps(snap, repoURL, &res)
+		err = snap.Err()
+	}
+	if err != nil {
 		// A file that could not be fetched says nothing about the repository's
 		// files: fail it with the reason rather than report findings on them.
 		res = c.failed(catalogue.CrawlResult{RepoURL: repoURL, Head: res.Head}, timedOut(ctx, err), repoURL)
 		if res.Outcome == catalogue.StatusOverCap {
 			c.history(ctx, remote, &res, now, nil)
 		}
-		return res
+		return res, nil
 	}
 	c.history(ctx, remote, &res, now, snap)
 	res.Bytes = remote.Bytes()
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && res.Outcome == "" && res.File == nil {
-		return c.failed(res, ctx.Err(), repoURL)
+		return c.failed(res, ctx.Err(), repoURL), nil
 	}
-	return res
+	return res, apps
 }
 
 // recheckDue reports whether an unmoved head's files should be read again: the

@@ -287,9 +287,17 @@ func TestServe_HarvestsConfiguredPeersAndMarksNothingStaleWhileTheyAnswer(t *tes
 			t.Errorf("origin = %v", it["origin"])
 		}
 	}
-	// Removed from the configuration, the peer's entries go with it.
+	// Left out of the configuration, the peer is kept with its entries, stale;
+	// removed on purpose, its entries go.
 	a.stop()
 	a = startInstance(t, da, "127.0.0.1:0")
+	a.waitFor(t, 4)
+	if code, out, stderr := oscat(t, "peers", "list", "--data", da); code != 0 || !strings.Contains(out, b.url) || !strings.Contains(out, "stale") {
+		t.Fatalf("peers list: %d %q %q", code, out, stderr)
+	}
+	if code, out, stderr := oscat(t, "peers", "remove", "--data", da, "--log-level", "error", b.url); code != 0 {
+		t.Fatalf("peers remove: %d %q %q", code, out, stderr)
+	}
 	a.waitFor(t, 0)
 }
 
