@@ -182,6 +182,10 @@ func (s Summary) Failed() bool {
 // runGroup is the job group of a run.
 func runGroup(id int64) string { return fmt.Sprintf("crawl-run:%d", id) }
 
+// finishGroup is the group of a run's finish job (apart, so that it does not
+// count as the run's work left).
+func finishGroup(id int64) string { return fmt.Sprintf("crawl-finish:%d", id) }
+
 // Start begins a crawl run, or joins the one already going (a killed crawl, or
 // the scheduled one), and queues its start job.
 func (c *Crawler) Start(ctx context.Context, trigger string) (catalogue.CrawlRun, bool, error) {
@@ -263,6 +267,11 @@ func (c *Crawler) Run(ctx context.Context, trigger string, progress func(done, t
 			return Summary{}, err
 		}
 		if cur.FinishedAt != nil {
+			// MaybeFinish may have queued the finish job again while the run
+			// closed: it ends at once, and is run out so that none is left behind.
+			if n, err := c.store.CountJobs(ctx, finishGroup(run.ID)); err == nil && n > 0 {
+				continue
+			}
 			return Summary{Run: cur, HostingFailed: len(cur.HostingFailures), Duration: time.Since(start)}, nil
 		}
 		if progress != nil {
@@ -285,7 +294,7 @@ func (c *Crawler) MaybeFinish(ctx context.Context) error {
 	if err != nil || n > 0 {
 		return err
 	}
-	_, err = c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindFinish, Key: fmt.Sprint(run.ID), Payload: payload{Run: run.ID}.encode()})
+	_, err = c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindFinish, Key: fmt.Sprint(run.ID), Group: finishGroup(run.ID), Payload: payload{Run: run.ID}.encode()})
 	return err
 }
 

@@ -106,7 +106,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	res := catalogue.CrawlResult{RepoURL: repoURL}
 	remote, err := c.fetch.Refs(ctx, repoURL)
 	if err != nil {
-		return c.failed(res, err, repoURL), nil
+		return c.failed(res, timedOut(ctx, err), repoURL), nil
 	}
 	res.Head = remote.Head.String()
 	now := c.opts.Now()
@@ -120,17 +120,27 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	}
 	snap, err := c.fetch.Snapshot(ctx, remote)
 	if err != nil {
-		res = c.failed(res, err, repoURL)
+		res = c.failed(res, timedOut(ctx, err), repoURL)
 		if res.Outcome == catalogue.StatusOverCap {
 			c.history(ctx, remote, &res, now, nil) // the commit graph has its own cap
 		}
 		return res, nil
 	}
 	defer snap.Close()
-	c.read(snap, &res)
+	err = c.read(snap, &res)
 	var apps *appScan
-	if res.Outcome == "" || res.Outcome == catalogue.StatusNoPubliccode {
+	if err == nil && (res.Outcome == "" || res.Outcome == catalogue.StatusNoPubliccode) {
 		apps = c.readApps(snap, repoURL, &res)
+		err = snap.Err()
+	}
+	if err != nil {
+		// A file that could not be fetched says nothing about the repository's
+		// files: fail it with the reason rather than report findings on them.
+		res = c.failed(catalogue.CrawlResult{RepoURL: repoURL, Head: res.Head}, timedOut(ctx, err), repoURL)
+		if res.Outcome == catalogue.StatusOverCap {
+			c.history(ctx, remote, &res, now, nil)
+		}
+		return res, nil
 	}
 	if res.Outcome == catalogue.StatusNoPubliccode {
 		c.readCode(snap, &res)
@@ -151,6 +161,15 @@ func (c *Crawler) recheckDue(prev catalogue.Repository, now time.Time) bool {
 		return false
 	}
 	return prev.ReadAt == nil || now.Sub(*prev.ReadAt) > c.opts.RecheckAfter
+}
+
+// timedOut marks err as the repository's timeout when ctx's deadline passed:
+// go-git does not always wrap the context's error.
+func timedOut(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.Is(err, context.DeadlineExceeded) {
+		return errors.Join(err, ctx.Err())
+	}
+	return err
 }
 
 // failed turns a fetch error into a result: over the cap, empty, or failed.
@@ -187,13 +206,16 @@ func (c *Crawler) history(ctx context.Context, remote *gitfetch.Remote, res *cat
 }
 
 // read finds, reads and validates the publiccode file, and the media it names.
-func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) {
+// It fails when files could not be fetched from the server (snap.Err).
+func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) error {
 	limits := c.opts.Limits
 	maxBytes := int64(limits.MaxBytes)
 	if maxBytes <= 0 {
 		maxBytes = 1 << 20
 	}
-	_ = snap.Prefetch(publiccodeNames...)
+	if err := snap.Prefetch(publiccodeNames...); err != nil {
+		return err
+	}
 	for _, name := range publiccodeNames {
 		data, err := snap.ReadFile(name, maxBytes+1)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -201,7 +223,10 @@ func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) {
 		}
 		if errors.Is(err, gitfetch.ErrOverCap) {
 			res.Outcome, res.Reason = catalogue.StatusOverCap, err.Error()
-			return
+			return nil
+		}
+		if ferr := snap.Err(); ferr != nil {
+			return ferr
 		}
 		res.Path = name
 		if err != nil {
@@ -209,23 +234,27 @@ func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) {
 			reason := name + " could not be read: " + gitfetch.PublicReason(err)
 			res.Findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "unreadable", Message: reason}}
 			res.Reason = reason
-			return
+			return nil
 		}
 		if doc := publiccode.Read(data, limits); doc.File != nil {
-			_ = snap.Prefetch(referenced(doc.File)...) // one request for the files the validator and media need
+			// One request for the files the validator and media need.
+			if err := snap.Prefetch(referenced(doc.File)...); err != nil {
+				return err
+			}
 		}
 		doc := publiccode.Check(data, publiccode.Options{Limits: limits, Files: snap.FS()})
 		res.Raw, res.File, res.Findings = data, doc.File, doc.Findings
 		if doc.File != nil {
 			res.Media = c.media(snap, doc.File)
 		}
-		return
+		return snap.Err()
 	}
 	res.Outcome = catalogue.StatusNoPubliccode
 	res.Reason = "no publiccode.yml (or publiccode.yaml) at the root of the default branch"
 	if snap.Branch != "" {
 		res.Reason = "no publiccode.yml (or publiccode.yaml) at the root of branch " + snap.Branch
 	}
+	return nil
 }
 
 // referenced are the relative files a publiccode.yml names.

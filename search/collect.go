@@ -50,7 +50,8 @@ type ValueCount struct {
 func (ix *Index) Search(ctx context.Context, req Request) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, QueryTimeout)
 	defer cancel()
-	sh := ix.shard()
+	sh, release := ix.acquire()
+	defer release()
 	if sh == nil {
 		return Result{}, errors.New("search index is closed")
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -45,6 +46,8 @@ type shard struct {
 	ords    *ordCache
 	seq     int64
 	pending []string // IDs given ordinals since the last flush
+	// users counts the searches reading the shard; it is closed after they end.
+	users sync.WaitGroup
 }
 
 // createShard makes an empty index folder.

@@ -151,21 +151,28 @@ func srcFindings(r *catalogue.Repository) []publiccode.Finding {
 	return r.Findings
 }
 
-// sourceRepository is the repository whose file the entry shows: the one at
-// the canonical URL, else the first one carrying it that is not a fork.
+// sourceRepository is the repository whose file the entry shows: among those
+// carrying it (not its forks, not gone ones), the one at the canonical URL, else
+// the first with a file.
 func sourceRepository(sw catalogue.Software, repos []catalogue.Repository) *catalogue.Repository {
+	var carrying []*catalogue.Repository
 	for i := range repos {
-		if repos[i].URL == sw.URL {
-			return &repos[i]
+		if repos[i].SoftwareID == sw.ID {
+			carrying = append(carrying, &repos[i])
 		}
 	}
-	for i := range repos {
-		if repos[i].Role != catalogue.RoleFork && repos[i].Raw != "" {
-			return &repos[i]
+	for _, r := range carrying {
+		if r.URL == sw.URL {
+			return r
 		}
 	}
-	if len(repos) > 0 {
-		return &repos[0]
+	for _, r := range carrying {
+		if r.Role != catalogue.RoleFork && r.Raw != "" {
+			return r
+		}
+	}
+	if len(carrying) > 0 {
+		return carrying[0]
 	}
 	return nil
 }

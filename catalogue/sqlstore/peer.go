@@ -12,13 +12,13 @@ import (
 )
 
 const peerColumns = `p.id, p.url, p.kind, p.instance_id, p.cursor_seq, p.last_attempt_at, p.last_success_at, p.last_error, p.created_at,
-	(SELECT COUNT(*) FROM peer_entries e WHERE e.peer_id = p.id)`
+	(SELECT COUNT(*) FROM peer_entries e WHERE e.peer_id = p.id), p.stale`
 
 func scanPeer(r scanner) (catalogue.Peer, error) {
 	var p catalogue.Peer
 	var kind string
 	var attempt, success sql.NullTime
-	if err := r.Scan(&p.ID, &p.URL, &kind, &p.Instance, &p.Cursor, &attempt, &success, &p.LastError, &p.CreatedAt, &p.Entries); err != nil {
+	if err := r.Scan(&p.ID, &p.URL, &kind, &p.Instance, &p.Cursor, &attempt, &success, &p.LastError, &p.CreatedAt, &p.Entries, &p.Stale); err != nil {
 		return p, err
 	}
 	p.Kind = catalogue.PeerKind(kind)
@@ -84,32 +84,16 @@ func (t *tx) ensurePeer(ctx context.Context, p catalogue.Peer) error {
 // SyncPeers implements catalogue.FederationStore.
 func (s *Store) SyncPeers(ctx context.Context, peers []catalogue.Peer) ([]catalogue.Peer, error) {
 	err := s.write(ctx, func(t *tx) error {
-		keep := map[string]bool{}
+		// Every peer is stale but those configured: removing one (and its
+		// entries) is left to the operator, who may harvest it from cron.
+		if _, err := t.exec(ctx, `UPDATE peers SET stale = TRUE`); err != nil {
+			return err
+		}
 		for _, p := range peers {
-			keep[p.URL] = true
 			if err := t.ensurePeer(ctx, p); err != nil {
 				return err
 			}
-		}
-		rows, err := t.query(ctx, `SELECT id, url FROM peers`)
-		if err != nil {
-			return err
-		}
-		var gone []int64
-		for rows.Next() {
-			var id int64
-			var url string
-			if err := rows.Scan(&id, &url); err != nil {
-				rows.Close()
-				return err
-			}
-			if !keep[url] {
-				gone = append(gone, id)
-			}
-		}
-		rows.Close()
-		for _, id := range gone {
-			if err := t.removePeer(ctx, id); err != nil {
+			if _, err := t.exec(ctx, `UPDATE peers SET stale = FALSE WHERE url = ?`, p.URL); err != nil {
 				return err
 			}
 		}
@@ -119,6 +103,24 @@ func (s *Store) SyncPeers(ctx context.Context, peers []catalogue.Peer) ([]catalo
 		return nil, fmt.Errorf("sync peers: %w", err)
 	}
 	return s.Peers(ctx)
+}
+
+// RemovePeer implements catalogue.FederationStore.
+func (s *Store) RemovePeer(ctx context.Context, url string) error {
+	err := s.write(ctx, func(t *tx) error {
+		var id int64
+		if err := t.queryRow(ctx, `SELECT id FROM peers WHERE url = ?`, url).Scan(&id); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return catalogue.ErrNotFound
+			}
+			return err
+		}
+		return t.removePeer(ctx, id)
+	})
+	if err != nil {
+		return fmt.Errorf("remove peer %s: %w", url, err)
+	}
+	return nil
 }
 
 // removePeer deletes a peer and its entries; what they listed is shown from

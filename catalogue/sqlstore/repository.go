@@ -106,8 +106,10 @@ func (s *Store) Repositories(ctx context.Context, f catalogue.RepositoryFilter, 
 		args = append(args, string(f.Status))
 	}
 	if f.Software != "" {
-		where = append(where, `r.software_id = ?`)
-		args = append(args, f.Software)
+		// Those carrying it and those whose file names it (forks, gone ones), as
+		// a software entry lists them.
+		where = append(where, `(r.software_id = ? OR r.software_url = (SELECT url FROM software WHERE id = ?))`)
+		args = append(args, f.Software, f.Software)
 	}
 	if f.RootCommit != "" {
 		where = append(where, `r.root_commit = ?`)

@@ -292,7 +292,7 @@ func startDemoWith(t *testing.T, dir string, extra ...string) string {
 		cancel()
 		select {
 		case <-done:
-		case <-time.After(15 * time.Second):
+		case <-time.After(time.Minute):
 			t.Error("the demo did not stop")
 		}
 	})
@@ -329,7 +329,7 @@ func newBrowser(t *testing.T, path string) context.Context {
 // do runs browser steps with a deadline; a failure stops the test.
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	tctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	if err := chromedp.Do(tctx, steps...); err != nil {
 		t.Fatalf("browser: %v", err)
@@ -338,7 +338,7 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	tctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	v, err := chromedp.Run(tctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -351,10 +351,10 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 // page navigates in between, so it also waits for a new page to load.
 func waitFor(t *testing.T, ctx context.Context, cond string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute) // a generous bound
 	var last error
 	for time.Now().Before(deadline) {
-		tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		ok, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`(() => { try { return !!(`+cond+`) } catch (e) { return false } })()`))
 		cancel()
 		if err == nil && ok {
@@ -444,7 +444,7 @@ func checkNoSideways(t *testing.T, ctx context.Context, where string) {
 
 func screenshot(t *testing.T, ctx context.Context, path string) {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	tctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	png, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
 	if err != nil {

@@ -23,6 +23,7 @@ Usage:
   oscat moderate COMMAND [flags]    hide repositories or software, block URLs
   oscat harvest --peer URL [flags]  harvest peer catalogues once
   oscat webhook COMMAND [flags]     add, list and remove webhooks
+  oscat peers COMMAND [flags]       list peer catalogues, remove one with its entries
   oscat bench search [--docs N]     measure the search index and print figures
   oscat bench crawl [flags]         measure the crawler on a local world
   oscat bench harvest [flags]       measure harvesting a peer
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runHarvest(ctx, rest, stdout, stderr)
 	case "webhook":
 		return runWebhook(ctx, rest, stdout, stderr)
+	case "peers":
+		return runPeers(ctx, rest, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
 	case "version", "--version":
