@@ -56,7 +56,7 @@ func TestFederation_APeerHarvestsContributionFiguresWithTheirOrigin(t *testing.T
 		t.Fatal(err)
 	}
 	var item struct {
-		Contributors []map[string]any `json:"contributors"`
+		Contributors  []map[string]any `json:"contributors"`
 		Contributions struct {
 			Commits int `json:"commits"`
 			Months  []struct {
