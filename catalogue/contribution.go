@@ -30,10 +30,13 @@ type Contributions struct {
 	Contributors []Contributor `json:"contributors"`
 	// Months are the months with a commit, oldest first.
 	Months []ContributionMonth `json:"months"`
-	// Commits is the number of distinct commits counted; Truncated is set when
+	// Commits and Commits12m are the distinct commits counted (in all and in the
+	// last 12 months): a commit counts for each organisation among its authors,
+	// so shares may add up to more than 100 %. Truncated is set when
 	// a repository's history was fetched only to its last Depth commits.
-	Commits   int  `json:"commits"`
-	Truncated bool `json:"truncated,omitempty"`
+	Commits    int  `json:"commits"`
+	Commits12m int  `json:"commits12m"`
+	Truncated  bool `json:"truncated,omitempty"`
 	// Shared is set when a repository of the software carries other software
 	// too: the figures are the whole repository's.
 	Shared bool      `json:"shared,omitempty"`

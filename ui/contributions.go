@@ -24,6 +24,7 @@ type contributorItem struct {
 // month's commits and authors in the order of contributors).
 type contributionsItem struct {
 	Commits    int                           `json:"commits"`
+	Commits12m int                           `json:"commits12m"`
 	Truncated  bool                          `json:"truncated,omitempty"`
 	Shared     bool                          `json:"shared,omitempty"`
 	ComputedAt string                        `json:"computedAt"`
@@ -54,7 +55,7 @@ func contributorItems(c *catalogue.Contributions) ([]contributorItem, *contribut
 	if months == nil {
 		months = []catalogue.ContributionMonth{}
 	}
-	return out, &contributionsItem{Commits: c.Commits, Truncated: c.Truncated, Shared: c.Shared,
+	return out, &contributionsItem{Commits: c.Commits, Commits12m: c.Commits12m, Truncated: c.Truncated, Shared: c.Shared,
 		ComputedAt: c.At.UTC().Format(time.RFC3339), Months: months}
 }
 

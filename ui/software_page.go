@@ -119,6 +119,9 @@ func (s *Server) softwarePage(c echo.Context) error {
 	if a := sw.Activity; a != nil {
 		page["Activity"] = activityView(l, a)
 	}
+	if b := buildersView(l, sw.Contributions, sw.Declared, sw.Origin); b != nil {
+		page["Builders"] = b
+	}
 	page["Variants"], page["BasedOn"] = sw.Variants, sw.BasedOn
 	copies, err := s.copiesOf(ctx, src)
 	if err != nil {

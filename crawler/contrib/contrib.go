@@ -67,7 +67,7 @@ func Compute(set *Commits, dir *catalogue.OrgDirectory, now time.Time) *catalogu
 	since := activity.Since(now)
 	tallies := map[catalogue.Org]*orgTally{}
 	classified := map[string]catalogue.Org{}
-	counted := 0
+	counted, counted12m := 0, 0
 	people := make([]string, 0, 4)
 	orgs := make([]catalogue.Org, 0, 4)
 	for _, c := range set.byHash {
@@ -87,6 +87,9 @@ func Compute(set *Commits, dir *catalogue.OrgDirectory, now time.Time) *catalogu
 		when := c.When.UTC()
 		month := when.Format("2006-01")
 		recent := !when.Before(since)
+		if recent {
+			counted12m++
+		}
 		orgs = orgs[:0]
 		for _, p := range people {
 			o, ok := classified[p]
@@ -130,7 +133,7 @@ func Compute(set *Commits, dir *catalogue.OrgDirectory, now time.Time) *catalogu
 			cmp.Compare(a.org.Name, b.org.Name), cmp.Compare(a.org.Publisher, b.org.Publisher))
 	})
 	out := &catalogue.Contributions{Contributors: []catalogue.Contributor{}, Months: []catalogue.ContributionMonth{},
-		Commits: counted, Truncated: set.Truncated, At: now}
+		Commits: counted, Commits12m: counted12m, Truncated: set.Truncated, At: now}
 	monthSet := map[string]bool{}
 	for _, t := range list {
 		out.Contributors = append(out.Contributors, catalogue.Contributor{Kind: t.org.Kind, Publisher: t.org.Publisher, Name: t.org.Name,
