@@ -41,6 +41,8 @@ type Contributions struct {
 	// too: the figures are the whole repository's.
 	Shared bool      `json:"shared,omitempty"`
 	At     time.Time `json:"computedAt"`
+	// Basis is the digest of the OrgDirectory the figures were computed with.
+	Basis string `json:"basis,omitempty"`
 }
 
 // Contributor is one organisation's share of a software's commits. Publisher is

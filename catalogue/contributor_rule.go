@@ -1,7 +1,11 @@
 package catalogue
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -11,7 +15,13 @@ import (
 // than membership, which stays an exact match. Build it with NewOrgDirectory.
 type OrgDirectory struct {
 	suffixes map[string]Org
+	digest   string
 }
+
+// Digest identifies what the directory says: figures computed with another
+// digest are computed again (an administration turned counting off, a
+// contractor appeared).
+func (d *OrgDirectory) Digest() string { return d.digest }
 
 // Org is what a commit's author counts for: its kind, our publisher ID for an
 // administration, and the name shown.
@@ -122,6 +132,17 @@ func NewOrgDirectory(admins []Publisher, contractors []OrgContractor) *OrgDirect
 			d.suffixes[dom] = Org{Kind: KindAdministration, Publisher: p.ID, Name: p.Name}
 		}
 	}
+	doms := make([]string, 0, len(d.suffixes))
+	for dom := range d.suffixes {
+		doms = append(doms, dom)
+	}
+	slices.Sort(doms)
+	h := sha256.New()
+	for _, dom := range doms {
+		o := d.suffixes[dom]
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\n", dom, o.Kind, o.Publisher, o.Name)
+	}
+	d.digest = hex.EncodeToString(h.Sum(nil)[:12])
 	return d
 }
 

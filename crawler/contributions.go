@@ -92,6 +92,14 @@ func (c *Crawler) queueContributions(ctx context.Context, run int64, repoURL str
 			}
 			cur := sw.Contributions
 			due = err == nil && (cur == nil || cur.At.UTC().Format("2006-01") != c.opts.Now().UTC().Format("2006-01"))
+			if err == nil && !due {
+				// Who counts for whom changed (counting turned off, a new contractor).
+				dir, derr := c.directory(ctx)
+				if derr != nil {
+					return derr
+				}
+				due = cur.Basis != dir.Digest()
+			}
 		}
 		if !due {
 			return nil
@@ -162,6 +170,7 @@ func (c *Crawler) handleContrib(ctx context.Context, j catalogue.Job) error {
 		return err
 	}
 	figures := contrib.Compute(set, dir, c.opts.Now())
+	figures.Basis = dir.Digest()
 	if err := c.contribs.SetContributions(ctx, p.URL, figures); err != nil && !catalogueNotFound(err) {
 		return err
 	}

@@ -106,7 +106,7 @@ func countsWhoContributes(t *testing.T, store *sqlstore.Store) {
 		got[x.Name] = x
 	}
 	// Seven commits that are not only a bot's, counted once across the mirror.
-	if zaken.Contributions.Commits != 7 || len(got) != 5 {
+	if zaken.Contributions.Commits != 7 || zaken.Contributions.Commits12m != 6 || len(got) != 5 {
 		t.Errorf("commits %d, contributors %+v", zaken.Contributions.Commits, zaken.Contributions.Contributors)
 	}
 	want := map[string]struct {
@@ -158,5 +158,23 @@ func countsWhoContributes(t *testing.T, store *sqlstore.Store) {
 	if h2, _ := store.ChangeHead(t.Context()); h2 != head {
 		changes, _ := store.Changes(t.Context(), head, 10)
 		t.Errorf("an unchanged crawl appended changes %+v", changes)
+	}
+
+	// The operator turns off counting Andere Stad's domains: at the next crawl
+	// its commits count as other organisations, though nothing was fetched.
+	pubs, err = ParsePublishers("publishers.yml", []byte(strings.Replace(list, "emailDomains: [andere-stad.nl]",
+		"emailDomains: [andere-stad.nl]\n  countContributions: false", 1)))
+	must(t, err)
+	must(t, store.SyncPublishers(t.Context(), pubs))
+	c = New(store, opts) // a new process: the directory is read afresh
+	runCrawl(t, c)
+	sw, err := store.Software(t.Context(), zaken.ID)
+	must(t, err)
+	names := map[string]int{}
+	for _, x := range sw.Contributions.Contributors {
+		names[x.Name] = x.Commits
+	}
+	if _, ok := names["Andere Stad"]; ok || names["Other organisations"] != 2 {
+		t.Errorf("after turning counting off: %v", names)
 	}
 }

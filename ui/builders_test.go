@@ -92,3 +92,47 @@ func TestSoftwarePage_ShowsWhoBuildsItAndEvidenceBesideTheRecords(t *testing.T) 
 		t.Errorf("joins %+v", item.Joins)
 	}
 }
+
+func TestPublisherPage_ShowsCollaborationAndLetsMembersTurnCountingOff(t *testing.T) {
+	t.Parallel()
+	js := newJoinSite(t, nil)
+	ctx := t.Context()
+	if err := js.store.SetContributions(ctx, js.software, figures(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	// B contributes to A's software; A's own page names B among its contributors.
+	_, body := js.browser(t).get("/publishers/b?lang=en")
+	sec := text(find(parse(t, body), "section", "id", "collaboration"))
+	if !strings.Contains(sec, "What it contributes to that others publish") || !strings.Contains(sec, "Parkeervergunning: 30 commits in the last 12 months, 90 in all") {
+		t.Errorf("B's page:\n%s", sec)
+	}
+	_, body = js.browser(t).get("/publishers/a?lang=en")
+	sec = text(find(parse(t, body), "section", "id", "collaboration"))
+	if !strings.Contains(sec, "Kommune B (Administration): 30 commits in the last 12 months, 90 in all, to 1 of its entries") ||
+		!strings.Contains(sec, "Acme BV (Company)") || strings.Contains(sec, "Gemeente A (") {
+		t.Errorf("A's page:\n%s", sec)
+	}
+
+	bob := js.signIn(t, "bob@b.example")
+	page := "/publishers/b"
+	_, body = bob.get(page)
+	if !strings.Contains(body, `action="/publishers/b/commit-counting"`) {
+		t.Fatal("a member is not offered to turn counting off")
+	}
+	form := url.Values{"csrf": {bob.csrf(page)}, "count": {"false"}}
+	if resp, _ := bob.post("/publishers/b/commit-counting", form); resp.StatusCode != 303 {
+		t.Fatalf("turning counting off: %d", resp.StatusCode)
+	}
+	p, err := js.store.Publisher(ctx, "b")
+	if err != nil || !p.MembersCountingOff || p.CountsCommits() {
+		t.Errorf("after turning counting off: %+v %v", p, err)
+	}
+	if _, body = bob.get(page + "?lang=en"); !strings.Contains(body, "Its members turned off the counting") {
+		t.Error("the page does not say counting is off")
+	}
+	// Not a member of A: refused.
+	form.Set("csrf", bob.csrf("/publishers/a"))
+	if resp, _ := bob.post("/publishers/a/commit-counting", form); resp.StatusCode != 403 {
+		t.Errorf("a non-member turning A's counting off: %d", resp.StatusCode)
+	}
+}
