@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/search"
 )
 
 // buildersPage is "Who builds it" on the software page: the organisations
@@ -204,4 +207,29 @@ func newStackedChart(l localiser, c *catalogue.Contributions, months []string, r
 		sc.Bars = append(sc.Bars, b)
 	}
 	return sc
+}
+
+// builtTogetherSize is how many entries the home page's "built together" shows.
+const builtTogetherSize = 6
+
+// builtTogetherBuckets are the contributingAdministrations values of at least two.
+var builtTogetherBuckets = []string{"2-4", "5-9", "10+"}
+
+// builtTogetherHref is the search that lists all software built together.
+const builtTogetherHref = "/search?filter[contributingAdministrations]=2-4&filter[contributingAdministrations]=5-9" +
+	"&filter[contributingAdministrations]=10%2B&sort=-contributingAdministrations"
+
+// builtTogether is the software with commits from at least two
+// administrations, those with the most first.
+func (s *Server) builtTogether(ctx context.Context, l localiser, snap *snapshot) ([]summary, error) {
+	res, err := s.index.Search(ctx, search.Request{Size: builtTogetherSize, Sort: "-contributingAdministrations", NoFacets: true,
+		Filters: map[search.Facet][]string{search.FacetContributingAdministrations: builtTogetherBuckets}})
+	if err != nil {
+		return nil, fmt.Errorf("built together: %w", err)
+	}
+	list, err := s.store.SoftwareByIDs(ctx, res.IDs)
+	if err != nil {
+		return nil, fmt.Errorf("built together: %w", err)
+	}
+	return summaries(l, snap, list, nil), nil
 }

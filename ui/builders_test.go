@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -134,5 +135,46 @@ func TestPublisherPage_ShowsCollaborationAndLetsMembersTurnCountingOff(t *testin
 	form.Set("csrf", bob.csrf("/publishers/a"))
 	if resp, _ := bob.post("/publishers/a/commit-counting", form); resp.StatusCode != 403 {
 		t.Errorf("a non-member turning A's counting off: %d", resp.StatusCode)
+	}
+}
+
+func TestHome_ShowsSoftwareBuiltTogether(t *testing.T) {
+	t.Parallel()
+	store := testStore(t, catalogue.Publisher{ID: "voorbeeld", Name: "Gemeente Voorbeeld", Country: "NL"})
+	listFile(t, store, "voorbeeld", "https://git.example.org/voorbeeld/parkeren", parking)
+	listFile(t, store, "voorbeeld", "https://git.example.org/voorbeeld/afval", "name: Afvalkalender\nplatforms: web\n")
+	ctx := t.Context()
+	list, _, err := store.ListSoftware(ctx, "", catalogue.Page{Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sw := range list {
+		c := figures(time.Now())
+		if sw.Name == "Afvalkalender" {
+			c.Contributors = c.Contributors[1:] // one administration only
+		}
+		if err := store.SetContributions(ctx, sw.ID, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv, err := New(store, testIndex(t, store), Options{Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := httptest.NewServer(srv)
+	t.Cleanup(server.Close)
+	ts := server.URL
+	_, body := get(t, ts+"/?lang=en")
+	doc := parse(t, body)
+	sec := find(doc, "section", "aria-labelledby", "h-together")
+	if sec == nil {
+		t.Fatal("no built together section")
+	}
+	if s := text(sec); !strings.Contains(s, "Parkeervergunning") || strings.Contains(s, "Afvalkalender") {
+		t.Errorf("built together lists:\n%s", s)
+	}
+	_, body = get(t, ts+builtTogetherHref)
+	if !strings.Contains(body, "Parkeervergunning") || strings.Contains(body, "Afvalkalender") {
+		t.Error("the search for all software built together lists the wrong entries")
 	}
 }
