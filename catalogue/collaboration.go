@@ -59,7 +59,7 @@ type CollabNode struct {
 
 // CollabEdge joins Left[L] and Right[R], with how many links of each relation.
 type CollabEdge struct {
-	L, R                         int
+	L, R                          int
 	Uses, CoDevelops, Contributes int
 }
 
@@ -182,7 +182,9 @@ type side struct {
 	items map[string]map[string]bool
 }
 
-func newSide() *side { return &side{byKey: map[string]*CollabNode{}, items: map[string]map[string]bool{}} }
+func newSide() *side {
+	return &side{byKey: map[string]*CollabNode{}, items: map[string]map[string]bool{}}
+}
 
 func (s *side) add(key, label, item string, links int) {
 	n := s.byKey[key]
