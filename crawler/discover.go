@@ -118,6 +118,12 @@ func permanent(err error) bool {
 func (c *Crawler) hostingFailed(ctx context.Context, p payload, err error) error {
 	msg := gitfetch.RedactError(err, p.URL)
 	c.log.Warn("code hosting could not be listed", "publisher", p.Publisher, "url", gitfetch.Redact(p.URL), "err", msg)
+	var ue *url.Error
+	if errors.As(err, &ue) || errors.Is(err, safehttp.ErrForbiddenAddress) {
+		// A connection's failure: the public record says what kind, not the
+		// resolver, address or route it names.
+		msg = "the code hosting could not be listed: " + safehttp.Classify(err).Text
+	}
 	if p.Run == 0 {
 		return nil // a "crawl now" outside any run: nothing to record it in
 	}

@@ -32,9 +32,20 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 		return err
 	}
 	t0 := time.Now()
-	rctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)
-	res := c.crawl(rctx, p.URL, prev)
-	cancel()
+	var res catalogue.CrawlResult
+	listed := true
+	if !webScheme(p.URL) {
+		if listed, err = c.operatorListed(ctx, p.URL, prev.Publishers); err != nil {
+			return err
+		}
+	}
+	if listed {
+		rctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)
+		res = c.crawl(rctx, p.URL, prev)
+		cancel()
+	} else {
+		res = catalogue.CrawlResult{RepoURL: p.URL, Outcome: catalogue.StatusSkipped, Reason: reasonSchemeRefused}
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -89,7 +100,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	res := catalogue.CrawlResult{RepoURL: repoURL}
 	remote, err := c.fetch.Refs(ctx, repoURL)
 	if err != nil {
-		return failed(res, err, repoURL)
+		return c.failed(res, err, repoURL)
 	}
 	res.Head = remote.Head.String()
 	now := c.opts.Now()
@@ -103,7 +114,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	}
 	snap, err := c.fetch.Snapshot(ctx, remote)
 	if err != nil {
-		res = failed(res, err, repoURL)
+		res = c.failed(res, err, repoURL)
 		if res.Outcome == catalogue.StatusOverCap {
 			c.history(ctx, remote, &res, now, nil) // the commit graph has its own cap
 		}
@@ -114,7 +125,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	c.history(ctx, remote, &res, now, snap)
 	res.Bytes = remote.Bytes()
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && res.Outcome == "" && res.File == nil {
-		return failed(res, ctx.Err(), repoURL)
+		return c.failed(res, ctx.Err(), repoURL)
 	}
 	return res
 }
@@ -129,7 +140,7 @@ func (c *Crawler) recheckDue(prev catalogue.Repository, now time.Time) bool {
 }
 
 // failed turns a fetch error into a result: over the cap, empty, or failed.
-func failed(res catalogue.CrawlResult, err error, repoURL string) catalogue.CrawlResult {
+func (c *Crawler) failed(res catalogue.CrawlResult, err error, repoURL string) catalogue.CrawlResult {
 	switch {
 	case errors.Is(err, gitfetch.ErrEmpty):
 		res.Outcome, res.Reason = catalogue.StatusSkipped, "the repository is empty"
@@ -138,7 +149,10 @@ func failed(res catalogue.CrawlResult, err error, repoURL string) catalogue.Craw
 	case errors.Is(err, context.DeadlineExceeded):
 		res.Outcome, res.Reason = catalogue.StatusFailed, "the repository took longer than the time allowed (--repo-timeout)"
 	default:
-		res.Outcome, res.Reason = catalogue.StatusFailed, gitfetch.RedactError(err, repoURL)
+		// The public reason is neutral; the error, which may carry the
+		// server's own words or the network's details, is for the log.
+		res.Outcome, res.Reason = catalogue.StatusFailed, gitfetch.PublicReason(err)
+		c.log.Warn("fetch failed", "repository", gitfetch.Redact(repoURL), "err", gitfetch.RedactError(err, repoURL))
 	}
 	return res
 }
@@ -184,8 +198,10 @@ func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) {
 		}
 		res.Path = name
 		if err != nil {
-			res.Findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "unreadable", Message: err.Error()}}
-			res.Reason = err.Error()
+			c.log.Warn("publiccode file unreadable", "repository", gitfetch.Redact(res.RepoURL), "err", gitfetch.RedactError(err, res.RepoURL))
+			reason := name + " could not be read: " + gitfetch.PublicReason(err)
+			res.Findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "unreadable", Message: reason}}
+			res.Reason = reason
 			return
 		}
 		if doc := publiccode.Read(data, limits); doc.File != nil {

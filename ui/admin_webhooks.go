@@ -83,6 +83,11 @@ func (s *Server) adminAddWebhook(c echo.Context) error {
 	if err := w.Validate(); err != nil {
 		return badRequest{strings.TrimPrefix(err.Error(), catalogue.ErrInvalid.Error()+": ")}
 	}
+	// Refused now, not only at each delivery: a webhook that can never be
+	// delivered is a mistake to say at once, and an internal one an attack.
+	if err := s.checkFetchURL(c.Request().Context(), w.URL, "webhook URL", "write an absolute http or https URL"); err != nil {
+		return err
+	}
 	w, err := s.fed.AddWebhook(c.Request().Context(), w)
 	if err != nil {
 		return err

@@ -465,6 +465,9 @@ func (s *Server) addCodeHosting(c echo.Context, publisher string, h catalogue.Co
 		return err
 	}
 	ctx := c.Request().Context()
+	if err := s.checkSiteHosting(ctx, h.URL); err != nil {
+		return err
+	}
 	if err := s.opts.Community.AddCodeHosting(ctx, a, publisher, h); err != nil {
 		return err
 	}

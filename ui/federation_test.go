@@ -16,6 +16,7 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
+	"github.com/oscat-eu/oscat/crawler/safehttp"
 	"github.com/oscat-eu/oscat/schemas"
 	"github.com/oscat-eu/oscat/search"
 )
@@ -49,7 +50,7 @@ func fedSite(t *testing.T) (*httptest.Server, *sqlstore.Store) {
 	listFile(t, store, "torino", "https://git.example.org/torino/sportello", complete)
 	listFile(t, store, "torino", "https://git.example.org/torino/parcheggi", parking)
 	index := testIndex(t, store)
-	srv, err := New(store, index, Options{Logger: quiet, PublicURL: "https://oscat.example.eu",
+	srv, err := New(store, index, Options{Logger: quiet, PublicURL: "https://oscat.example.eu", FetchPolicy: safehttp.Policy{Resolver: testNames},
 		Federation: FederationOptions{InstanceID: "test-instance", Title: "Oscat test", Operator: "Test operator", ContactEmail: "catalogue@example.eu", AdminToken: "s3cret"}})
 	if err != nil {
 		t.Fatal(err)

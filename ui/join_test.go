@@ -17,6 +17,7 @@ import (
 
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
+	"github.com/oscat-eu/oscat/crawler/safehttp"
 )
 
 // fakeCrawler records what the site asks of the crawler.
@@ -60,7 +61,8 @@ func newJoinSite(t *testing.T, mod func(*Options)) *joinSite {
 	list, _, _ := store.ListSoftware(ctx, "", catalogue.Page{Size: 1})
 	index := testIndex(t, store)
 	js := &joinSite{store: store, crawler: &fakeCrawler{}, software: list[0].ID}
-	js.opts = Options{Logger: quiet, PublicURL: "https://oscat.example", Community: store, Admins: []string{"root@operator.example"}, Crawler: js.crawler}
+	js.opts = Options{Logger: quiet, PublicURL: "https://oscat.example", Community: store, Admins: []string{"root@operator.example"}, Crawler: js.crawler,
+		FetchPolicy: safehttp.Policy{Resolver: testNames}}
 	if mod != nil {
 		mod(&js.opts)
 	}

@@ -234,7 +234,7 @@ func TestValidatePage_PasteUploadAndURL(t *testing.T) {
 		t.Error("an uploaded valid file is not reported valid")
 	}
 	resp, body = postForm(t, strict.URL+"/validate?lang=en", map[string]string{"url": files.URL + "/publiccode.yml"}, "")
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "not allowed") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "not on the public internet") {
 		t.Errorf("a loopback URL with the default policy: %d, want a refusal", resp.StatusCode)
 	}
 	if _, body = postForm(t, open.URL+"/validate?lang=en", map[string]string{"url": files.URL + "/publiccode.yml"}, ""); find(parse(t, body), "p", "class", "verdict ok") == nil {

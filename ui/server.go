@@ -53,6 +53,12 @@ type Options struct {
 	// (default 5); SignInPerClient those one client asks for (default 20).
 	SignInPerAddress int
 	SignInPerClient  int
+	// ValidateConcurrency caps the validations this process runs at once
+	// (default the number of CPUs, at least DefaultValidateConcurrency);
+	// ValidatePerMinute those one client may ask for in a minute
+	// (default DefaultValidatePerMinute).
+	ValidateConcurrency int
+	ValidatePerMinute   int
 }
 
 // CrawlTrigger is what the site asks of the crawler.
@@ -77,6 +83,8 @@ type Server struct {
 	signInLimit  *clientLimiter
 	messageLimit *clientLimiter
 	oidc         *oidcClient
+	// validation bounds the anonymous validator.
+	validation *validationGate
 }
 
 // New builds the server.
@@ -102,6 +110,7 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages, texts: texts,
 		signInLimit:  newClientLimiter(time.Hour/time.Duration(opts.SignInPerClient), opts.SignInPerClient),
 		messageLimit: newClientLimiter(time.Hour, 5)}
+	s.validation = newValidationGate(opts.ValidateConcurrency, opts.ValidatePerMinute)
 	if opts.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: opts.OIDC, http: opts.FetchPolicy.Client()}
 	}
@@ -109,7 +118,7 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(opts.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverPanics, s.logRequests, securityHeaders, s.chooseLanguage, s.identify)
+	e.Use(s.recoverPanics, s.logRequests, securityHeaders, s.chooseLanguage, s.limitValidation, s.identify)
 	s.routes(e)
 	s.echo = e
 	return s, nil

@@ -49,7 +49,7 @@ func (s *Server) validateSubmit(c echo.Context) error {
 		case errors.Is(err, errBadURL):
 			page["Error"] = l.T("ui.validate.badURL")
 		default:
-			page["Error"] = l.T("ui.validate.fetchFailed", "reason", err.Error())
+			page["Error"] = l.T("ui.validate.fetchFailed", "reason", s.fetchReason(l, c.FormValue("url"), err))
 		}
 		page["URL"] = c.FormValue("url")
 		return render(http.StatusUnprocessableEntity)
@@ -67,6 +67,24 @@ func (s *Server) validateSubmit(c echo.Context) error {
 		page["Pasted"] = string(data)
 	}
 	return render(http.StatusOK)
+}
+
+// statusError is a fetch answered with another status than 200 OK.
+type statusError struct{ status int }
+
+func (e statusError) Error() string { return fmt.Sprintf("answered HTTP %d", e.status) }
+
+// fetchReason says why fetching the validator's URL failed, in words that name
+// no resolver, no internal address and nothing the remote server wrote; the
+// error itself is logged for the operator.
+func (s *Server) fetchReason(l localiser, raw string, err error) string {
+	var se statusError
+	if errors.As(err, &se) {
+		return l.T("ui.validate.fetch.status", "status", fmt.Sprintf("%d %s", se.status, http.StatusText(se.status)))
+	}
+	f := safehttp.Classify(err)
+	s.log.Info("validator fetch failed", "url", raw, "reason", f.Code, "err", err)
+	return l.T("ui.validate.fetch." + f.Code)
 }
 
 var (
@@ -137,7 +155,7 @@ func (s *Server) fetchForValidation(ctx context.Context, raw string, maxBytes in
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s answered %s", u.Host, resp.Status)
+		return nil, statusError{resp.StatusCode}
 	}
 	return safehttp.ReadAll(resp.Body, maxBytes)
 }

@@ -46,6 +46,15 @@ func badInputs(t testing.TB) []struct {
 		{"a plain word", []byte("publiccode\n"), Limits{}, "not-a-mapping"},
 		{"not YAML", []byte("name: [unclosed\n"), Limits{}, "yaml-syntax"},
 		{"tabs for indentation", []byte("description:\n\ten:\n\t\tshortDescription: x\n"), Limits{}, "yaml-syntax"},
+		// Refused from the raw bytes, before the parser builds anything.
+		{"a flow sequence of 500,000 items (1 MB)", []byte("name: X\nplatforms: [" + strings.Repeat("1,", 499_999) + "1]\n"), Limits{}, "too-complex"},
+		{"a flow mapping of 300,000 keys", []byte("name: X\nlegal: {" + strings.Repeat("a,", 299_999) + "a}\n"), Limits{}, "too-complex"},
+		{"nested flow sequences of 250,000 empty items", []byte("name: X\nplatforms: [" + strings.Repeat("[],", 249_999) + "[]]\n"), Limits{}, "too-complex"},
+		{"a block sequence of 250,000 items", []byte("name: X\nplatforms:\n" + strings.Repeat("- a\n", 250_000)), Limits{}, "too-complex"},
+		{"a block mapping of 150,000 keys", []byte("name: X\n" + strings.Repeat("k: v\n", 150_000)), Limits{}, "too-complex"},
+		{"200,000 empty documents", []byte(strings.Repeat("---\n", 200_000) + "name: X\n"), Limits{}, "too-complex"},
+		{"300,000 aliases to one anchor", []byte("name: &n X\nplatforms: [" + strings.Repeat("*n,", 299_999) + "*n]\n"), Limits{}, "too-complex"},
+		{"a 1 MB key", []byte("name: X\n" + strings.Repeat("k", 1<<20-16) + ": v\n"), Limits{}, "yaml-syntax"},
 	}
 }
 

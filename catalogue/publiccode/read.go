@@ -167,20 +167,22 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // standard does not allow. A lone `---` or a trailing comment after the first
 // document is no document.
 func secondDocument(dec *yaml.Decoder) *Finding {
-	var extra yaml.Node
-	err := dec.Decode(&extra)
-	switch {
-	case errors.Is(err, io.EOF):
-		return nil
-	case err != nil:
-		line, detail := yamlError(err)
-		f := fileFinding(SeverityError, "yaml-syntax", line, "yaml-syntax", arg("detail", detail))
+	for {
+		var extra yaml.Node
+		err := dec.Decode(&extra)
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			line, detail := yamlError(err)
+			f := fileFinding(SeverityError, "yaml-syntax", line, "yaml-syntax", arg("detail", detail))
+			return &f
+		case len(extra.Content) == 0 || (extra.Content[0].Kind == yaml.ScalarNode && extra.Content[0].Tag == "!!null"):
+			continue // an empty document: look further, without recursing
+		}
+		f := fileFinding(SeverityError, "multiple-documents", extra.Line, "multiple-documents", arg("line", strconv.Itoa(extra.Line)))
 		return &f
-	case len(extra.Content) == 0 || (extra.Content[0].Kind == yaml.ScalarNode && extra.Content[0].Tag == "!!null"):
-		return secondDocument(dec)
 	}
-	f := fileFinding(SeverityError, "multiple-documents", extra.Line, "multiple-documents", arg("line", strconv.Itoa(extra.Line)))
-	return &f
 }
 
 // expandsBeyond reports whether the tree under n, with every alias expanded,

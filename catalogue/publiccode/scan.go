@@ -27,11 +27,41 @@ func precheck(data []byte, lim Limits) *Finding {
 	default:
 		if depth := nesting(data); depth > lim.MaxDepth {
 			f = fileFinding(SeverityError, "too-deep", 0, "too-deep", arg("limit", strconv.Itoa(lim.MaxDepth)))
+		} else if n := valueBound(data); n > lim.MaxNodes/valuesPerMark {
+			f = fileFinding(SeverityError, "too-complex", 0, "too-many-values", arg("limit", strconv.Itoa(lim.MaxNodes)))
 		} else {
 			return nil
 		}
 	}
 	return &f
+}
+
+// valuesPerMark bounds the YAML nodes per mark (see valueBound) that the
+// limit allows for: most marks open one or two nodes, none more than three
+// (`[a: b]` opens a mapping, a key and a value), so refusing files with more
+// than MaxNodes/valuesPerMark marks keeps the tree the parser may build under
+// 1.5 × MaxNodes before the exact count after parsing.
+const valuesPerMark = 2
+
+// marks are the bytes that can open a YAML node: flow entries and collections,
+// mapping values, sequence entries, complex keys, aliases, and line breaks
+// (a line can hold one more scalar, a `---` one more document).
+var marks = [256]bool{',': true, '[': true, '{': true, ':': true, '-': true, '?': true, '*': true, '\n': true}
+
+// valueBound counts the marks in data. Every node of the YAML tree but the
+// first needs a mark in the text, so the count bounds what parsing would build,
+// from the raw bytes, in linear time, before the parser allocates anything. It
+// ignores quoting and comments, so it errs high (a comma in a description
+// counts), and no text can hide a mark from it; real files have a few
+// thousand marks, far below the limit.
+func valueBound(data []byte) int {
+	n := 0
+	for _, c := range data {
+		if marks[c] {
+			n++
+		}
+	}
+	return n
 }
 
 func invalidUTF8Line(data []byte) int {

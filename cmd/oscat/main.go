@@ -25,6 +25,7 @@ Usage:
   oscat bench search [--docs N]     measure the search index and print figures
   oscat bench crawl [flags]         measure the crawler on a local world
   oscat bench harvest [flags]       measure harvesting a peer
+  oscat bench validate [flags]      measure the validator under its worst inputs
   oscat version                     print the version
 
 Flags override OSCAT_* environment variables (--data → OSCAT_DATA), which override

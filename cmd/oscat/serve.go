@@ -34,6 +34,9 @@ type serveFlags struct {
 	publishers     string
 	trustedProxies listFlag
 	follow         time.Duration
+	// validateConcurrency and validatePerMinute bound the anonymous validator.
+	validateConcurrency int
+	validatePerMinute   int
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -47,6 +50,8 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.publishers, "publishers", "", "publishers list (YAML) read at start and before each scheduled crawl")
 	fs.Var(&f.trustedProxies, "trusted-proxy", "CIDR of a reverse proxy whose X-Forwarded-For is trusted (repeatable)")
 	fs.DurationVar(&f.follow, "index-follow", 2*time.Second, "how often the search index catches up with the catalogue")
+	fs.IntVar(&f.validateConcurrency, "validate-concurrency", 0, "validations this process runs at once (default the number of CPUs, at least 2)")
+	fs.IntVar(&f.validatePerMinute, "validate-per-minute", ui.DefaultValidatePerMinute, "validations one client may ask for in a minute")
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -148,8 +153,9 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), Federation: f.federationFlags.uiOptions(instance),
 		// The validator's URL field and OpenID Connect discovery fetch under the
 		// same address policy as crawls.
-		FetchPolicy: safehttp.Policy{AllowPrivate: f.allowPrivate},
-		Outbox:      filepath.Join(f.data, "outbox")}
+		FetchPolicy:         safehttp.Policy{AllowPrivate: f.allowPrivate},
+		Outbox:              filepath.Join(f.data, "outbox"),
+		ValidateConcurrency: f.validateConcurrency, ValidatePerMinute: f.validatePerMinute}
 	if err := f.joinFlags.joinOptions(&opts, store); err != nil {
 		ln.Close()
 		return err

@@ -1,7 +1,10 @@
 // Package safehttp is the one HTTP client for everything Oscat fetches from a URL
-// someone else gave it (crawls, harvests, the web validator, webhooks): it refuses
-// loopback, private, link-local and other non-public addresses unless the operator
-// allows them, and caps response sizes and times.
+// someone else gave it (crawls, harvests, the web validator, webhooks), and the
+// one address policy: it refuses every address of IANA's special-purpose
+// registries (loopback, private, link-local, NAT64, 6to4, Teredo…), IPv6 zones
+// and hosts written in ambiguous numeric forms unless the operator allows
+// private networks, checks each connection's address after resolution, and caps
+// response sizes and times.
 package safehttp
 
 import (
@@ -12,6 +15,9 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -33,64 +39,126 @@ type Policy struct {
 	DialTimeout time.Duration
 	// UserAgent is sent with every request.
 	UserAgent string
+	// Resolver resolves host names, for the checks and for the connections (nil:
+	// the system's). The connection dials the addresses it returned, each
+	// checked again, so a name answering differently the second time gains
+	// nothing.
+	Resolver Resolver
+
+	// exempt are address:port pairs the dialer lets through whatever the policy;
+	// only this package's tests set it, to put a redirector on loopback.
+	exempt []netip.AddrPort
+}
+
+// Resolver looks up a host's addresses; *net.Resolver is one.
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
+
+func (p Policy) resolver() Resolver {
+	if p.Resolver != nil {
+		return p.Resolver
+	}
+	return net.DefaultResolver
 }
 
 // DefaultUserAgent identifies the crawler to forges.
 const DefaultUserAgent = "Oscat/0.1 (+https://github.com/oscat-eu/oscat)"
 
-// nonPublic lists the ranges refused unless AllowPrivate: everything that is not
-// the public internet.
-var nonPublic = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),
-	netip.MustParsePrefix("10.0.0.0/8"),
-	netip.MustParsePrefix("100.64.0.0/10"),
-	netip.MustParsePrefix("127.0.0.0/8"),
-	netip.MustParsePrefix("169.254.0.0/16"),
-	netip.MustParsePrefix("172.16.0.0/12"),
-	netip.MustParsePrefix("192.0.0.0/24"),
-	netip.MustParsePrefix("192.168.0.0/16"),
-	netip.MustParsePrefix("198.18.0.0/15"),
-	netip.MustParsePrefix("224.0.0.0/4"),
-	netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("::/128"),
-	netip.MustParsePrefix("::1/128"),
-	netip.MustParsePrefix("fc00::/7"),
-	netip.MustParsePrefix("fe80::/10"),
-	netip.MustParsePrefix("ff00::/8"),
+// Allowed reports whether the policy lets a connection reach addr: with
+// AllowPrivate everything; otherwise no address in a special-purpose range (see
+// ranges.go) and no IPv6 address with a zone, which no prefix matches and which
+// names an interface of this machine.
+func (p Policy) Allowed(addr netip.Addr) bool { return p.refusal(addr) == "" }
+
+// refusal says why addr is refused, or "".
+func (p Policy) refusal(addr netip.Addr) string {
+	switch {
+	case p.AllowPrivate:
+		return ""
+	case !addr.IsValid():
+		return "not an address"
+	case addr.Zone() != "":
+		return "an IPv6 address with a zone (an interface of this machine)"
+	}
+	if r, ok := special(addr); ok {
+		return r.name + ", " + r.rfc
+	}
+	return ""
 }
 
-// Allowed reports whether the policy lets a connection reach addr.
-func (p Policy) Allowed(addr netip.Addr) bool {
-	if p.AllowPrivate {
-		return true
-	}
-	addr = addr.Unmap()
-	for _, pre := range nonPublic {
-		if pre.Contains(addr) {
-			return false
-		}
-	}
-	return true
+// AddressError is a refused destination. Its Error names the address, for the
+// operator's log; visitors are shown Classify's neutral text instead.
+type AddressError struct {
+	Host string // as written in the URL
+	Addr string // the address it is or resolved to, when there is one
+	Why  string
 }
 
-// CheckHost resolves host and refuses it when any of its addresses is not allowed.
-// Protocols whose connections Oscat does not dial itself (git://, ssh://) are
-// checked this way before use.
+func (e *AddressError) Error() string {
+	at := e.Host
+	if e.Addr != "" && e.Addr != e.Host {
+		at = e.Host + " (" + e.Addr + ")"
+	}
+	return fmt.Sprintf("%s: %s: %v (private, loopback, link-local and other special-purpose addresses are refused unless --allow-private-networks is given)", at, e.Why, ErrForbiddenAddress)
+}
+
+func (e *AddressError) Unwrap() error { return ErrForbiddenAddress }
+
+// CheckHost refuses host when it is written in an ambiguous numeric form, when
+// it is an address the policy refuses, or when any address it resolves to is.
+// It is the check at registration (webhooks, code hosting); connections are
+// checked again when they are made, which is what closes DNS rebinding.
 func (p Policy) CheckHost(ctx context.Context, host string) error {
+	if host == "" {
+		return &AddressError{Host: host, Why: "no host"}
+	}
+	addr, numeric, err := parseNumericHost(host)
+	if err != nil {
+		return err
+	}
+	if numeric {
+		if why := p.refusal(addr); why != "" {
+			return &AddressError{Host: host, Addr: addr.String(), Why: why}
+		}
+		return nil
+	}
 	if p.AllowPrivate {
 		return nil
 	}
-	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	if isLocalName(host) {
+		return &AddressError{Host: host, Why: "a name of this machine (RFC 6761)"}
+	}
+	addrs, err := p.resolver().LookupNetIP(ctx, "ip", host)
 	if err != nil {
 		return fmt.Errorf("resolve %s: %w", host, err)
 	}
 	for _, a := range addrs {
-		if !p.Allowed(a) {
-			return fmt.Errorf("%s resolves to %s: %w (private, loopback and link-local addresses are refused unless --allow-private-networks is given)", host, a, ErrForbiddenAddress)
+		if why := p.refusal(a); why != "" {
+			return &AddressError{Host: host, Addr: a.String(), Why: why}
 		}
 	}
 	return nil
 }
+
+// CheckURL checks an absolute URL before it is stored or fetched: its scheme is
+// one of schemes (default http and https) and its host passes CheckHost.
+func (p Policy) CheckURL(ctx context.Context, raw string, schemes ...string) error {
+	if len(schemes) == 0 {
+		schemes = []string{"http", "https"}
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadURL, err)
+	}
+	if !slices.Contains(schemes, strings.ToLower(u.Scheme)) || u.Opaque != "" || u.Host == "" {
+		return fmt.Errorf("%w: write an absolute %s URL", ErrBadURL, strings.Join(schemes, " or "))
+	}
+	return p.CheckHost(ctx, u.Hostname())
+}
+
+// ErrBadURL is returned by CheckURL for text that is not a URL it accepts.
+var ErrBadURL = errors.New("not an accepted URL")
 
 // Dialer returns a dialer that checks every address it connects to, after DNS
 // resolution, so that a name cannot be re-pointed at an internal address.
@@ -105,14 +173,53 @@ func (p Policy) Dialer() *net.Dialer {
 		Control: func(network, address string, _ syscall.RawConn) error {
 			ap, err := netip.ParseAddrPort(address)
 			if err != nil {
-				return fmt.Errorf("dial %s: %w", address, err)
+				return &AddressError{Host: address, Why: "not an address"}
 			}
-			if !p.Allowed(ap.Addr()) {
-				return fmt.Errorf("dial %s: %w (private, loopback and link-local addresses are refused unless --allow-private-networks is given)", address, ErrForbiddenAddress)
+			if slices.Contains(p.exempt, ap) {
+				return nil
+			}
+			if why := p.refusal(ap.Addr()); why != "" {
+				return &AddressError{Host: ap.Addr().String(), Why: why}
 			}
 			return nil
 		},
 	}
+}
+
+// dial connects to address through the policy's resolver when it has one, so
+// that the addresses checked are the addresses dialed; the dialer's Control
+// checks each of them.
+func (p Policy) dial(ctx context.Context, network, address string) (net.Conn, error) {
+	d := p.Dialer()
+	host, port, err := net.SplitHostPort(address)
+	if err != nil || p.Resolver == nil {
+		return d.DialContext(ctx, network, address)
+	}
+	if _, perr := netip.ParseAddr(host); perr == nil {
+		return d.DialContext(ctx, network, address)
+	}
+	addrs, err := p.Resolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		var dns *net.DNSError
+		if !errors.As(err, &dns) {
+			dns = &net.DNSError{Err: err.Error(), Name: host}
+		}
+		return nil, &net.OpError{Op: "dial", Net: network, Err: dns}
+	}
+	var first error
+	for _, a := range addrs {
+		c, err := d.DialContext(ctx, network, net.JoinHostPort(a.String(), port))
+		if err == nil {
+			return c, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if first == nil {
+		first = &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}}
+	}
+	return nil, first
 }
 
 // Client returns an HTTP client that enforces the policy on every connection,
@@ -124,7 +231,7 @@ func (p Policy) Client() *http.Client {
 	}
 	tr := &http.Transport{
 		Proxy:                 nil, // a proxy would hide the real destination from the check
-		DialContext:           p.Dialer().DialContext,
+		DialContext:           p.dial,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   8,
@@ -139,7 +246,7 @@ func (p Policy) Client() *http.Client {
 	}
 	return &http.Client{
 		Timeout:   timeout,
-		Transport: userAgent{ua: ua, next: tr},
+		Transport: userAgent{ua: ua, next: hostCheck{policy: p, next: tr}},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 5 {
 				return errors.New("stopped after 5 redirects")
@@ -147,6 +254,32 @@ func (p Policy) Client() *http.Client {
 			return nil
 		},
 	}
+}
+
+// hostCheck refuses, before any resolver sees it, a host written in a numeric
+// form resolvers disagree on (2130706433, 0177.0.0.1, 0x7f.1, 127.1) and, unless
+// AllowPrivate, an address literal the policy refuses and the names of this
+// machine (localhost); other names are checked by the dialer on each address
+// they resolve to.
+type hostCheck struct {
+	policy Policy
+	next   http.RoundTripper
+}
+
+func (h hostCheck) RoundTrip(r *http.Request) (*http.Response, error) {
+	host := r.URL.Hostname()
+	addr, numeric, err := parseNumericHost(host)
+	if err != nil {
+		return nil, err
+	}
+	if numeric {
+		if why := h.policy.refusal(addr); why != "" {
+			return nil, &AddressError{Host: host, Addr: addr.String(), Why: why}
+		}
+	} else if !h.policy.AllowPrivate && isLocalName(host) {
+		return nil, &AddressError{Host: host, Why: "a name of this machine (RFC 6761)"}
+	}
+	return h.next.RoundTrip(r)
 }
 
 type userAgent struct {
