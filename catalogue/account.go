@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
@@ -41,15 +40,6 @@ type Person struct {
 // Domain is the domain of the person's e-mail address, lower-cased.
 func (p Person) Domain() string { return EmailDomain(p.Email) }
 
-// EmailDomain is the lower-cased part of an address after its last '@'.
-func EmailDomain(addr string) string {
-	i := strings.LastIndexByte(addr, '@')
-	if i < 0 {
-		return ""
-	}
-	return strings.ToLower(strings.TrimSpace(addr[i+1:]))
-}
-
 // NormaliseLanguage checks that lang names one of the site's languages
 // (i18n.Languages: "en", "nl", "da", "it", "de", "fr") and returns it
 // lower-cased.
@@ -59,19 +49,6 @@ func NormaliseLanguage(lang string) (string, error) {
 		return "", fmt.Errorf("%w: language %q: use one of %s", ErrInvalid, lang, strings.Join(i18n.Languages(), ", "))
 	}
 	return l, nil
-}
-
-// NormaliseEmail checks an e-mail address and returns it trimmed, with its domain
-// lower-cased. A display name ("Ada <ada@x.org>") is refused: the catalogue
-// wants the address alone.
-func NormaliseEmail(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	a, err := mail.ParseAddress(raw)
-	if err != nil || a.Address != raw || len(raw) > 254 || !strings.Contains(EmailDomain(raw), ".") {
-		return "", fmt.Errorf("%w: %q is not an e-mail address such as name@example.org", ErrInvalid, raw)
-	}
-	i := strings.LastIndexByte(raw, '@')
-	return raw[:i+1] + strings.ToLower(raw[i+1:]), nil
 }
 
 // Actor is who asks for a change: a signed-in person, and whether they are an
@@ -189,6 +166,7 @@ const (
 	AuditPledge            = "initiative.pledge"
 	AuditInitiativeLink    = "initiative.link"
 	AuditPersonDeleted     = "person.delete"
+	AuditPersonMerged      = "person.merge"
 )
 
 // PersonalData is everything the catalogue holds about a person, for them to
@@ -262,6 +240,10 @@ type Accounts interface {
 	AuditLog(ctx context.Context, publisher string, limit int) ([]AuditEntry, error)
 	// ExportPerson is what the catalogue holds about a person.
 	ExportPerson(ctx context.Context, person string) (PersonalData, error)
+	// SiteKey is a random secret made once and kept in the store, the same for
+	// every process on it: the key that signs the cookies the site hands out
+	// before anyone signs in.
+	SiteKey(ctx context.Context) ([]byte, error)
 	// DeletePerson forgets a person: their account, sessions, memberships and
 	// subscriptions go; records they declared stay, attributed to their
 	// administration; contacts naming their address are cleared.

@@ -104,6 +104,9 @@ func (p Publisher) AllDomains() []string {
 
 var publisherIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,99}$`)
 
+// IsPublisherID reports whether id has the form of a publisher's ID.
+func IsPublisherID(id string) bool { return publisherIDRE.MatchString(id) }
+
 // Validate checks what the catalogue needs to keep a publisher.
 func (p Publisher) Validate() error {
 	if !publisherIDRE.MatchString(p.ID) {

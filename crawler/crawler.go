@@ -58,6 +58,11 @@ type Options struct {
 	RecheckAfter time.Duration
 	// MaxMediaBytes caps each stored logo or screenshot (default 1 MiB).
 	MaxMediaBytes int64
+	// PubliccodeDepth is how deep below the root subfolders are searched for
+	// more publiccode files (default 3; negative: the root's file only), and
+	// PubliccodeFiles how many are read at most (default 20).
+	PubliccodeDepth int
+	PubliccodeFiles int
 	// Lease, Poll and Backoff tune the job runner (defaults 2 minutes, 200 ms and
 	// catalogue.Backoff).
 	Lease   time.Duration
@@ -110,6 +115,12 @@ func New(store catalogue.CrawlStore, opts Options) *Crawler {
 	}
 	if opts.MaxMediaBytes <= 0 {
 		opts.MaxMediaBytes = 1 << 20
+	}
+	if opts.PubliccodeDepth == 0 {
+		opts.PubliccodeDepth = DefaultPubliccodeDepth
+	}
+	if opts.PubliccodeFiles <= 0 {
+		opts.PubliccodeFiles = DefaultPubliccodeFiles
 	}
 	if opts.Lease <= 0 {
 		opts.Lease = 2 * time.Minute

@@ -162,7 +162,7 @@ func (c *Crawler) found(ctx context.Context, p payload, r forge.Repo, fromForge 
 		return err
 	}
 	key, _ := catalogue.CanonicalURL(r.CloneURL)
-	_, err = c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindRepo, Key: key, Group: runGroup(p.Run),
+	_, err = c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindRepo, Key: key, Group: runGroup(p.Run), First: p.First,
 		Payload: payload{Run: p.Run, URL: r.CloneURL}.encode(), Concurrency: forge.HostOf(r.CloneURL)})
 	return err
 }

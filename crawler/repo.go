@@ -24,6 +24,10 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	if err != nil {
 		return err
 	}
+	// An app of a repository is crawled with its repository.
+	if p.URL, err = c.parentOf(ctx, p.URL); err != nil {
+		return err
+	}
 	if done, err := c.store.Crawled(ctx, p.Run, p.URL); err != nil || done {
 		return err // already recorded by an earlier attempt that was cut short
 	}
@@ -33,6 +37,7 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	}
 	t0 := time.Now()
 	var res catalogue.CrawlResult
+	var apps *appScan
 	listed := true
 	if !webScheme(p.URL) {
 		if listed, err = c.operatorListed(ctx, p.URL, prev.Publishers); err != nil {
@@ -41,7 +46,7 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	}
 	if listed {
 		rctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)
-		res = c.crawl(rctx, p.URL, prev)
+		res, apps = c.crawl(rctx, p.URL, prev)
 		cancel()
 	} else {
 		res = catalogue.CrawlResult{RepoURL: p.URL, Outcome: catalogue.StatusSkipped, Reason: reasonSchemeRefused}
@@ -52,6 +57,9 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	res.RunID, res.GoneAfter = p.Run, c.opts.GoneAfter
 	status, err := c.store.ApplyCrawl(ctx, res)
 	if err != nil {
+		return err
+	}
+	if err := c.applyApps(ctx, p.Run, prev, res, status, apps); err != nil {
 		return err
 	}
 	if err := c.queueContributions(ctx, p.Run, p.URL, res.Activity != nil); err != nil {
@@ -95,12 +103,13 @@ var succeeded = map[catalogue.RepoStatus]bool{
 }
 
 // crawl fetches what it needs of one repository: its refs, then, when its head
-// moved, the head's trees and the blobs read, and the commit graph.
-func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repository) catalogue.CrawlResult {
+// moved, the head's trees and the blobs read, and the commit graph. It returns
+// the subfolders' publiccode files too when the files were read.
+func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repository) (catalogue.CrawlResult, *appScan) {
 	res := catalogue.CrawlResult{RepoURL: repoURL}
 	remote, err := c.fetch.Refs(ctx, repoURL)
 	if err != nil {
-		return c.failed(res, err, repoURL)
+		return c.failed(res, err, repoURL), nil
 	}
 	res.Head = remote.Head.String()
 	now := c.opts.Now()
@@ -110,7 +119,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 		if prev.TagsDigest != remote.TagsDigest() || stale || c.needsLedger(ctx, prev) {
 			c.history(ctx, remote, &res, now, nil)
 		}
-		return res
+		return res, nil
 	}
 	snap, err := c.fetch.Snapshot(ctx, remote)
 	if err != nil {
@@ -118,16 +127,20 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 		if res.Outcome == catalogue.StatusOverCap {
 			c.history(ctx, remote, &res, now, nil) // the commit graph has its own cap
 		}
-		return res
+		return res, nil
 	}
 	defer snap.Close()
 	c.read(snap, &res)
+	var apps *appScan
+	if res.Outcome == "" || res.Outcome == catalogue.StatusNoPubliccode {
+		apps = c.readApps(snap, repoURL, &res)
+	}
 	c.history(ctx, remote, &res, now, snap)
 	res.Bytes = remote.Bytes()
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && res.Outcome == "" && res.File == nil {
-		return c.failed(res, ctx.Err(), repoURL)
+		return c.failed(res, ctx.Err(), repoURL), nil
 	}
-	return res
+	return res, apps
 }
 
 // recheckDue reports whether an unmoved head's files should be read again: the

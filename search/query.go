@@ -11,7 +11,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Limits on query text: longer text is cut, never refused.
+// Limits on query text. The API refuses a longer text (a 400); what reaches
+// the index is cut, never refused.
 const (
 	MaxQueryRunes = 500
 	maxWords      = 16

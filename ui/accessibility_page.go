@@ -3,12 +3,14 @@ package ui
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -29,17 +31,24 @@ func (s *Server) accessibilityPage(c echo.Context) error {
 }
 
 // reportBarrier takes a barrier report: it is logged and, when the server has
-// an outbox, written there for the operator.
+// an outbox, written there for the operator. Reports are limited per client;
+// one refused is shown back with what was written, to send later.
 func (s *Server) reportBarrier(c echo.Context) error {
 	l := s.localiser(c)
 	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, 64<<10)
-	where := clipText(c.FormValue("where"), maxReportField)
+	where := oneLine(clipText(c.FormValue("where"), maxReportField))
 	what := clipText(c.FormValue("what"), maxReportText)
-	contact := clipText(c.FormValue("contact"), maxReportField)
+	contact := oneLine(clipText(c.FormValue("contact"), maxReportField))
 	page := map[string]any{"Where": where, "What": what, "Contact": contact}
 	if strings.TrimSpace(what) == "" {
 		page["Error"] = l.T("ui.a11y.report.missing")
 		return s.render(c, http.StatusUnprocessableEntity, "accessibility", view{Title: l.T("ui.a11y.title"), Section: "accessibility", Page: page})
+	}
+	var le limitExceeded
+	if err := take("ui.limit.report", limitKey{s.limits.report, c.RealIP()}); errors.As(err, &le) {
+		setRetryAfter(c, le)
+		page["Error"] = l.T(le.text)
+		return s.render(c, http.StatusTooManyRequests, "accessibility", view{Title: l.T("ui.a11y.title"), Section: "accessibility", Robots: "noindex", Page: page})
 	}
 	s.log.Warn("accessibility barrier reported", "page", where, "contact", contact, "report", what)
 	if s.opts.Outbox != "" {
@@ -61,6 +70,18 @@ func writeReport(dir, where, what, contact string) error {
 	name := filepath.Join(dir, fmt.Sprintf("barrier-%s-%s.txt", now.Format("20060102T150405Z"), hex.EncodeToString(id[:])))
 	body := fmt.Sprintf("Subject: Accessibility barrier reported\nDate: %s\nPage: %s\nContact: %s\n\n%s\n", now.Format(time.RFC1123Z), where, contact, what)
 	return os.WriteFile(name, []byte(body), 0o640)
+}
+
+// oneLine keeps a report's header field on its line: every control character
+// and line or paragraph separator becomes a space, so that a field cannot add
+// a header line ("Bcc: …") to the stored report.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // clipText trims s and cuts it at n characters.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -14,30 +13,11 @@ import (
 	"github.com/oscat-eu/oscat/search"
 )
 
-// Page sizes of DESIGN.md: 25 by default, at most 100.
-const (
-	defaultPageSize = 25
-	maxPageSize     = 100
-)
-
 // listResponse is the envelope of every API list.
 type listResponse struct {
 	Data  any            `json:"data"`
 	Links map[string]any `json:"links"`
 	Meta  map[string]any `json:"meta,omitempty"`
-}
-
-// pageParams reads page[size] and page[after].
-func pageParams(c echo.Context) (int, string, error) {
-	size := defaultPageSize
-	if raw := c.QueryParam("page[size]"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > maxPageSize {
-			return 0, "", badRequest{"page[size] must be a whole number from 1 to " + strconv.Itoa(maxPageSize) + ", not " + strconv.Quote(raw)}
-		}
-		size = n
-	}
-	return size, c.QueryParam("page[after]"), nil
 }
 
 // nextLink is the relative URL of the following page: the same query with
@@ -234,13 +214,16 @@ func newPublisherItem(p catalogue.Publisher) publisherItem {
 		CodeHosting: p.CodeHosting, UpdatedAt: p.UpdatedAt.UTC().Format(time.RFC3339)}
 }
 
+// publishersList is the query GET /api/v1/publishers reads.
+var publishersList = listSpec{cursor: catalogue.IsPublisherID}
+
 // apiListPublishers answers GET /api/v1/publishers.
 func (s *Server) apiListPublishers(c echo.Context) error {
-	size, after, err := pageParams(c)
+	lq, err := parseList(c, publishersList)
 	if err != nil {
 		return err
 	}
-	list, next, err := s.store.Publishers(c.Request().Context(), catalogue.Page{After: after, Size: size})
+	list, next, err := s.store.Publishers(c.Request().Context(), catalogue.Page{After: lq.after, Size: lq.size})
 	if err != nil {
 		return err
 	}

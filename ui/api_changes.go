@@ -31,14 +31,23 @@ type feedSoftware struct {
 	PublisherDetails []catalogue.OriginPublisher `json:"publisherDetails"`
 }
 
+// changesList is the query GET /api/v1/changes reads besides after: a page
+// size only (it pages by after, not page[after]).
+var changesList = listSpec{cursor: func(string) bool { return false }}
+
 // apiChanges answers GET /api/v1/changes?after=SEQ: the change log after SEQ,
-// read from the store. A cursor older than the log's retention gets 410 Gone:
-// the follower lists /api/v1/software again, then follows from "resumeAfter".
+// read from the store, every change in order whatever the page size (each
+// carries its entity as it is now). links.next is set while changes follow the
+// page. A cursor the log cannot continue gets 410 Gone: one older than its
+// retention, or one beyond its head (the log was restored from an older backup,
+// or another catalogue now answers at this URL); the follower lists
+// /api/v1/software again, then follows from "resumeAfter".
 func (s *Server) apiChanges(c echo.Context) error {
-	size, _, err := pageParams(c)
+	lq, err := parseList(c, changesList)
 	if err != nil {
 		return err
 	}
+	size := lq.size
 	var after int64
 	if raw := c.QueryParam("after"); raw != "" {
 		if after, err = strconv.ParseInt(raw, 10, 64); err != nil || after < 0 {
@@ -46,24 +55,34 @@ func (s *Server) apiChanges(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
-	changes, err := s.fed.ChangesSince(ctx, after, size)
+	head, err := s.store.ChangeHead(ctx)
+	if err != nil {
+		return err
+	}
+	gone := func(why string) error {
+		return writeProblem(c, http.StatusGone, why+": list /api/v1/software?include=publiccodeYml again, then follow the feed after resumeAfter",
+			map[string]any{"resync": "/api/v1/software?include=publiccodeYml&page[size]=100", "resumeAfter": s.resumeAfter(c), "instance": s.opts.Federation.InstanceID, "head": head})
+	}
+	if after > head {
+		return gone("after " + strconv.FormatInt(after, 10) + " is beyond the change log's head, " + strconv.FormatInt(head, 10) + ", so it was not given by this catalogue's log as it is now")
+	}
+	// One change more than the page tells whether another page follows.
+	changes, err := s.fed.ChangesSince(ctx, after, size+1)
 	if errors.Is(err, catalogue.ErrGone) {
-		return writeProblem(c, http.StatusGone, "this cursor is older than the change log's retention: list /api/v1/software?include=publiccodeYml again, then follow the feed after resumeAfter",
-			map[string]any{"resync": "/api/v1/software?include=publiccodeYml&page[size]=100", "resumeAfter": s.resumeAfter(c), "instance": s.opts.Federation.InstanceID})
+		return gone("this cursor is older than the change log's retention")
 	}
 	if err != nil {
 		return err
 	}
-	// Only the last change of an entity in the page is sent: they all carry its
-	// state now.
-	last := map[string]int{}
+	more := len(changes) > size
+	changes = changes[:min(len(changes), size)]
+	seen := map[string]bool{}
 	var swIDs []string
-	for i, ch := range changes {
-		k := string(ch.Type) + "\x00" + ch.ID
-		if _, seen := last[k]; !seen && ch.Type == catalogue.ChangeSoftware {
+	for _, ch := range changes {
+		if ch.Type == catalogue.ChangeSoftware && !seen[ch.ID] {
+			seen[ch.ID] = true
 			swIDs = append(swIDs, ch.ID)
 		}
-		last[k] = i
 	}
 	listed, err := s.store.SoftwareByIDs(ctx, swIDs)
 	if err != nil {
@@ -74,11 +93,8 @@ func (s *Server) apiChanges(c echo.Context) error {
 		software[sw.ID] = sw
 	}
 	pubs := publisherCache{s: s, c: c, byID: map[string]*catalogue.Publisher{}}
-	items := make([]changeItem, 0, len(last))
-	for i, ch := range changes {
-		if last[string(ch.Type)+"\x00"+ch.ID] != i {
-			continue
-		}
+	items := make([]changeItem, 0, len(changes))
+	for _, ch := range changes {
 		it := changeItem{Seq: ch.Seq, Type: string(ch.Type), Op: string(catalogue.OpHide), ID: ch.ID, At: ch.At.Format(timeFormat)}
 		switch ch.Type {
 		case catalogue.ChangeSoftware:
@@ -120,13 +136,10 @@ func (s *Server) apiChanges(c echo.Context) error {
 	if len(changes) > 0 {
 		lastSeq = changes[len(changes)-1].Seq
 	}
-	if len(changes) == size {
+	if more {
 		links["next"] = "/api/v1/changes?after=" + strconv.FormatInt(lastSeq, 10) + "&page[size]=" + strconv.Itoa(size)
 	}
-	head, err := s.store.ChangeHead(ctx)
-	if err != nil {
-		return err
-	}
+	head = max(head, lastSeq)
 	return jsonOK(c, listResponse{Data: items, Links: links,
 		Meta: map[string]any{"instance": s.opts.Federation.InstanceID, "head": head, "last": lastSeq}})
 }

@@ -46,6 +46,8 @@ type repositoryListItem struct {
 	Media                []mediaItem           `json:"media"`
 	LastCrawledAt        string                `json:"lastCrawledAt,omitempty"`
 	History              []catalogue.RepoCrawl `json:"history,omitempty"`
+	// Files are the publiccode files of a repository holding more than its root's.
+	Files []catalogue.RepoFile `json:"files,omitempty"`
 }
 
 type mediaItem struct {
@@ -60,26 +62,30 @@ var statuses = map[catalogue.RepoStatus]bool{
 	catalogue.StatusSkipped: true, catalogue.StatusOverCap: true, catalogue.StatusGone: true, catalogue.StatusFailed: true,
 }
 
+// repositoriesList is the query GET /api/v1/repositories reads.
+var repositoriesList = listSpec{filters: []string{"publisher", "status", "rootCommit"}, cursor: numericCursor}
+
 // apiListRepositories answers GET /api/v1/repositories: every crawled repository
 // with its latest status, filtered by filter[publisher], filter[status] and
 // filter[rootCommit] (the copies of one project); include=history adds each
 // one's last crawls.
 func (s *Server) apiListRepositories(c echo.Context) error {
-	size, after, err := pageParams(c)
+	lq, err := parseList(c, repositoriesList)
 	if err != nil {
 		return err
 	}
-	f := catalogue.RepositoryFilter{Publisher: c.QueryParam("filter[publisher]"), Status: catalogue.RepoStatus(c.QueryParam("filter[status]")),
-		RootCommit: c.QueryParam("filter[rootCommit]")}
+	f := catalogue.RepositoryFilter{Publisher: lq.first("publisher"), Status: catalogue.RepoStatus(lq.first("status")), RootCommit: lq.first("rootCommit")}
 	if f.Status != "" && !statuses[f.Status] {
 		return badRequest{"filter[status] must be one of new, updated, unchanged, invalid, no-publiccode, fork, mirror, skipped, over-cap, gone, failed, pending; not " + strconv.Quote(string(f.Status))}
 	}
-	if err := numericCursor(after); err != nil {
-		return err
-	}
+	size, after := lq.size, lq.after
 	history := c.QueryParam("include") == "history"
 	ctx := c.Request().Context()
 	list, next, err := s.store.Repositories(ctx, f, catalogue.Page{After: after, Size: size})
+	if err != nil {
+		return err
+	}
+	files, err := s.repositoryFiles(ctx, list)
 	if err != nil {
 		return err
 	}
@@ -87,7 +93,8 @@ func (s *Server) apiListRepositories(c echo.Context) error {
 	for _, r := range list {
 		it := repositoryListItem{URL: r.URL, Publishers: r.Publishers, Software: r.SoftwareID, Role: string(r.Role), Status: string(r.Status),
 			Reason: r.Reason, Path: r.Path, Head: r.Head, Findings: r.Findings, Archived: r.Archived, Fork: r.ForgeFork, Upstream: r.Upstream,
-			Failures: r.Failures, HiddenReason: r.HiddenReason, SoftwareHiddenReason: r.SoftwareHiddenReason, RootCommit: r.RootCommit, Activity: r.Activity, Media: []mediaItem{}}
+			Failures: r.Failures, HiddenReason: r.HiddenReason, SoftwareHiddenReason: r.SoftwareHiddenReason, RootCommit: r.RootCommit, Activity: r.Activity, Media: []mediaItem{},
+			Files: files[r.URL]}
 		if it.Findings == nil {
 			it.Findings = []publiccode.Finding{}
 		}
@@ -119,17 +126,17 @@ type crawlItem struct {
 	HostingFailures []catalogue.HostingFailure   `json:"hostingFailures"`
 }
 
+// crawlsList is the query of GET /api/v1/crawls and of the crawls page.
+var crawlsList = listSpec{cursor: numericCursor}
+
 // apiListCrawls answers GET /api/v1/crawls: runs, newest first, with their start,
 // end and counts per status.
 func (s *Server) apiListCrawls(c echo.Context) error {
-	size, after, err := pageParams(c)
+	lq, err := parseList(c, crawlsList)
 	if err != nil {
 		return err
 	}
-	if err := numericCursor(after); err != nil {
-		return err
-	}
-	runs, next, err := s.store.CrawlRuns(c.Request().Context(), catalogue.Page{After: after, Size: size})
+	runs, next, err := s.store.CrawlRuns(c.Request().Context(), catalogue.Page{After: lq.after, Size: lq.size})
 	if err != nil {
 		return err
 	}
@@ -146,17 +153,6 @@ func (s *Server) apiListCrawls(c echo.Context) error {
 		items = append(items, it)
 	}
 	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nextLink(c, next)}})
-}
-
-// numericCursor checks a cursor of the lists paged by numeric ID.
-func numericCursor(after string) error {
-	if after == "" {
-		return nil
-	}
-	if _, err := strconv.ParseInt(after, 10, 64); err != nil {
-		return badRequest{"page[after] is not a cursor this API gave"}
-	}
-	return nil
 }
 
 var hashRE = regexp.MustCompile(`^[0-9a-f]{64}$`)

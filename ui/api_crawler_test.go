@@ -59,7 +59,7 @@ func crawledSite(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewServer(conforming(t, srv))
 	t.Cleanup(ts.Close)
 	return ts
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -50,11 +51,21 @@ type diLinks struct {
 	Next *string `json:"next"`
 }
 
-func diLink(param, cursor string) *string {
+// diLink is the link to the page at cursor, as the upstream API gives it: a
+// query string, the cursor first, that keeps every other parameter of the
+// request (page[size], from, to, url, all) so that the pages it links to are
+// pages of the same list.
+func diLink(c echo.Context, param, cursor string) *string {
 	if cursor == "" {
 		return nil
 	}
-	l := "?page[" + param + "]=" + cursor
+	q := c.Request().URL.Query()
+	q.Del("page[after]")
+	q.Del("page[before]")
+	l := "?page[" + param + "]=" + url.QueryEscape(cursor)
+	if rest := encodeQuery(q); rest != "" {
+		l += "&" + rest
+	}
 	return &l
 }
 
@@ -126,7 +137,7 @@ func (s *Server) diListSoftware(c echo.Context) error {
 	for _, sw := range list {
 		data = append(data, s.newDISoftware(sw, !inactive[sw.ID]))
 	}
-	return jsonOK(c, map[string]any{"data": data, "links": diLinks{Prev: diLink("before", prev), Next: diLink("after", next)}})
+	return jsonOK(c, map[string]any{"data": data, "links": diLinks{Prev: diLink(c, "before", prev), Next: diLink(c, "after", next)}})
 }
 
 // diSoftware answers GET /di/v1/software/{id}.
@@ -167,7 +178,7 @@ func (s *Server) diListPublishers(c echo.Context) error {
 	for _, pub := range list {
 		data = append(data, newDIPublisher(pub))
 	}
-	return jsonOK(c, map[string]any{"data": data, "links": diLinks{Prev: diLink("before", prev), Next: diLink("after", next)}})
+	return jsonOK(c, map[string]any{"data": data, "links": diLinks{Prev: diLink(c, "before", prev), Next: diLink(c, "after", next)}})
 }
 
 // diPublisher answers GET /di/v1/publishers/{id}, by ID or alternativeId.

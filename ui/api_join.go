@@ -525,6 +525,9 @@ func (s *Server) crawlPublisherNow(c echo.Context, publisher string) error {
 	if s.opts.Crawler == nil {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "this server does not crawl")
 	}
+	if err := take("ui.limit.crawl", limitKey{s.limits.crawlPublisher, publisher}, limitKey{s.limits.crawlPerson, a.Person}); err != nil {
+		return err
+	}
 	return s.opts.Crawler.CrawlPublisherNow(c.Request().Context(), publisher)
 }
 
@@ -565,6 +568,9 @@ func (s *Server) crawlRepositoryNow(c echo.Context, url string) error {
 	}
 	if s.opts.Crawler == nil {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "this server does not crawl")
+	}
+	if err := take("ui.limit.crawl", limitKey{s.limits.crawlRepository, canonical}, limitKey{s.limits.crawlPerson, a.Person}); err != nil {
+		return err
 	}
 	return s.opts.Crawler.CrawlNow(c.Request().Context(), url)
 }

@@ -25,11 +25,11 @@ type crawlView struct {
 // crawlsPage lists crawl runs, newest first: a running one with its progress,
 // a finished one with its counts per status.
 func (s *Server) crawlsPage(c echo.Context) error {
-	size, after, err := pageParams(c)
+	lq, err := parseList(c, crawlsList)
 	if err != nil {
 		return err
 	}
-	runs, next, err := s.store.CrawlRuns(c.Request().Context(), catalogue.Page{After: after, Size: size})
+	runs, next, err := s.store.CrawlRuns(c.Request().Context(), catalogue.Page{After: lq.after, Size: lq.size})
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func fedSite(t *testing.T) (*httptest.Server, *sqlstore.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewServer(conforming(t, srv))
 	t.Cleanup(ts.Close)
 	return ts, store
 }
@@ -334,7 +334,7 @@ func TestAPI_AHarvestedEntryIsMarkedStaleWhenItsPeerGoesQuiet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ts := httptest.NewServer(srv)
+		ts := httptest.NewServer(conforming(t, srv))
 		var item map[string]any
 		getJSON(t, ts.URL+"/api/v1/software/farawayfaraway01", 200, &item)
 		ts.Close()

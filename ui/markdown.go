@@ -14,7 +14,8 @@ import (
 )
 
 // Long descriptions come from repositories: Markdown is rendered without raw
-// HTML, then sanitised with an allow-list. Links get rel="nofollow noopener";
+// HTML, then sanitised with an allow-list. Every link, autolinks included,
+// gets rel="nofollow noopener";
 // images are never loaded from elsewhere: each becomes a link to the image.
 var (
 	markdown = goldmark.New(goldmark.WithParserOptions(
@@ -25,13 +26,17 @@ var (
 		p.AllowElements("p", "br", "ul", "ol", "li", "em", "strong", "code", "pre", "blockquote", "hr",
 			"h3", "h4", "h5", "h6", "del", "table", "thead", "tbody", "tr", "th", "td")
 		p.AllowAttrs("href").OnElements("a")
-		p.AllowAttrs("rel").Matching(regexp.MustCompile(`^noopener$`)).OnElements("a")
+		p.AllowAttrs("rel").Matching(regexp.MustCompile(`^` + linkRel + `$`)).OnElements("a")
 		p.AllowURLSchemes("http", "https", "mailto")
 		p.RequireParseableURLs(true)
 		p.RequireNoFollowOnLinks(true)
 		return p
 	}()
 )
+
+// linkRel is the rel of every link from repository text: search engines are not
+// to credit it, and the page it opens gets no handle on this one.
+const linkRel = "nofollow noopener"
 
 // maxMarkdownBytes caps what is rendered; a longer text is shown cut.
 const maxMarkdownBytes = 64 << 10
@@ -49,7 +54,8 @@ func renderMarkdown(src string) template.HTML {
 }
 
 // descriptionTransformer fits a description into the page: its headings start
-// below the page's own (h3), links are marked noopener, and images become links.
+// below the page's own (h3), links (written or autolinks) get linkRel, and
+// images become links.
 type descriptionTransformer struct{}
 
 func (descriptionTransformer) Transform(doc *ast.Document, reader gmtext.Reader, _ parser.Context) {
@@ -61,8 +67,8 @@ func (descriptionTransformer) Transform(doc *ast.Document, reader gmtext.Reader,
 		switch n := n.(type) {
 		case *ast.Heading:
 			n.Level = min(6, n.Level+2)
-		case *ast.Link:
-			n.SetAttributeString("rel", []byte("noopener"))
+		case *ast.Link, *ast.AutoLink:
+			n.SetAttributeString("rel", []byte(linkRel))
 		case *ast.Image:
 			images = append(images, n)
 		}
@@ -71,7 +77,7 @@ func (descriptionTransformer) Transform(doc *ast.Document, reader gmtext.Reader,
 	for _, img := range images {
 		link := ast.NewLink()
 		link.Destination = img.Destination
-		link.SetAttributeString("rel", []byte("noopener"))
+		link.SetAttributeString("rel", []byte(linkRel))
 		for c := img.FirstChild(); c != nil; {
 			next := c.NextSibling()
 			link.AppendChild(link, c)

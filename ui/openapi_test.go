@@ -103,3 +103,70 @@ func TestOpenAPI_ServedAndRenderedForPeople(t *testing.T) {
 		t.Error("the API page does not list the software list's filters")
 	}
 }
+
+// Every operation says who may call it (security: [] for public ones) and
+// documents its client errors as problem+json, so a client knows what to expect
+// without trying.
+func TestOpenAPI_EveryOperationStatesItsSecurityAndClientErrors(t *testing.T) {
+	t.Parallel()
+	b, err := schemas.Read(openAPIName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	// These answer anyone with the same document and read no input, so no
+	// request of theirs is a client error.
+	noClientError := map[string]bool{"GET /openapi.json": true, "GET /dcat-ap.jsonld": true, "GET /dcat-ap.rdf": true, "GET /feeds/software.atom": true}
+	operations := 0
+	for path, item := range doc.Paths {
+		for method, raw := range item {
+			if method == "parameters" || method == "servers" || method == "summary" || method == "description" {
+				continue
+			}
+			operations++
+			name := strings.ToUpper(method) + " " + path
+			var op struct {
+				Security  *[]map[string][]string `json:"security"`
+				Responses map[string]struct {
+					Ref     string                     `json:"$ref"`
+					Content map[string]json.RawMessage `json:"content"`
+				} `json:"responses"`
+			}
+			if err := json.Unmarshal(raw, &op); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if op.Security == nil {
+				t.Errorf("%s does not say its security (security: [] for a public operation)", name)
+			}
+			clientErrors := 0
+			for status, r := range op.Responses {
+				if !strings.HasPrefix(status, "4") {
+					continue
+				}
+				clientErrors++
+				// The API's errors are problem+json; the feeds', outside it, are
+				// the site's error page.
+				_, problem := r.Content["application/problem+json"]
+				api := item["servers"] == nil || strings.HasPrefix(path, "/di/v1/")
+				switch {
+				case strings.HasPrefix(r.Ref, "#/components/responses/"):
+				case api && !problem:
+					t.Errorf("%s: its %s response is not application/problem+json", name, status)
+				case len(r.Content) == 0:
+					t.Errorf("%s: its %s response documents no body", name, status)
+				}
+			}
+			if clientErrors == 0 && !noClientError[name] {
+				t.Errorf("%s documents no 4xx response", name)
+			}
+		}
+	}
+	if operations < 20 {
+		t.Errorf("only %d operations read: the walk over the document is broken", operations)
+	}
+}

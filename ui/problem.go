@@ -36,10 +36,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, detail := http.StatusInternalServerError, ""
 	var he *echo.HTTPError
 	var br badRequest
+	var le limitExceeded
 	switch {
+	case errors.As(err, &le):
+		status, detail = http.StatusTooManyRequests, s.localiser(c).T(le.text)
+		setRetryAfter(c, le)
 	case errors.As(err, &br):
 		status, detail = http.StatusBadRequest, br.msg
-	case errors.Is(err, search.ErrBadCursor), errors.Is(err, search.ErrInvalid):
+	case errors.Is(err, search.ErrBadCursor):
+		status, detail = http.StatusBadRequest, badCursor(c.QueryParam("page[after]")).msg
+	case errors.Is(err, search.ErrInvalid):
 		status, detail = http.StatusBadRequest, err.Error()
 	case errors.Is(err, catalogue.ErrNotFound):
 		status = http.StatusNotFound
@@ -57,7 +63,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "path", c.Request().URL.Path, "err", err)
 	}
 	path := c.Request().URL.Path
-	if strings.HasPrefix(path, "/api/") {
+	if strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/hooks/") {
 		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 		c.Response().WriteHeader(status)
 		_ = jsonEncode(c.Response(), problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: path})

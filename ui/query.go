@@ -1,29 +1,35 @@
 package ui
 
 import (
-	"net/url"
-	"strings"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/oscat-eu/oscat/search"
 )
 
+// softwareList is the query of a search: filter[FACET]=VALUE (repeatable) for
+// each facet and the sort orders of the index.
+var softwareList = listSpec{filters: search.FacetNames(), sorts: search.Sorts}
+
 // searchRequest reads a search from the query string. The API and the results
 // page share it: q, filter[FACET]=VALUE (repeatable), sort, updatedSince,
-// page[size] and page[after].
+// page[size] and page[after]. q is at most search.MaxQueryRunes characters.
 func searchRequest(c echo.Context) (search.Request, error) {
-	size, after, err := pageParams(c)
+	lq, err := parseList(c, softwareList)
 	if err != nil {
 		return search.Request{}, err
 	}
-	req := search.Request{Text: c.QueryParam("q"), Size: size, After: after, Sort: c.QueryParam("sort")}
-	filters, err := filterParams(c.QueryParams())
-	if err != nil {
-		return req, err
+	req := search.Request{Text: c.QueryParam("q"), Size: lq.size, After: lq.after, Sort: lq.sort, Filters: map[search.Facet][]string{}}
+	if n := utf8.RuneCountInString(req.Text); n > search.MaxQueryRunes {
+		return req, badRequest{"q has " + strconv.Itoa(n) + " characters: at most " + strconv.Itoa(search.MaxQueryRunes) + " are searched for"}
 	}
-	req.Filters = filters
+	for name, values := range lq.filters {
+		f, _ := search.FacetNamed(name)
+		req.Filters[f] = values
+	}
 	if raw := c.QueryParam("updatedSince"); raw != "" {
 		t, err := time.Parse(time.RFC3339, raw)
 		if err != nil {
@@ -32,27 +38,6 @@ func searchRequest(c echo.Context) (search.Request, error) {
 		req.UpdatedSince = t
 	}
 	return req, nil
-}
-
-// filterParams reads filter[FACET]=VALUE parameters; an unknown facet is an error.
-func filterParams(q url.Values) (map[search.Facet][]string, error) {
-	filters := map[search.Facet][]string{}
-	for key, values := range q {
-		if !strings.HasPrefix(key, "filter[") {
-			continue
-		}
-		name := strings.TrimSuffix(strings.TrimPrefix(key, "filter["), "]")
-		f, ok := search.FacetNamed(name)
-		if !ok || !strings.HasSuffix(key, "]") {
-			return nil, badRequest{"unknown filter " + quote(key) + ": use filter[FACET] with one of " + strings.Join(search.FacetNames(), ", ")}
-		}
-		for _, v := range values {
-			if v = strings.TrimSpace(v); v != "" {
-				filters[f] = append(filters[f], v)
-			}
-		}
-	}
-	return filters, nil
 }
 
 // facetsMeta is meta.facets: {"categories":[{"value","count"}], …}.

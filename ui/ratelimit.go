@@ -30,6 +30,11 @@ func newClientLimiter(per time.Duration, burst int) *clientLimiter {
 	return &clientLimiter{every: rate.Every(per), burst: burst, clients: map[string]*clientBucket{}}
 }
 
+// refill is how long a client's empty bucket takes to give one token back.
+func (l *clientLimiter) refill() time.Duration {
+	return time.Duration(float64(time.Second) / float64(l.every))
+}
+
 // allow takes one token from the client's bucket.
 func (l *clientLimiter) allow(client string) bool {
 	l.mu.Lock()
@@ -51,4 +56,19 @@ func (l *clientLimiter) allow(client string) bool {
 	}
 	b.seen = now
 	return b.lim.AllowN(now, 1)
+}
+
+// take is allow that also says, when it refuses, how long the client must wait
+// for a token (the Retry-After of the answer).
+func (l *clientLimiter) take(client string) (bool, time.Duration) {
+	if l.allow(client) {
+		return true, 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	r := l.clients[client].lim.ReserveN(now, 1)
+	d := r.DelayFrom(now)
+	r.CancelAt(now)
+	return false, d
 }

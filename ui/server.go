@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -59,6 +61,15 @@ type Options struct {
 	// (default DefaultValidatePerMinute).
 	ValidateConcurrency int
 	ValidatePerMinute   int
+	// Hooks, when set, takes forges' push webhooks at /hooks/FORGE; HookSecrets
+	// shows code-hosting entries' webhook secrets to their members.
+	Hooks       HookReceiver
+	HookSecrets catalogue.HookSecrets
+	// HooksPerMinute caps the webhook deliveries one client may send (default 120).
+	HooksPerMinute int
+	// RepositoryFiles, when set, lists on publisher pages the publiccode files
+	// of repositories that hold several.
+	RepositoryFiles RepositoryFiles
 }
 
 // CrawlTrigger is what the site asks of the crawler.
@@ -82,9 +93,14 @@ type Server struct {
 	// signInLimit brakes sign-in mails per client; messageLimit co-user messages.
 	signInLimit  *clientLimiter
 	messageLimit *clientLimiter
+	hookLimit    *clientLimiter
 	oidc         *oidcClient
 	// validation bounds the anonymous validator.
 	validation *validationGate
+	limits     siteLimits
+	// key is the store's site key (see siteKey).
+	keyMu sync.Mutex
+	key   []byte
 }
 
 // New builds the server.
@@ -107,10 +123,15 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	if opts.SignInPerClient <= 0 {
 		opts.SignInPerClient = 20
 	}
+	if opts.HooksPerMinute <= 0 {
+		opts.HooksPerMinute = 120
+	}
 	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages, texts: texts,
 		signInLimit:  newClientLimiter(time.Hour/time.Duration(opts.SignInPerClient), opts.SignInPerClient),
-		messageLimit: newClientLimiter(time.Hour, 5)}
+		messageLimit: newClientLimiter(time.Hour, 5),
+		hookLimit:    newClientLimiter(time.Minute/time.Duration(opts.HooksPerMinute), opts.HooksPerMinute)}
 	s.validation = newValidationGate(opts.ValidateConcurrency, opts.ValidatePerMinute)
+	s.limits = newSiteLimits()
 	if opts.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: opts.OIDC, http: opts.FetchPolicy.Client()}
 	}
@@ -118,7 +139,7 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(opts.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverPanics, s.logRequests, securityHeaders, s.chooseLanguage, s.limitValidation, s.identify)
+	e.Use(s.recoverPanics, s.logRequests, securityHeaders(strings.HasPrefix(strings.ToLower(opts.PublicURL), "https://")), s.chooseLanguage, s.limitValidation, s.identify)
 	s.routes(e)
 	s.echo = e
 	return s, nil
@@ -156,6 +177,7 @@ func (s *Server) routes(e *echo.Echo) {
 		s.joinRoutes(e, api)
 	}
 	s.federationRoutes(e, api)
+	s.hookRoutes(e)
 }
 
 // ServeHTTP makes the server an http.Handler.
@@ -228,14 +250,21 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		return next(c)
+// securityHeaders go on every response; HSTS when the public URL is https (the
+// site is then reached through TLS only, whatever proxy ends it).
+func securityHeaders(https bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			if https {
+				h.Set("Strict-Transport-Security", "max-age=31536000")
+			}
+			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			return next(c)
+		}
 	}
 }

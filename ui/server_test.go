@@ -60,7 +60,7 @@ func siteWith(t *testing.T, opts Options) (*Server, *httptest.Server, catalogue.
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewServer(conforming(t, srv))
 	t.Cleanup(ts.Close)
 	return srv, ts, store
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,7 +21,9 @@ import (
 
 // Cookies of the site. The session cookie holds a random token whose hash the
 // store keeps; the browser cookie holds a random value for visitors who are not
-// signed in, from which their forms' CSRF token is derived.
+// signed in, signed with the site key, from which their forms' CSRF token is
+// derived. A browser cookie the server did not issue (one set by a neighbouring
+// site of the same domain, to know the CSRF token it gives) is ignored.
 const (
 	sessionCookie = "oscat_session"
 	browserCookie = "oscat_browser"
@@ -50,6 +54,13 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.opts.Community == nil {
 			return next(c)
 		}
+		// Pages for a signed-in person are theirs alone: no shared cache keeps
+		// them. Checked as the headers go out, after sign-in and sign-out.
+		c.Response().Before(func() {
+			if _, ok := person(c); ok {
+				c.Response().Header().Set("Cache-Control", "no-store")
+			}
+		})
 		secret := ""
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
 			p, err := s.opts.Community.SessionPerson(c.Request().Context(), catalogue.HashSecret(ck.Value))
@@ -64,10 +75,14 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if secret == "" {
-			if ck, err := c.Cookie(browserCookie); err == nil && len(ck.Value) >= 32 {
+			key, err := s.siteKey(c.Request().Context())
+			if err != nil {
+				return err
+			}
+			if ck, err := c.Cookie(browserCookie); err == nil && browserValueOK(key, ck.Value) {
 				secret = ck.Value
 			} else if !unsafeMethod(c.Request().Method) && pageRequest(c.Request().URL.Path) {
-				secret, _ = catalogue.NewSecret()
+				secret = newBrowserValue(key)
 				s.setCookie(c, browserCookie, secret, 0)
 			}
 		}
@@ -83,10 +98,46 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// siteKey is the store's site key, read once.
+func (s *Server) siteKey(ctx context.Context) ([]byte, error) {
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	if s.key == nil {
+		key, err := s.opts.Community.SiteKey(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.key = key
+	}
+	return s.key, nil
+}
+
+// newBrowserValue is a browser cookie's value: a random token and its
+// signature.
+func newBrowserValue(key []byte) string {
+	token, _ := catalogue.NewSecret()
+	return token + "." + browserSignature(key, token)
+}
+
+func browserSignature(key []byte, token string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("oscat browser\x00" + token))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// browserValueOK reports whether the server issued v.
+func browserValueOK(key []byte, v string) bool {
+	token, sig, ok := strings.Cut(v, ".")
+	if !ok || len(token) < 32 {
+		return false
+	}
+	return hmac.Equal([]byte(sig), []byte(browserSignature(key, token)))
+}
+
 // pageRequest reports whether a path is a page for people, the only requests
 // that get a browser cookie (programs reading the API or feeds get none).
 func pageRequest(path string) bool {
-	for _, p := range []string{"/api/", "/static/", "/media/", "/feeds/", "/di/", "/schemas/", "/metrics", "/healthz", "/readyz", "/dcat-ap"} {
+	for _, p := range []string{"/api/", "/static/", "/media/", "/feeds/", "/di/", "/schemas/", "/metrics", "/healthz", "/readyz", "/dcat-ap", "/hooks/"} {
 		if strings.HasPrefix(path, p) {
 			return false
 		}
@@ -106,7 +157,8 @@ func (s *Server) csrfExempt(c echo.Context) bool {
 	if _, signedIn := person(c); !signedIn && strings.HasPrefix(c.Request().URL.Path, "/api/") {
 		return true
 	}
-	return c.Request().URL.Path == "/api/v1/validate"
+	// Forges' webhooks carry signatures, not cookies (see hooks.go).
+	return c.Request().URL.Path == "/api/v1/validate" || strings.HasPrefix(c.Request().URL.Path, "/hooks/")
 }
 
 // csrfToken derives a form token from the browser's secret, so that the store
@@ -168,8 +220,17 @@ func (s *Server) actor(c echo.Context) catalogue.Actor {
 	return catalogue.Actor{Person: p.ID, Email: p.Email, Admin: s.isAdmin(p.Email)}
 }
 
+// isAdmin compares normalised addresses: the configuration may name an
+// administrator in any case, or with an internationalised domain.
 func (s *Server) isAdmin(email string) bool {
-	return slices.ContainsFunc(s.opts.Admins, func(a string) bool { return strings.EqualFold(strings.TrimSpace(a), email) })
+	email, err := catalogue.NormaliseEmail(email)
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(s.opts.Admins, func(a string) bool {
+		a, err := catalogue.NormaliseEmail(a)
+		return err == nil && a == email
+	})
 }
 
 // errSignIn is answered to a request that needs a signed-in person.
@@ -214,9 +275,20 @@ func (s *Server) signOut(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
-// localPath keeps a "next" parameter to a path on this site.
+// localPath keeps a "next" parameter to a path on this site. Browsers drop
+// tabs and line breaks from a URL and read a backslash as a slash, so
+// "/\t/evil.example" would lead off the site: any control character, space or
+// backslash refuses the whole parameter.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	refuse := !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool {
+			return r <= ' ' || r == 0x7f || r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r)
+		})
+	if !refuse {
+		u, err := url.Parse(next)
+		refuse = err != nil || u.Scheme != "" || u.Host != "" || u.User != nil
+	}
+	if refuse {
 		return "/account"
 	}
 	return next

@@ -118,6 +118,12 @@ func (s *Server) softwarePage(c echo.Context) error {
 	}
 	if a := sw.Activity; a != nil {
 		page["Activity"] = activityView(l, a)
+		if src != nil {
+			// An app of a repository that holds several: its activity is the repository's.
+			if repo, _, ok := catalogue.SplitAppURL(src.URL); ok {
+				page["AppOf"] = repo
+			}
+		}
 	}
 	if b := buildersView(l, sw.Contributions, sw.Declared, sw.Origin); b != nil {
 		page["Builders"] = b

@@ -23,6 +23,7 @@ func (s *Store) Now() time.Time { return s.now() }
 
 // AddSignInToken implements catalogue.Accounts.
 func (s *Store) AddSignInToken(ctx context.Context, tok catalogue.SignInToken) error {
+	tok.Email, _ = emailKey(tok.Email)
 	err := s.txn(ctx, func(t *tx) error {
 		// Links long expired are of no use to anyone: forget them as new ones come.
 		if _, err := t.exec(ctx, `DELETE FROM signin_tokens WHERE expires_at < ?`, dbTime(t.now.Add(-24*time.Hour))); err != nil {
@@ -40,6 +41,7 @@ func (s *Store) AddSignInToken(ctx context.Context, tok catalogue.SignInToken) e
 
 // CountSignInTokens implements catalogue.Accounts.
 func (s *Store) CountSignInTokens(ctx context.Context, email string, since time.Time) (int, error) {
+	email, _ = emailKey(email)
 	var n int
 	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM signin_tokens WHERE email = ? AND created_at >= ?`, email, dbTime(since)).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count sign-in links of %s: %w", email, err)
@@ -96,7 +98,8 @@ func (s *Store) SignIn(ctx context.Context, email, name, subject, lang string) (
 		p, err = scanPerson(t.queryRow(ctx, `SELECT `+personColumns+` FROM people WHERE email = ?`, email))
 		if errors.Is(err, sql.ErrNoRows) {
 			p = catalogue.Person{ID: catalogue.NewID(), Email: email, Name: name, Language: i18n.English, CreatedAt: t.now}
-			_, err = t.exec(ctx, `INSERT INTO people (id, email, name, oidc_subject, created_at) VALUES (?, ?, ?, ?, ?)`, p.ID, email, name, subject, t.now)
+			_, err = t.exec(ctx, `INSERT INTO people (id, email, email_domain, name, oidc_subject, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				p.ID, email, catalogue.EmailDomain(email), name, subject, t.now)
 		}
 		if err != nil {
 			return err
@@ -158,7 +161,8 @@ func (s *Store) SetPersonLanguage(ctx context.Context, person, lang string) erro
 // LanguageOf implements catalogue.Accounts.
 func (s *Store) LanguageOf(ctx context.Context, email string) (string, error) {
 	var lang string
-	err := s.queryRow(ctx, `SELECT language FROM people WHERE LOWER(email) = LOWER(?)`, email).Scan(&lang)
+	key, _ := emailKey(email)
+	err := s.queryRow(ctx, `SELECT language FROM people WHERE email = ?`, key).Scan(&lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		return i18n.English, nil
 	}

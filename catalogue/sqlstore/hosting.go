@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/oscat-eu/oscat/catalogue"
 )
@@ -12,7 +13,10 @@ const originSite = "site"
 
 // AddCodeHosting implements catalogue.JoinStore. The entry is crawled from the
 // next crawl on (or at once, when the caller queues it), unverified until a rule
-// verifies it.
+// verifies it. What it covers is linked to the administration at once: its
+// repository, or the repositories of its group the catalogue knows already, so
+// that their software shows its publisher, marked unverified, or verified at
+// once when its file names the administration.
 func (s *Store) AddCodeHosting(ctx context.Context, a catalogue.Actor, publisher string, h catalogue.CodeHosting) error {
 	if !h.Type.Valid() {
 		return fmt.Errorf("%w: code hosting type %q: use github, gitlab, gitea, forgejo, bitbucket or git", catalogue.ErrInvalid, h.Type)
@@ -45,13 +49,76 @@ func (s *Store) AddCodeHosting(ctx context.Context, a catalogue.Actor, publisher
 		if _, err := t.exec(ctx, `UPDATE publishers SET updated_at = ? WHERE id = ?`, t.now, publisher); err != nil {
 			return err
 		}
-		if err := t.appendChange(ctx, catalogue.ChangePublisher, catalogue.OpUpsert, publisher); err != nil {
+		if err := t.audit(ctx, a, catalogue.AuditHostingAdd, publisher, h.URL, fmt.Sprintf("group=%t", h.Group)); err != nil {
 			return err
 		}
-		return t.audit(ctx, a, catalogue.AuditHostingAdd, publisher, h.URL, fmt.Sprintf("group=%t", h.Group))
+		if err := t.linkHosting(ctx, publisher, h, canonical); err != nil {
+			return err
+		}
+		return t.softwareOfPublisherChanged(ctx, publisher)
 	})
 	if err != nil {
 		return fmt.Errorf("add code hosting %s to %s: %w", h.URL, publisher, err)
+	}
+	return nil
+}
+
+// linkHosting links to publisher the repositories a site entry covers: its own
+// (made pending when the catalogue does not know it yet), or those of its
+// group known already (the others come with the group's next listing), and
+// applies the publiccode rule to those whose file was read.
+func (t *tx) linkHosting(ctx context.Context, publisher string, h catalogue.CodeHosting, canonical string) error {
+	type repo struct {
+		id                 int64
+		canonical, content string
+	}
+	var repos []repo
+	if !h.Group {
+		id, err := t.ensureRepository(ctx, h.URL, canonical)
+		if err != nil {
+			return err
+		}
+		r := repo{id: id, canonical: canonical}
+		if err := t.queryRow(ctx, `SELECT content FROM repositories WHERE id = ?`, id).Scan(&r.content); err != nil {
+			return err
+		}
+		repos = append(repos, r)
+	} else {
+		// Under the group: canonical URLs from "group/" up to, not including,
+		// "group0" ('0' follows '/'), compared as strings, never as a pattern.
+		prefix := strings.TrimSuffix(canonical, "/") + "/"
+		rows, err := t.query(ctx, `SELECT id, canonical_url, content FROM repositories WHERE canonical_url >= ? AND canonical_url < ?`,
+			prefix, strings.TrimSuffix(prefix, "/")+"0")
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var r repo
+			if err := rows.Scan(&r.id, &r.canonical, &r.content); err != nil {
+				rows.Close()
+				return err
+			}
+			if h.Covers(r.canonical) {
+				repos = append(repos, r)
+			}
+		}
+		rows.Close()
+	}
+	for _, r := range repos {
+		if _, err := t.exec(ctx, `INSERT INTO repository_publishers (repository_id, publisher_id) VALUES (?, ?)
+			ON CONFLICT (repository_id, publisher_id) DO NOTHING`, r.id, publisher); err != nil {
+			return err
+		}
+		if r.content == "" {
+			continue // not read yet: its crawl applies the rule
+		}
+		f, err := decodeFile(r.content)
+		if err != nil {
+			return fmt.Errorf("repository %s: %w", r.canonical, err)
+		}
+		if err := t.verifyByFile(ctx, r.id, r.canonical, f.Organisation.URI); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -14,28 +14,20 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 )
 
-// domainMembers are the approved publishers whose domains (from the list or the
-// site) include domain.
+// domainPublishers are the approved publishers one of whose domains (from the
+// list, the registration or an administrator) is domain, compared whole: a
+// domain is equal or it is not, whatever characters it holds.
 func domainPublishers(ctx context.Context, q querier, d dialect, domain string) ([]string, error) {
 	if domain == "" {
 		return nil, nil
 	}
-	rows, err := q.QueryContext(ctx, d.rebind(`SELECT id, email_domains FROM publishers WHERE status = ?
-		AND (email_domains LIKE ? OR id IN (SELECT publisher_id FROM publisher_domains WHERE domain = ?)) ORDER BY id`),
-		catalogue.PublisherApproved, `%"`+domain+`"%`, domain)
+	rows, err := q.QueryContext(ctx, d.rebind(`SELECT id FROM publishers WHERE status = ?
+		AND (id IN (SELECT publisher_id FROM publisher_email_domains WHERE domain = ?) OR id IN (SELECT publisher_id FROM publisher_domains WHERE domain = ?))
+		ORDER BY id`), catalogue.PublisherApproved, domain, domain)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id, domains string
-		if err := rows.Scan(&id, &domains); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return scanStrings(rows)
 }
 
 // isMember applies the membership rules of catalogue.Membership.
@@ -59,14 +51,14 @@ func isMember(ctx context.Context, q querier, d dialect, person, publisher strin
 	if !errors.Is(err, sql.ErrNoRows) {
 		return false, err
 	}
-	var email string
-	if err := q.QueryRowContext(ctx, d.rebind(`SELECT email FROM people WHERE id = ?`), person).Scan(&email); err != nil {
+	var domain string
+	if err := q.QueryRowContext(ctx, d.rebind(`SELECT email_domain FROM people WHERE id = ?`), person).Scan(&domain); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, nil
 		}
 		return false, err
 	}
-	pubs, err := domainPublishers(ctx, q, d, catalogue.EmailDomain(email))
+	pubs, err := domainPublishers(ctx, q, d, domain)
 	return slices.Contains(pubs, publisher), err
 }
 
@@ -116,7 +108,11 @@ func (s *Store) Memberships(ctx context.Context, person string) ([]catalogue.Mem
 	for _, m := range out {
 		listed[m.Publisher] = true
 	}
-	pubs, err := domainPublishers(ctx, s.db, s.d, p.Domain())
+	var domain string
+	if err := s.queryRow(ctx, `SELECT email_domain FROM people WHERE id = ?`, person).Scan(&domain); err != nil {
+		return nil, fmt.Errorf("memberships of %s: %w", person, err)
+	}
+	pubs, err := domainPublishers(ctx, s.db, s.d, domain)
 	if err != nil {
 		return nil, fmt.Errorf("memberships of %s: %w", person, err)
 	}
@@ -181,7 +177,7 @@ func (s *Store) Members(ctx context.Context, publisher string) ([]catalogue.Memb
 		}
 	}
 	for _, d := range pub.AllDomains() {
-		prows, err := s.query(ctx, `SELECT id, email, created_at FROM people WHERE email LIKE ?`, "%@"+d)
+		prows, err := s.query(ctx, `SELECT id, email, created_at FROM people WHERE email_domain = ?`, d)
 		if err != nil {
 			return nil, fmt.Errorf("members of %s: %w", publisher, err)
 		}
@@ -191,7 +187,7 @@ func (s *Store) Members(ctx context.Context, publisher string) ([]catalogue.Memb
 				prows.Close()
 				return nil, err
 			}
-			if decided[m.Person] || catalogue.EmailDomain(m.Email) != d {
+			if decided[m.Person] {
 				continue
 			}
 			m.Publisher, m.PublisherName, m.Status, m.Via = publisher, pub.Name, catalogue.MemberApproved, "domain"
@@ -320,6 +316,9 @@ func (s *Store) RegisterAdministration(ctx context.Context, a catalogue.Actor, p
 			VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?)`, p.ID, p.Name, p.Country, p.URI, string(b), p.Status, a.Person, t.now, t.now); err != nil {
 			return err
 		}
+		if err := t.setListDomains(ctx, p.ID, p.EmailDomains); err != nil {
+			return err
+		}
 		if _, err := t.exec(ctx, `INSERT INTO memberships (person_id, publisher_id, status, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			a.Person, p.ID, string(catalogue.MemberPending), "registered the administration", t.now, t.now); err != nil {
 			return err
@@ -332,15 +331,18 @@ func (s *Store) RegisterAdministration(ctx context.Context, a catalogue.Actor, p
 	return s.Publisher(ctx, p.ID)
 }
 
+// cleanDomains checks e-mail domains and returns their normal forms, once each
+// (a leading '@' is forgiven).
 func cleanDomains(in []string) ([]string, error) {
 	var out []string
 	for _, d := range in {
-		d = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(d), "@")))
+		d = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(d), "@"))
 		if d == "" {
 			continue
 		}
-		if !strings.Contains(d, ".") || strings.ContainsAny(d, " /@\"%_") {
-			return nil, fmt.Errorf("%w: e-mail domain %q: write a domain such as gemeente.example.nl", catalogue.ErrInvalid, d)
+		d, err := catalogue.NormaliseDomain(d)
+		if err != nil {
+			return nil, fmt.Errorf("e-mail domain: %w", err)
 		}
 		if !slices.Contains(out, d) {
 			out = append(out, d)
@@ -531,7 +533,7 @@ func (s *Store) ExportPerson(ctx context.Context, person string) (catalogue.Pers
 	if d.Declared, err = s.loadJoins(ctx, `WHERE j.declared_by = ?`, person); err != nil {
 		return d, err
 	}
-	if d.Contact, err = s.loadJoins(ctx, `WHERE j.contact_email = ?`, p.Email); err != nil {
+	if d.Contact, err = s.loadJoins(ctx, `WHERE LOWER(j.contact_email) = ?`, p.Email); err != nil {
 		return d, err
 	}
 	if d.Audit, err = s.auditRows(ctx, `SELECT seq, at, actor, action, publisher_id, subject, detail FROM audit_log
@@ -577,7 +579,7 @@ func (s *Store) DeletePerson(ctx context.Context, person string) error {
 			args []any
 		}{
 			{`UPDATE joins SET declared_by = '' WHERE declared_by = ?`, []any{person}},
-			{`UPDATE joins SET contact_name = '', contact_role = '', contact_email = '' WHERE contact_email = ?`, []any{email}},
+			{`UPDATE joins SET contact_name = '', contact_role = '', contact_email = '' WHERE LOWER(contact_email) = ?`, []any{email}},
 			{`UPDATE initiatives SET created_by = '' WHERE created_by = ?`, []any{person}},
 			{`UPDATE pledges SET pledged_by = '' WHERE pledged_by = ?`, []any{person}},
 			{`UPDATE code_hosting SET added_by = '' WHERE added_by = ?`, []any{person}},

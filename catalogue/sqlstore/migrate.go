@@ -47,6 +47,11 @@ func (s *Store) migrate(ctx context.Context) error {
 					return fmt.Errorf("%s: %w", firstLine(stmt), err)
 				}
 			}
+			if step := migrationSteps[version]; step != nil {
+				if err := step(ctx, t); err != nil {
+					return err
+				}
+			}
 			_, err := t.exec(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, version)
 			return err
 		}); err != nil {
@@ -54,6 +59,13 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// migrationSteps are data changes SQL cannot say in both dialects (parsing JSON,
+// normalising addresses), run after a migration's statements in its
+// transaction.
+var migrationSteps = map[int]func(context.Context, *tx) error{
+	7: normaliseIdentities,
 }
 
 // splitStatements splits a migration on semicolons at line ends, dropping comments.

@@ -16,10 +16,16 @@ const originFile = "file"
 
 // SyncPublishers implements catalogue.Store.
 func (s *Store) SyncPublishers(ctx context.Context, pubs []catalogue.Publisher) error {
-	for _, p := range pubs {
+	pubs = slices.Clone(pubs)
+	for i, p := range pubs {
 		if err := p.Validate(); err != nil {
 			return err
 		}
+		domains, err := cleanDomains(p.EmailDomains)
+		if err != nil {
+			return fmt.Errorf("publisher %s: %w", p.ID, err)
+		}
+		pubs[i].EmailDomains = domains
 	}
 	return s.write(ctx, func(t *tx) error {
 		inFile := map[string]bool{}
@@ -99,6 +105,11 @@ func (t *tx) upsertPublisher(ctx context.Context, p catalogue.Publisher) (bool, 
 	if exists && !sameFields {
 		if _, err := t.exec(ctx, `UPDATE publishers SET name = ?, country = ?, uri = ?, alternative_id = ?, email_domains = ?, counting_off = ?, updated_at = ? WHERE id = ?`,
 			p.Name, p.Country, p.URI, p.AlternativeID, string(domains), p.CountingOff, t.now, p.ID); err != nil {
+			return false, err
+		}
+	}
+	if !exists || !slices.Equal(old.EmailDomains, p.EmailDomains) {
+		if err := t.setListDomains(ctx, p.ID, p.EmailDomains); err != nil {
 			return false, err
 		}
 	}

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -14,6 +16,7 @@ import (
 var _ catalogue.FederationStore = (*Store)(nil)
 
 const (
+	settingSiteKey  = "site.key"
 	settingInstance = "instance.id"
 	settingPruned   = "changes.pruned"
 	cursorPrefix    = "cursor."
@@ -127,4 +130,31 @@ func (s *Store) PruneChanges(ctx context.Context, before time.Time, limit int64)
 		return 0, fmt.Errorf("prune the change log: %w", err)
 	}
 	return n, nil
+}
+
+// SiteKey implements catalogue.Accounts: the first caller makes it, every
+// later one (in any process) reads it.
+func (s *Store) SiteKey(ctx context.Context) ([]byte, error) {
+	var key string
+	err := s.txn(ctx, func(t *tx) error {
+		kept, ok, err := t.setting(ctx, settingSiteKey)
+		if err != nil || ok {
+			key = kept
+			return err
+		}
+		var b [32]byte
+		_, _ = rand.Read(b[:])
+		key = hex.EncodeToString(b[:])
+		_, err = t.exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, settingSiteKey, key)
+		if err != nil {
+			return err
+		}
+		kept, _, err = t.setting(ctx, settingSiteKey)
+		key = kept
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("site key: %w", err)
+	}
+	return hex.DecodeString(key)
 }

@@ -48,6 +48,9 @@ func runBenchCrawl(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.StringVar(&f.memProfile, "memprofile", "", "write a heap profile (allocations of the whole run) to this file")
 	err := parseFlags(fs, args, func(string) string { return "" })
 	if err == nil {
+		err = noArguments(fs)
+	}
+	if err == nil {
 		err = benchCrawl(ctx, f, stdout, stderr)
 	}
 	return exitCode(stderr, "bench crawl", fs, err)

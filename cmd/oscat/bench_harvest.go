@@ -36,6 +36,9 @@ func runBenchHarvest(ctx context.Context, args []string, stdout, stderr io.Write
 	fs.StringVar(&f.dir, "dir", "", "where to keep the catalogues (default a temporary folder, removed after)")
 	err := parseFlags(fs, args, func(string) string { return "" })
 	if err == nil {
+		err = noArguments(fs)
+	}
+	if err == nil {
 		err = benchHarvest(ctx, f, stdout)
 	}
 	return exitCode(stderr, "bench harvest", fs, err)

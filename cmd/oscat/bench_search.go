@@ -28,6 +28,9 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	seed := fs.Uint64("seed", 1, "random seed of the generated catalogue")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	err := parseFlags(fs, args, func(string) string { return "" })
+	if err == nil {
+		err = noArguments(fs)
+	}
 	if err == nil && *docs < 1 {
 		err = usageError("--docs must be at least 1")
 	}

@@ -34,6 +34,9 @@ func runBenchValidate(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs.IntVar(&o.concurrency, "validate-concurrency", 0, "the server's --validate-concurrency (default its own)")
 	fs.IntVar(&o.perMinute, "validate-per-minute", 1_000_000, "the server's --validate-per-minute (default high, to measure the parser and the slots; 30 is the server's default)")
 	err := parseFlags(fs, args, func(string) string { return "" })
+	if err == nil {
+		err = noArguments(fs)
+	}
 	if err == nil && (o.docs < 1 || o.parallel < 1) {
 		err = usageError("--docs and --parallel must be at least 1")
 	}

@@ -38,6 +38,9 @@ func runBenchWeb(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the generated catalogue")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	err := parseFlags(fs, args, func(string) string { return "" })
+	if err == nil {
+		err = noArguments(fs)
+	}
 	if err == nil && (o.docs < 1 || o.clients < 1 || o.requests < 1) {
 		err = usageError("--docs, --clients and --requests must be at least 1")
 	}

@@ -56,11 +56,13 @@ func (c *common) logger(stderr io.Writer) (*slog.Logger, error) {
 	return nil, usageError("--log-format %q: use text or json", c.logFormat)
 }
 
-// parseFlags parses args, then fills every flag not given on the command line from
-// the OSCAT_* environment variable of its name, then from the --config file.
+// parseFlags parses args, flags standing anywhere among the arguments (see
+// parseInterspersed; fs.Args() returns the arguments), then fills every flag not
+// given on the command line from the OSCAT_* environment variable of its name,
+// then from the --config file.
 func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string) error {
 	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
+	if _, err := parseInterspersed(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
@@ -145,11 +147,18 @@ func exitCode(stderr io.Writer, cmd string, fs *flag.FlagSet, err error) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		fs.SetOutput(stderr)
-		fmt.Fprintf(stderr, "Usage of oscat %s:\n", cmd)
+		line := usageLine(cmd)
+		if line == "" {
+			line = "oscat " + cmd + " [flags]"
+		}
+		fmt.Fprintf(stderr, "Usage: %s\n\nFlags may stand before or after the arguments; -- ends them.\n", line)
 		fs.PrintDefaults()
 		return 0
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(stderr, "oscat %s: %s\n", cmd, strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
+		if line := usageLine(cmd); line != "" && !strings.Contains(err.Error(), line) {
+			fmt.Fprintf(stderr, "Usage: %s\n", line)
+		}
 		fmt.Fprintf(stderr, "Run \"oscat %s -h\" for its flags.\n", cmd)
 		return 2
 	}

@@ -38,6 +38,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.forgeAddr, "forge-addr", "127.0.0.1:8081", "address of the demo world's local forge")
 	err := parseFlags(fs, args, getenv)
 	if err == nil {
+		err = noArguments(fs)
+	}
+	if err == nil {
 		err = demo(ctx, f, stdout, stderr)
 	}
 	return exitCode(stderr, "demo", fs, err)

@@ -158,6 +158,9 @@ func runHarvest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&ff.instanceID, "instance-id", "", "this instance's ID (default: the one kept in the store)")
 	err := parseFlags(fs, args, getenv)
 	if err == nil {
+		err = noArguments(fs)
+	}
+	if err == nil {
 		err = harvestOnce(ctx, c, ff, stdout, stderr)
 	}
 	return exitCode(stderr, "harvest", fs, err)
@@ -217,6 +220,10 @@ func runWebhook(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 2
 	}
 	action := args[0]
+	if usageLine("webhook "+action) == "" {
+		fmt.Fprintf(stderr, "oscat webhook: unknown action %q\n\n%s", action, webhookUsage)
+		return 2
+	}
 	fs := flag.NewFlagSet("webhook "+action, flag.ContinueOnError)
 	var c common
 	c.register(fs, false)
@@ -237,7 +244,7 @@ func webhookCommand(ctx context.Context, c common, action string, args []string,
 		return usageError("unknown action %q\n%s", action, webhookUsage)
 	}
 	if len(args) != n {
-		return usageError("%s takes %d argument(s) (flags before them)", action, n)
+		return usageError("%d argument(s) given, %d wanted", len(args), n)
 	}
 	store, err := openStore(ctx, c)
 	if err != nil {

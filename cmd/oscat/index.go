@@ -11,7 +11,7 @@ import (
 )
 
 func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("index", flag.ContinueOnError)
+	fs := flag.NewFlagSet("index rebuild", flag.ContinueOnError)
 	var c common
 	c.register(fs, false)
 	if len(args) == 0 || args[0] != "rebuild" {
@@ -19,6 +19,9 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	err := parseFlags(fs, args[1:], getenv)
+	if err == nil {
+		err = noArguments(fs)
+	}
 	if err == nil {
 		err = rebuildIndex(ctx, c, stdout, stderr)
 	}

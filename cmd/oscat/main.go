@@ -26,9 +26,11 @@ Usage:
   oscat bench crawl [flags]         measure the crawler on a local world
   oscat bench harvest [flags]       measure harvesting a peer
   oscat bench validate [flags]      measure the validator under its worst inputs
+  oscat bench push [flags]          measure a push's way to search, through a webhook
   oscat version                     print the version
 
-Flags override OSCAT_* environment variables (--data → OSCAT_DATA), which override
+A command's name comes first; its flags may stand before or after its arguments,
+and -- ends them. Flags override OSCAT_* environment variables (--data → OSCAT_DATA), which override
 a YAML file given with --config. Run "oscat COMMAND -h" for a command's flags.
 `
 

@@ -27,6 +27,10 @@ func runModerate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return 2
 	}
 	action := args[0]
+	if usageLine("moderate "+action) == "" {
+		fmt.Fprintf(stderr, "oscat moderate: unknown action %q\n\n%s", action, moderateUsage)
+		return 2
+	}
 	fs := flag.NewFlagSet("moderate "+action, flag.ContinueOnError)
 	var c common
 	c.register(fs, false)
@@ -46,7 +50,10 @@ func moderate(ctx context.Context, c common, action string, args []string, reaso
 		return usageError("unknown action %q\n%s", action, moderateUsage)
 	}
 	if wantArg && len(args) != 1 {
-		return usageError("%s takes one argument (flags before it)", action)
+		return usageError("%d argument(s) given, 1 wanted", len(args))
+	}
+	if !wantArg && len(args) != 0 {
+		return usageError("unexpected argument %q", args[0])
 	}
 	store, err := openStore(ctx, c)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 	"github.com/oscat-eu/oscat/crawler"
+	"github.com/oscat-eu/oscat/crawler/push"
 	"github.com/oscat-eu/oscat/crawler/safehttp"
 	"github.com/oscat-eu/oscat/search"
 	"github.com/oscat-eu/oscat/ui"
@@ -37,6 +38,10 @@ type serveFlags struct {
 	// validateConcurrency and validatePerMinute bound the anonymous validator.
 	validateConcurrency int
 	validatePerMinute   int
+	// hookSecret verifies forges' push webhooks for any repository; hookRate caps
+	// one client's deliveries a minute.
+	hookSecret string
+	hookRate   int
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -52,6 +57,8 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.follow, "index-follow", 2*time.Second, "how often the search index catches up with the catalogue")
 	fs.IntVar(&f.validateConcurrency, "validate-concurrency", 0, "validations this process runs at once (default the number of CPUs, at least 2)")
 	fs.IntVar(&f.validatePerMinute, "validate-per-minute", ui.DefaultValidatePerMinute, "validations one client may ask for in a minute")
+	fs.StringVar(&f.hookSecret, "forge-webhook-secret", "", "secret verifying forges' push webhooks (/hooks/FORGE) for any repository, beside each code-hosting entry's own")
+	fs.IntVar(&f.hookRate, "forge-webhook-rate", 120, "push-webhook deliveries one client may send a minute (more get 429)")
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -59,6 +66,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var f serveFlags
 	f.register(fs)
 	err := parseFlags(fs, args, getenv)
+	if err == nil {
+		err = noArguments(fs)
+	}
 	if err == nil {
 		err = serve(ctx, f, stderr, nil)
 	}
@@ -155,7 +165,9 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		// same address policy as crawls.
 		FetchPolicy:         safehttp.Policy{AllowPrivate: f.allowPrivate},
 		Outbox:              filepath.Join(f.data, "outbox"),
-		ValidateConcurrency: f.validateConcurrency, ValidatePerMinute: f.validatePerMinute}
+		ValidateConcurrency: f.validateConcurrency, ValidatePerMinute: f.validatePerMinute,
+		Hooks:       &push.Receiver{Store: store, Crawler: crawl, Secret: f.hookSecret, Log: log},
+		HookSecrets: store, HooksPerMinute: f.hookRate, RepositoryFiles: store}
 	if err := f.joinFlags.joinOptions(&opts, store); err != nil {
 		ln.Close()
 		return err

@@ -14,12 +14,13 @@ import (
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
 )
 
-const validateUsage = `usage: oscat validate [--format text|json] [--no-file-checks] PATH…
+const validateUsage = `usage: oscat validate PATH… [--format text|json] [--no-file-checks]
 
 Validates publiccode.yml files against the standard. PATH is a file, a folder
 (its publiccode.yml or publiccode.yaml is validated) or - for standard input.
 Files the publiccode.yml names (logo, screenshots, authors file) are looked up
-relative to its folder, unless --no-file-checks is given.
+relative to its folder, unless --no-file-checks is given. Flags may stand
+before or after the paths; -- ends them (oscat validate -- -odd-name.yml).
 
 Text output is one finding a line, FILE:LINE:COLUMN: SEVERITY: KEY: MESSAGE,
 with a summary of each file on standard error. JSON output is an array with one
@@ -37,7 +38,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fset.Usage = func() { fmt.Fprint(stderr, validateUsage) }
 	format := fset.String("format", "text", "output format: text or json")
 	noFileChecks := fset.Bool("no-file-checks", false, "do not check the files a publiccode.yml names")
-	paths, err := parseInterleaved(fset, args)
+	paths, err := parseInterspersed(fset, args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
@@ -80,27 +81,6 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// parseInterleaved parses flags wherever they stand among the paths
-// (`oscat validate a.yml --format json` works as `--format json a.yml`).
-// A lone "-" is a path; "--" ends the flags.
-func parseInterleaved(fset *flag.FlagSet, args []string) ([]string, error) {
-	var paths []string
-	for {
-		if err := fset.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fset.Args()
-		if len(rest) == 0 {
-			return paths, nil
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			return append(paths, rest...), nil
-		}
-		paths = append(paths, rest[0])
-		args = rest[1:]
-	}
 }
 
 // validatePath reads and checks one PATH. ok reports whether it could be read.

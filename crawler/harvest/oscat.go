@@ -128,8 +128,14 @@ func (h *Harvester) oscat(ctx context.Context, p catalogue.Peer, res *Result) er
 		}
 		instance = page.Meta.Instance
 		b := catalogue.HarvestBatch{Peer: p.URL, Instance: instance}
-		for _, it := range page.Data {
-			if it.Type != string(catalogue.ChangeSoftware) {
+		// The feed sends every change, each with its entity as it is now: an
+		// entity changed twice in the page is applied once, at its last change.
+		last := map[string]int{}
+		for i, it := range page.Data {
+			last[it.Type+"\x00"+it.ID] = i
+		}
+		for i, it := range page.Data {
+			if it.Type != string(catalogue.ChangeSoftware) || last[it.Type+"\x00"+it.ID] != i {
 				continue // publishers ride with their software; join records with theirs
 			}
 			if it.Op == string(catalogue.OpUpsert) && it.Entry != nil {
@@ -138,17 +144,17 @@ func (h *Harvester) oscat(ctx context.Context, p catalogue.Peer, res *Result) er
 				b.Hides = append(b.Hides, it.ID)
 			}
 		}
-		last := page.Meta.Last
-		if last < cursor {
-			last = cursor
+		upTo := page.Meta.Last
+		if upTo < cursor {
+			upTo = cursor
 		}
-		b.Cursor = &last
+		b.Cursor = &upTo
 		c, err := h.store.ApplyHarvest(ctx, b)
 		if err != nil {
 			return err
 		}
 		res.add(c)
-		cursor = last
+		cursor = upTo
 		if page.Links.Next == nil || len(page.Data) == 0 {
 			return nil
 		}
