@@ -134,6 +134,8 @@ type HarvestedEntry struct {
 	// Publishers are the peer's publishers of it; Joins the join records it carries.
 	Publishers []OriginPublisher
 	Joins      []JoinRecord
+	// Contributions are the peer's contribution figures, shown with its origin.
+	Contributions *Contributions
 	// Digest identifies the content: an unchanged digest is not applied again.
 	Digest string
 }

@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
+	"github.com/oscat-eu/oscat/crawler/contrib"
 	"github.com/oscat-eu/oscat/crawler/forge"
 	"github.com/oscat-eu/oscat/crawler/gitfetch"
 	"github.com/oscat-eu/oscat/crawler/safehttp"
@@ -86,6 +88,12 @@ type Crawler struct {
 	listers map[catalogue.HostingType]forge.Lister
 	opts    Options
 	log     *slog.Logger
+	// contribs computes contribution figures when the store can keep them;
+	// ledger keeps each repository's commit list for them.
+	contribs     ContributionStore
+	ledger       *contrib.Ledger
+	orgs         orgDirectory
+	contribNanos atomic.Int64
 }
 
 // New returns a crawler writing to store.
@@ -135,10 +143,13 @@ func New(store catalogue.CrawlStore, opts Options) *Crawler {
 		client.Observer = opts.Metrics
 	}
 	gitea := forge.Gitea{Client: client}
+	contribs, _ := store.(ContributionStore)
 	return &Crawler{
-		store:  store,
-		fetch:  gitfetch.New(fo),
-		client: client,
+		contribs: contribs,
+		ledger:   contrib.NewLedger(ledgerDir(fo.CacheDir)),
+		store:    store,
+		fetch:    gitfetch.New(fo),
+		client:   client,
 		listers: map[catalogue.HostingType]forge.Lister{
 			catalogue.HostingGitHub: forge.GitHub{Client: client}, catalogue.HostingGitLab: forge.GitLab{Client: client},
 			catalogue.HostingGitea: gitea, catalogue.HostingForgejo: gitea, catalogue.HostingBitbucket: forge.Bitbucket{Client: client},
@@ -217,7 +228,7 @@ func (c *Crawler) Runners() (listings, repos *catalogue.JobRunner) {
 		KindStart: c.handleStart, KindDiscover: c.handleDiscover, KindFinish: c.handleFinish,
 	})
 	listings.Handlers[KindVerifyHosting] = c.handleVerifyHosting
-	repos = runner(c.opts.Workers, map[catalogue.JobKind]catalogue.JobHandler{KindRepo: c.handleRepo})
+	repos = runner(c.opts.Workers, map[catalogue.JobKind]catalogue.JobHandler{KindRepo: c.handleRepo, KindContrib: c.handleContrib})
 	return listings, repos
 }
 

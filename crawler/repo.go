@@ -62,6 +62,9 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	if err := c.applyApps(ctx, p.Run, prev, res, status, apps); err != nil {
 		return err
 	}
+	if err := c.queueContributions(ctx, p.Run, p.URL, res.Activity != nil); err != nil {
+		return err
+	}
 	c.report(p.URL, status, res.Reason, len(res.Findings), time.Since(t0))
 	if m := c.opts.Metrics; m != nil {
 		m.bytes.Add(float64(res.Bytes))
@@ -113,7 +116,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	if prev.Head == res.Head && succeeded[prev.Status] && !c.recheckDue(prev, now) && !codeStale(prev) {
 		res.Outcome = catalogue.StatusUnchanged
 		stale := prev.Activity == nil || prev.Activity.At.UTC().Format("2006-01") != now.UTC().Format("2006-01")
-		if prev.TagsDigest != remote.TagsDigest() || stale {
+		if prev.TagsDigest != remote.TagsDigest() || stale || c.needsLedger(ctx, prev) {
 			c.history(ctx, remote, &res, now, nil)
 		}
 		return res, nil
@@ -200,6 +203,13 @@ func (c *Crawler) history(ctx context.Context, remote *gitfetch.Remote, res *cat
 	}
 	res.Activity = activity.Compute(h, now)
 	res.TagsDigest = remote.TagsDigest()
+	if c.contribs != nil {
+		t0 := time.Now()
+		if err := c.ledger.Put(res.RepoURL, h); err != nil {
+			c.log.Warn("commit ledger not kept", "repository", gitfetch.Redact(remote.URL), "err", err)
+		}
+		c.contribNanos.Add(int64(time.Since(t0)))
+	}
 	if len(h.Roots) > 0 {
 		res.RootCommit = h.Roots[0].String()
 	}

@@ -185,7 +185,7 @@ func (r *run) consider(ord uint32, score float64) {
 		return
 	}
 	r.total++
-	h := hit{score: score, valid: t.valid[ord], name: t.names[ord], updated: t.updated[ord], created: t.created[ord], activity: t.activity[ord], users: t.users[ord], id: t.ids[ord]}
+	h := hit{score: score, valid: t.valid[ord], name: t.names[ord], updated: t.updated[ord], created: t.created[ord], activity: t.activity[ord], users: t.users[ord], contribs: t.contribs[ord], id: t.ids[ord]}
 	if r.after != nil && !r.after.before(h, r.order) {
 		return
 	}

@@ -28,12 +28,16 @@ const (
 	FacetOpenToJoin
 	// FacetProgrammingLanguages is a facet of code entries only (see KindCode).
 	FacetProgrammingLanguages
+	// FacetContributingAdministrations buckets the administrations with commits
+	// to the software like usedBy: 0, 1, 2-4, 5-9, 10+.
+	FacetContributingAdministrations
 	numFacets
 )
 
 var facetNames = [numFacets]string{
 	"categories", "softwareType", "developmentStatus", "license", "platforms", "maintenanceType",
 	"country", "publisher", "languages", "scope", "archived", "valid", "usedBy", "openToJoin", "programmingLanguages",
+	"contributingAdministrations",
 }
 
 func (f Facet) String() string { return facetNames[f] }
@@ -53,6 +57,7 @@ func facetValues(sw catalogue.Software, countries map[string]string) [numFacets]
 	v[FacetPublisher] = sw.Publishers
 	v[FacetUsedBy] = []string{UsersBucket(sw.Users)}
 	v[FacetOpenToJoin] = []string{boolString(sw.OpenToJoin)}
+	v[FacetContributingAdministrations] = []string{UsersBucket(sw.Contributions.ContributingAdministrations())}
 	var country []string
 	for _, p := range sw.Publishers {
 		if c := countries[p]; c != "" {

@@ -43,7 +43,8 @@ type Request struct {
 }
 
 // Sorts lists the accepted sort orders.
-var Sorts = []string{"", "name", "-name", "updated", "-updated", "created", "-created", "activity", "-activity", "users", "-users"}
+var Sorts = []string{"", "name", "-name", "updated", "-updated", "created", "-created", "activity", "-activity", "users", "-users",
+	"contributingAdministrations", "-contributingAdministrations"}
 
 // parsed is a query's text split into what is matched.
 type parsed struct {

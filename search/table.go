@@ -26,6 +26,7 @@ type table struct {
 	created  []int64  // Unix microseconds
 	activity []float64
 	users    []int32
+	contribs []int32 // contributing administrations
 	first    [numFacets][]uint32
 	more     [numFacets][][]uint32
 	// audience holds the country facet's IDs of a file's own intended-audience
@@ -81,6 +82,7 @@ func (t *table) add(id string) uint32 {
 	t.created = append(t.created, 0)
 	t.activity = append(t.activity, 0)
 	t.users = append(t.users, 0)
+	t.contribs = append(t.contribs, 0)
 	t.audience = append(t.audience, nil)
 	for f := range numFacets {
 		t.first[f] = append(t.first[f], noValue)
@@ -96,6 +98,7 @@ func (t *table) put(ord uint32, sw catalogue.Software) {
 	t.live[ord], t.kind[ord], t.valid[ord], t.names[ord] = true, KindSoftware, sw.Valid, sortKey(sw.Name)
 	t.updated[ord], t.activity[ord], t.users[ord] = sw.UpdatedAt.UnixMicro(), 0, int32(sw.Users)
 	t.created[ord] = sw.CreatedAt.UnixMicro()
+	t.contribs[ord] = int32(sw.Contributions.ContributingAdministrations())
 	if sw.Activity != nil {
 		t.activity[ord] = sw.Activity.Score
 	}

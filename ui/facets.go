@@ -109,7 +109,7 @@ func facetLabel(l localiser, snap *snapshot, f search.Facet, v string) string {
 		return l.LanguageName(v)
 	case search.FacetPublisher:
 		return snap.publisherName(v)
-	case search.FacetValid, search.FacetArchived, search.FacetUsedBy, search.FacetOpenToJoin:
+	case search.FacetValid, search.FacetArchived, search.FacetUsedBy, search.FacetOpenToJoin, search.FacetContributingAdministrations:
 		return l.T("ui.facet." + f.String() + "." + v)
 	}
 	return v

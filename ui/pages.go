@@ -17,6 +17,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/validate", s.validateSubmit)
 	e.GET("/api", s.apiDocsPage)
 	e.GET("/accessibility", s.accessibilityPage)
+	e.GET("/collaboration", s.collaborationPage)
 	e.POST("/accessibility", s.reportBarrier)
 	e.GET("/sitemap.xml", s.sitemap)
 	e.GET("/robots.txt", s.robots)

@@ -66,6 +66,9 @@ func (s *Server) publisherPage(c echo.Context) error {
 	}
 	page := map[string]any{"P": p, "Country": l.CountryName(p.Country), "Software": summaries(l, snap, list, nil), "Repositories": views, "Problems": problems,
 		"Done": c.QueryParam("done")}
+	if page["Collab"], err = s.publisherCollabView(ctx, l, p, list); err != nil {
+		return err
+	}
 	if s.opts.Community != nil {
 		if err := s.maintainPanel(c, p, page); err != nil {
 			return err

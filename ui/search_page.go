@@ -14,7 +14,7 @@ import (
 const pageFacetValues = 30
 
 // sortChoices are the orders the results page offers, by their sort value.
-var sortChoices = []string{"", "name", "-name", "-updated", "updated", "-activity", "-users"}
+var sortChoices = []string{"", "name", "-name", "-updated", "updated", "-activity", "-users", "-contributingAdministrations"}
 
 type sortChoice struct {
 	Value, Label string
@@ -99,6 +99,8 @@ func sortKey(v string) string {
 		return "activityDesc"
 	case "-users":
 		return "usersDesc"
+	case "-contributingAdministrations":
+		return "contributingDesc"
 	}
 	return v
 }

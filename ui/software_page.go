@@ -128,6 +128,9 @@ func (s *Server) softwarePage(c echo.Context) error {
 			}
 		}
 	}
+	if b := buildersView(l, sw.Contributions, sw.Declared, sw.Origin); b != nil {
+		page["Builders"] = b
+	}
 	page["Variants"], page["BasedOn"] = sw.Variants, sw.BasedOn
 	copies, err := s.copiesOf(ctx, src)
 	if err != nil {

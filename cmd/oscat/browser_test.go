@@ -74,6 +74,8 @@ func TestBrowser_SiteWorksAndPassesAxe(t *testing.T) {
 		{"validate", "/validate"},
 		{"api", "/api"},
 		{"accessibility", "/accessibility"},
+		{"collaboration", "/collaboration"},
+		{"privacy", "/privacy"},
 		{"not-found", "/software/no-such-entry"},
 	}
 
