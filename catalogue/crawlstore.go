@@ -16,6 +16,9 @@ type Discovered struct {
 	Archived bool
 	Fork     bool
 	Upstream string
+	// Description and Topics are the forge's, for the repository's code entry.
+	Description string
+	Topics      []string
 }
 
 // RepoCrawl is one entry of a repository's crawl history. The catalogue keeps the

@@ -91,9 +91,11 @@ const (
 	PeerDI    PeerKind = "di"
 )
 
-// Peer is another catalogue this instance harvests. Peers come from the
-// configuration; removing one removes its entries (hidden, with change-log entries
-// so that the index and our own followers follow).
+// Peer is another catalogue this instance harvests. Peers come from serve's
+// configuration and from oscat harvest; one that leaves serve's configuration is
+// kept with its entries and marked stale. Removing one on purpose (oscat peers
+// remove) removes its entries (hidden, with change-log entries so that the index
+// and our own followers follow).
 type Peer struct {
 	ID   int64    `json:"-"`
 	URL  string   `json:"url"`
@@ -107,7 +109,10 @@ type Peer struct {
 	LastSuccessAt *time.Time `json:"lastSuccessAt,omitempty"`
 	LastError     string     `json:"lastError,omitempty"`
 	Entries       int        `json:"entries"`
-	CreatedAt     time.Time  `json:"createdAt"`
+	// Stale is set while the peer is absent from serve's configuration: serve
+	// does not harvest it (oscat harvest still may).
+	Stale     bool      `json:"stale,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
 }
 
 // HarvestedEntry is one software entry as a peer lists it.
@@ -129,6 +134,8 @@ type HarvestedEntry struct {
 	// Publishers are the peer's publishers of it; Joins the join records it carries.
 	Publishers []OriginPublisher
 	Joins      []JoinRecord
+	// Contributions are the peer's contribution figures, shown with its origin.
+	Contributions *Contributions
 	// Digest identifies the content: an unchanged digest is not applied again.
 	Digest string
 }
@@ -230,9 +237,12 @@ type FederationStore interface {
 	Cursor(ctx context.Context, name string) (int64, error)
 	SetCursor(ctx context.Context, name string, seq int64) error
 
-	// SyncPeers makes the configured peers the peers: new ones are added, those
-	// missing are removed with their entries. It returns the peers.
+	// SyncPeers makes the configured peers the harvested ones: new ones are
+	// added; known ones missing from peers are kept, with their entries, and
+	// marked stale (configured again, they are not). It returns every peer.
 	SyncPeers(ctx context.Context, peers []Peer) ([]Peer, error)
+	// RemovePeer removes a peer and its entries; ErrNotFound when unknown.
+	RemovePeer(ctx context.Context, url string) error
 	// EnsurePeer adds a peer unless it is known (a kind given updates it).
 	EnsurePeer(ctx context.Context, p Peer) (Peer, error)
 	Peers(ctx context.Context) ([]Peer, error)

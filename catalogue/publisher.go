@@ -19,8 +19,14 @@ type Publisher struct {
 	AlternativeID string   `json:"alternativeId,omitempty"`
 	EmailDomains  []string `json:"emailDomains,omitempty"`
 	// SiteDomains are e-mail domains an instance administrator added on the site.
-	SiteDomains []string      `json:"siteDomains,omitempty"`
-	CodeHosting []CodeHosting `json:"codeHosting"`
+	SiteDomains []string `json:"siteDomains,omitempty"`
+	// CountingOff (set by the operator in the publishers list) and
+	// MembersCountingOff (set by its members on the site) turn off the counting
+	// of its e-mail domains in the contribution figures: its authors then count
+	// as other organisations.
+	CountingOff        bool          `json:"countingOff,omitempty"`
+	MembersCountingOff bool          `json:"membersCountingOff,omitempty"`
+	CodeHosting        []CodeHosting `json:"codeHosting"`
 	// Status is "approved", or "pending" for an administration registered on the
 	// site that an instance administrator has not approved yet.
 	Status    string    `json:"status,omitempty"`
@@ -81,6 +87,9 @@ func (h CodeHosting) Covers(repo string) bool {
 	}
 	return strings.HasPrefix(repo, strings.TrimSuffix(c, "/")+"/")
 }
+
+// CountsCommits reports whether commits from its e-mail domains count for it.
+func (p Publisher) CountsCommits() bool { return !p.CountingOff && !p.MembersCountingOff }
 
 // AllDomains are the publisher's e-mail domains, from the list and the site.
 func (p Publisher) AllDomains() []string {

@@ -77,6 +77,9 @@ type Repository struct {
 	// read (an unmoved head is not read again until a recheck is due).
 	Bytes  int64      `json:"bytes,omitempty"`
 	ReadAt *time.Time `json:"readAt,omitempty"`
+	// CodeVersion is the CodeFactsVersion of the code facts stored for it (0:
+	// none), so that a crawl reads older ones again.
+	CodeVersion int `json:"-"`
 }
 
 // CrawlResult is what crawling one repository produced. The store applies it in one
@@ -106,6 +109,9 @@ type CrawlResult struct {
 	Raw      []byte
 	File     *publiccode.File
 	Findings []publiccode.Finding
+	// Code is what the tree showed when it has no publiccode file
+	// (StatusNoPubliccode): the repository's code entry.
+	Code *CodeFacts
 }
 
 // MediaFile is a referenced file read during a crawl.

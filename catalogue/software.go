@@ -31,6 +31,9 @@ type Software struct {
 	// Archived and Activity are the source repository's.
 	Archived bool      `json:"archived,omitempty"`
 	Activity *Activity `json:"activity,omitempty"`
+	// Contributions are the collaboration figures from the commit graph (ours,
+	// or the peer's for an entry shown from a peer; nil until computed).
+	Contributions *Contributions `json:"contributions,omitempty"`
 	// BasedOn are the upstreams its publiccode.yml names in isBasedOn; Variants
 	// are the listed software whose isBasedOn names this one. A link's ID is empty
 	// when the other software is not listed here.

@@ -13,7 +13,9 @@ type Page struct {
 type RepositoryFilter struct {
 	Publisher string
 	Status    RepoStatus
-	Software  string
+	// Software matches the repositories a software entry lists: those carrying
+	// it and those whose file names its URL (forks, gone ones).
+	Software string
 	// RootCommit finds copies of one project: repositories whose history starts
 	// with the same commit.
 	RootCommit string

@@ -59,7 +59,9 @@ func CanonicalURL(raw string) (string, error) {
 // RoleOf applies the model's rule to a repository whose publiccode.yml names
 // fileURL (empty when the file has none). crawledHere reports whether a canonical
 // URL is a repository this catalogue crawls. It returns the role and the software's
-// canonical URL.
+// canonical URL. The rule compares repositories: a url naming a folder of this
+// repository (…/repo/tree/main/apps/a) describes an app of it, its origin; one
+// naming a folder of another repository is judged by that repository.
 func RoleOf(repoURL, fileURL string, crawledHere func(canonical string) bool) (RepoRole, string) {
 	repo, err := CanonicalURL(repoURL)
 	if err != nil {
@@ -69,7 +71,9 @@ func RoleOf(repoURL, fileURL string, crawledHere func(canonical string) bool) (R
 	if err != nil || sw == repo {
 		return RoleOrigin, repo
 	}
-	if crawledHere(sw) {
+	if other := repositoryPart(sw); other == repositoryPart(repo) {
+		return RoleOrigin, sw
+	} else if crawledHere(sw) || crawledHere(other) {
 		return RoleFork, sw
 	}
 	return RoleMirror, sw

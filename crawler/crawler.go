@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
+	"github.com/oscat-eu/oscat/crawler/contrib"
 	"github.com/oscat-eu/oscat/crawler/forge"
 	"github.com/oscat-eu/oscat/crawler/gitfetch"
 	"github.com/oscat-eu/oscat/crawler/safehttp"
@@ -56,6 +58,11 @@ type Options struct {
 	RecheckAfter time.Duration
 	// MaxMediaBytes caps each stored logo or screenshot (default 1 MiB).
 	MaxMediaBytes int64
+	// PubliccodeDepth is how deep below the root subfolders are searched for
+	// more publiccode files (default 3; negative: the root's file only), and
+	// PubliccodeFiles how many are read at most (default 20).
+	PubliccodeDepth int
+	PubliccodeFiles int
 	// Lease, Poll and Backoff tune the job runner (defaults 2 minutes, 200 ms and
 	// catalogue.Backoff).
 	Lease   time.Duration
@@ -81,6 +88,12 @@ type Crawler struct {
 	listers map[catalogue.HostingType]forge.Lister
 	opts    Options
 	log     *slog.Logger
+	// contribs computes contribution figures when the store can keep them;
+	// ledger keeps each repository's commit list for them.
+	contribs     ContributionStore
+	ledger       *contrib.Ledger
+	orgs         orgDirectory
+	contribNanos atomic.Int64
 }
 
 // New returns a crawler writing to store.
@@ -103,6 +116,12 @@ func New(store catalogue.CrawlStore, opts Options) *Crawler {
 	if opts.MaxMediaBytes <= 0 {
 		opts.MaxMediaBytes = 1 << 20
 	}
+	if opts.PubliccodeDepth == 0 {
+		opts.PubliccodeDepth = DefaultPubliccodeDepth
+	}
+	if opts.PubliccodeFiles <= 0 {
+		opts.PubliccodeFiles = DefaultPubliccodeFiles
+	}
 	if opts.Lease <= 0 {
 		opts.Lease = 2 * time.Minute
 	}
@@ -124,10 +143,13 @@ func New(store catalogue.CrawlStore, opts Options) *Crawler {
 		client.Observer = opts.Metrics
 	}
 	gitea := forge.Gitea{Client: client}
+	contribs, _ := store.(ContributionStore)
 	return &Crawler{
-		store:  store,
-		fetch:  gitfetch.New(fo),
-		client: client,
+		contribs: contribs,
+		ledger:   contrib.NewLedger(ledgerDir(fo.CacheDir)),
+		store:    store,
+		fetch:    gitfetch.New(fo),
+		client:   client,
 		listers: map[catalogue.HostingType]forge.Lister{
 			catalogue.HostingGitHub: forge.GitHub{Client: client}, catalogue.HostingGitLab: forge.GitLab{Client: client},
 			catalogue.HostingGitea: gitea, catalogue.HostingForgejo: gitea, catalogue.HostingBitbucket: forge.Bitbucket{Client: client},
@@ -171,6 +193,10 @@ func (s Summary) Failed() bool {
 // runGroup is the job group of a run.
 func runGroup(id int64) string { return fmt.Sprintf("crawl-run:%d", id) }
 
+// finishGroup is the group of a run's finish job (apart, so that it does not
+// count as the run's work left).
+func finishGroup(id int64) string { return fmt.Sprintf("crawl-finish:%d", id) }
+
 // Start begins a crawl run, or joins the one already going (a killed crawl, or
 // the scheduled one), and queues its start job.
 func (c *Crawler) Start(ctx context.Context, trigger string) (catalogue.CrawlRun, bool, error) {
@@ -202,7 +228,7 @@ func (c *Crawler) Runners() (listings, repos *catalogue.JobRunner) {
 		KindStart: c.handleStart, KindDiscover: c.handleDiscover, KindFinish: c.handleFinish,
 	})
 	listings.Handlers[KindVerifyHosting] = c.handleVerifyHosting
-	repos = runner(c.opts.Workers, map[catalogue.JobKind]catalogue.JobHandler{KindRepo: c.handleRepo})
+	repos = runner(c.opts.Workers, map[catalogue.JobKind]catalogue.JobHandler{KindRepo: c.handleRepo, KindContrib: c.handleContrib})
 	return listings, repos
 }
 
@@ -252,6 +278,11 @@ func (c *Crawler) Run(ctx context.Context, trigger string, progress func(done, t
 			return Summary{}, err
 		}
 		if cur.FinishedAt != nil {
+			// MaybeFinish may have queued the finish job again while the run
+			// closed: it ends at once, and is run out so that none is left behind.
+			if n, err := c.store.CountJobs(ctx, finishGroup(run.ID)); err == nil && n > 0 {
+				continue
+			}
 			return Summary{Run: cur, HostingFailed: len(cur.HostingFailures), Duration: time.Since(start)}, nil
 		}
 		if progress != nil {
@@ -274,7 +305,7 @@ func (c *Crawler) MaybeFinish(ctx context.Context) error {
 	if err != nil || n > 0 {
 		return err
 	}
-	_, err = c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindFinish, Key: fmt.Sprint(run.ID), Payload: payload{Run: run.ID}.encode()})
+	_, err = c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindFinish, Key: fmt.Sprint(run.ID), Group: finishGroup(run.ID), Payload: payload{Run: run.ID}.encode()})
 	return err
 }
 

@@ -68,10 +68,11 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// testOptions are quick to retry and poll, and allow loopback.
+// testOptions are quick to retry and poll, and allow loopback; a repository may
+// take as long as a busy machine needs.
 func testOptions() Options {
 	return Options{Policy: safehttp.Policy{AllowPrivate: true}, Workers: 3, Logger: quiet, Poll: 20 * time.Millisecond,
-		Backoff: func(int) time.Duration { return 50 * time.Millisecond }, Fetch: gitfetch.Options{Timeout: 10 * time.Second}}
+		Backoff: func(int) time.Duration { return 50 * time.Millisecond }, Fetch: gitfetch.Options{Timeout: 2 * time.Minute}}
 }
 
 func runCrawl(t *testing.T, c *Crawler) Summary {

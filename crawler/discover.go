@@ -137,7 +137,8 @@ func (c *Crawler) found(ctx context.Context, p payload, r forge.Repo, fromForge 
 	if r.CloneURL == "" {
 		return nil
 	}
-	d := catalogue.Discovered{URL: r.CloneURL, FromForge: fromForge, Archived: r.Archived, Fork: r.Fork, Upstream: r.Parent}
+	d := catalogue.Discovered{URL: r.CloneURL, FromForge: fromForge, Archived: r.Archived, Fork: r.Fork, Upstream: r.Parent,
+		Description: r.Description, Topics: r.Topics}
 	listed, err := c.store.ListRepository(ctx, p.Run, p.Publisher, d)
 	if errors.Is(err, catalogue.ErrInvalid) {
 		c.log.Warn("repository URL refused", "publisher", p.Publisher, "url", gitfetch.Redact(r.CloneURL), "err", err)
@@ -162,7 +163,7 @@ func (c *Crawler) found(ctx context.Context, p payload, r forge.Repo, fromForge 
 		return err
 	}
 	key, _ := catalogue.CanonicalURL(r.CloneURL)
-	_, err = c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindRepo, Key: key, Group: runGroup(p.Run),
+	_, err = c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindRepo, Key: key, Group: runGroup(p.Run), First: p.First,
 		Payload: payload{Run: p.Run, URL: r.CloneURL}.encode(), Concurrency: forge.HostOf(r.CloneURL)})
 	return err
 }

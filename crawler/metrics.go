@@ -18,6 +18,8 @@ type Metrics struct {
 	waitSeconds *prometheus.CounterVec
 	runs        prometheus.Counter
 	runDuration prometheus.Histogram
+	// contribDuration is the time to compute one software's contribution figures.
+	contribDuration prometheus.Histogram
 }
 
 // NewMetrics registers the crawler's metrics with reg.
@@ -39,8 +41,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Crawl runs started."}),
 		runDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "oscat_crawl_run_duration_seconds",
 			Help: "Time from a crawl run's start to its end.", Buckets: prometheus.ExponentialBuckets(1, 3, 10)}),
+		contribDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "oscat_crawl_contributions_duration_seconds",
+			Help: "Time to compute one software's contribution figures.", Buckets: prometheus.ExponentialBuckets(0.001, 3, 10)}),
 	}
-	reg.MustRegister(m.repos, m.duration, m.bytes, m.requests, m.waits, m.waitSeconds, m.runs, m.runDuration)
+	reg.MustRegister(m.repos, m.duration, m.bytes, m.requests, m.waits, m.waitSeconds, m.runs, m.runDuration, m.contribDuration)
 	return m
 }
 

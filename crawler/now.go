@@ -30,6 +30,10 @@ func (c *Crawler) currentRun(ctx context.Context) (int64, string, error) {
 // CrawlNow queues the crawl of one repository ahead of every waiting crawl
 // ("crawl now"): its result shows on the publisher's page as soon as it is done.
 func (c *Crawler) CrawlNow(ctx context.Context, repoURL string) error {
+	repoURL, err := c.parentOf(ctx, repoURL) // an app is crawled with its repository
+	if err != nil {
+		return err
+	}
 	key, err := catalogue.CanonicalURL(repoURL)
 	if err != nil {
 		return err

@@ -15,6 +15,9 @@ type payload struct {
 	URL       string `json:"url,omitempty"`
 	Group     bool   `json:"group,omitempty"`
 	Type      string `json:"type,omitempty"`
+	// First puts the repositories a listing finds ahead of every waiting crawl
+	// (a listing refreshed because a forge announced a new repository).
+	First bool `json:"first,omitempty"`
 }
 
 func (p payload) encode() []byte {

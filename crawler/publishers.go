@@ -32,16 +32,19 @@ func (e *PublishersFileError) Error() string {
 // publisherEntry is one item of a publishers list: Oscat's shape, or Developers
 // Italia's (id, name, orgs, repos), which is read as it is.
 type publisherEntry struct {
-	ID            string             `yaml:"id"`
-	Name          string             `yaml:"name"`
-	Country       string             `yaml:"country"`
-	URI           string             `yaml:"uri"`
-	AlternativeID string             `yaml:"alternativeId"`
-	EmailDomains  []string           `yaml:"emailDomains"`
-	CodeHosting   []codeHostingEntry `yaml:"codeHosting"`
-	Orgs          []string           `yaml:"orgs"`
-	Repos         []string           `yaml:"repos"`
-	Active        *bool              `yaml:"active"`
+	ID            string   `yaml:"id"`
+	Name          string   `yaml:"name"`
+	Country       string   `yaml:"country"`
+	URI           string   `yaml:"uri"`
+	AlternativeID string   `yaml:"alternativeId"`
+	EmailDomains  []string `yaml:"emailDomains"`
+	// CountContributions false is the operator's setting that turns off the
+	// counting of the administration's e-mail domains in contribution figures.
+	CountContributions *bool              `yaml:"countContributions"`
+	CodeHosting        []codeHostingEntry `yaml:"codeHosting"`
+	Orgs               []string           `yaml:"orgs"`
+	Repos              []string           `yaml:"repos"`
+	Active             *bool              `yaml:"active"`
 
 	// The older whitelist shapes of Developers Italia's crawler: an iPA code
 	// (spelt two ways), organisation URLs, or organisation names per forge API.
@@ -127,6 +130,7 @@ func (e publisherEntry) publisher() (catalogue.Publisher, error) {
 	p := catalogue.Publisher{
 		ID: e.ID, Name: strings.TrimSpace(e.Name), Country: strings.ToUpper(e.Country),
 		URI: e.URI, AlternativeID: e.AlternativeID, EmailDomains: e.EmailDomains,
+		CountingOff: e.CountContributions != nil && !*e.CountContributions,
 	}
 	if p.Name == "" {
 		return p, errors.New("name is required")

@@ -76,7 +76,7 @@ func TestScheduler_StartsRunsOnItsScheduleAndQueuesTheNextTick(t *testing.T) {
 		Next:      func(t time.Time) time.Time { return t.Add(300 * time.Millisecond) },
 		BeforeRun: func(context.Context) error { mu.Lock(); synced++; mu.Unlock(); return nil },
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // a generous bound
 	defer cancel()
 	done := make(chan struct{})
 	go func() { defer close(done); _ = s.Run(ctx) }()
@@ -151,7 +151,7 @@ func TestRun_ALongListingDoesNotHoldTheWorkersThatFetch(t *testing.T) {
 	opts.Workers = 1
 	done := make(chan Summary, 1)
 	go func() { done <- runCrawl(t, New(store, opts)) }()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute) // a generous bound
 	for {
 		run, err := store.ActiveCrawlRun(t.Context())
 		if err == nil && run.Seen() == 2 {

@@ -24,6 +24,10 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	if err != nil {
 		return err
 	}
+	// An app of a repository is crawled with its repository.
+	if p.URL, err = c.parentOf(ctx, p.URL); err != nil {
+		return err
+	}
 	if done, err := c.store.Crawled(ctx, p.Run, p.URL); err != nil || done {
 		return err // already recorded by an earlier attempt that was cut short
 	}
@@ -33,6 +37,7 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	}
 	t0 := time.Now()
 	var res catalogue.CrawlResult
+	var apps *appScan
 	listed := true
 	if !webScheme(p.URL) {
 		if listed, err = c.operatorListed(ctx, p.URL, prev.Publishers); err != nil {
@@ -41,7 +46,7 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	}
 	if listed {
 		rctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)
-		res = c.crawl(rctx, p.URL, prev)
+		res, apps = c.crawl(rctx, p.URL, prev)
 		cancel()
 	} else {
 		res = catalogue.CrawlResult{RepoURL: p.URL, Outcome: catalogue.StatusSkipped, Reason: reasonSchemeRefused}
@@ -52,6 +57,12 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	res.RunID, res.GoneAfter = p.Run, c.opts.GoneAfter
 	status, err := c.store.ApplyCrawl(ctx, res)
 	if err != nil {
+		return err
+	}
+	if err := c.applyApps(ctx, p.Run, prev, res, status, apps); err != nil {
+		return err
+	}
+	if err := c.queueContributions(ctx, p.Run, p.URL, res.Activity != nil); err != nil {
 		return err
 	}
 	c.report(p.URL, status, res.Reason, len(res.Findings), time.Since(t0))
@@ -92,39 +103,58 @@ var succeeded = map[catalogue.RepoStatus]bool{
 }
 
 // crawl fetches what it needs of one repository: its refs, then, when its head
-// moved, the head's trees and the blobs read, and the commit graph.
-func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repository) catalogue.CrawlResult {
+// moved, the head's trees and the blobs read, and the commit graph. It returns
+// the subfolders' publiccode files too when the files were read.
+func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repository) (catalogue.CrawlResult, *appScan) {
 	res := catalogue.CrawlResult{RepoURL: repoURL}
 	remote, err := c.fetch.Refs(ctx, repoURL)
 	if err != nil {
-		return c.failed(res, err, repoURL)
+		return c.failed(res, timedOut(ctx, err), repoURL), nil
 	}
 	res.Head = remote.Head.String()
 	now := c.opts.Now()
-	if prev.Head == res.Head && succeeded[prev.Status] && !c.recheckDue(prev, now) {
+	if prev.Head == res.Head && succeeded[prev.Status] && !c.recheckDue(prev, now) && !codeStale(prev) {
 		res.Outcome = catalogue.StatusUnchanged
 		stale := prev.Activity == nil || prev.Activity.At.UTC().Format("2006-01") != now.UTC().Format("2006-01")
-		if prev.TagsDigest != remote.TagsDigest() || stale {
+		if prev.TagsDigest != remote.TagsDigest() || stale || c.needsLedger(ctx, prev) {
 			c.history(ctx, remote, &res, now, nil)
 		}
-		return res
+		return res, nil
 	}
 	snap, err := c.fetch.Snapshot(ctx, remote)
 	if err != nil {
-		res = c.failed(res, err, repoURL)
+		res = c.failed(res, timedOut(ctx, err), repoURL)
 		if res.Outcome == catalogue.StatusOverCap {
 			c.history(ctx, remote, &res, now, nil) // the commit graph has its own cap
 		}
-		return res
+		return res, nil
 	}
 	defer snap.Close()
-	c.read(snap, &res)
+	err = c.read(snap, &res)
+	var apps *appScan
+	if err == nil && (res.Outcome == "" || res.Outcome == catalogue.StatusNoPubliccode) {
+		apps = c.readApps(snap, repoURL, &res)
+		err = snap.Err()
+	}
+	if err != nil {
+		// A file that could not be fetched says nothing about the repository's
+		// files: fail it with the reason rather than report findings on them.
+		res = c.failed(catalogue.CrawlResult{RepoURL: repoURL, Head: res.Head}, timedOut(ctx, err), repoURL)
+		if res.Outcome == catalogue.StatusOverCap {
+			c.history(ctx, remote, &res, now, nil)
+		}
+		return res, nil
+	}
+	if res.Outcome == catalogue.StatusNoPubliccode {
+		c.readCode(snap, &res)
+	}
 	c.history(ctx, remote, &res, now, snap)
+	releaseOf(&res)
 	res.Bytes = remote.Bytes()
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && res.Outcome == "" && res.File == nil {
-		return c.failed(res, ctx.Err(), repoURL)
+		return c.failed(res, ctx.Err(), repoURL), nil
 	}
-	return res
+	return res, apps
 }
 
 // recheckDue reports whether an unmoved head's files should be read again: the
@@ -134,6 +164,15 @@ func (c *Crawler) recheckDue(prev catalogue.Repository, now time.Time) bool {
 		return false
 	}
 	return prev.ReadAt == nil || now.Sub(*prev.ReadAt) > c.opts.RecheckAfter
+}
+
+// timedOut marks err as the repository's timeout when ctx's deadline passed:
+// go-git does not always wrap the context's error.
+func timedOut(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.Is(err, context.DeadlineExceeded) {
+		return errors.Join(err, ctx.Err())
+	}
+	return err
 }
 
 // failed turns a fetch error into a result: over the cap, empty, or failed.
@@ -164,19 +203,29 @@ func (c *Crawler) history(ctx context.Context, remote *gitfetch.Remote, res *cat
 	}
 	res.Activity = activity.Compute(h, now)
 	res.TagsDigest = remote.TagsDigest()
+	if c.contribs != nil {
+		t0 := time.Now()
+		if err := c.ledger.Put(res.RepoURL, h); err != nil {
+			c.log.Warn("commit ledger not kept", "repository", gitfetch.Redact(remote.URL), "err", err)
+		}
+		c.contribNanos.Add(int64(time.Since(t0)))
+	}
 	if len(h.Roots) > 0 {
 		res.RootCommit = h.Roots[0].String()
 	}
 }
 
 // read finds, reads and validates the publiccode file, and the media it names.
-func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) {
+// It fails when files could not be fetched from the server (snap.Err).
+func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) error {
 	limits := c.opts.Limits
 	maxBytes := int64(limits.MaxBytes)
 	if maxBytes <= 0 {
 		maxBytes = 1 << 20
 	}
-	_ = snap.Prefetch(publiccodeNames...)
+	if err := snap.Prefetch(publiccodeNames...); err != nil {
+		return err
+	}
 	for _, name := range publiccodeNames {
 		data, err := snap.ReadFile(name, maxBytes+1)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -184,7 +233,10 @@ func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) {
 		}
 		if errors.Is(err, gitfetch.ErrOverCap) {
 			res.Outcome, res.Reason = catalogue.StatusOverCap, err.Error()
-			return
+			return nil
+		}
+		if ferr := snap.Err(); ferr != nil {
+			return ferr
 		}
 		res.Path = name
 		if err != nil {
@@ -192,23 +244,27 @@ func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) {
 			reason := name + " could not be read: " + gitfetch.PublicReason(err)
 			res.Findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "unreadable", Message: reason}}
 			res.Reason = reason
-			return
+			return nil
 		}
 		if doc := publiccode.Read(data, limits); doc.File != nil {
-			_ = snap.Prefetch(referenced(doc.File)...) // one request for the files the validator and media need
+			// One request for the files the validator and media need.
+			if err := snap.Prefetch(referenced(doc.File)...); err != nil {
+				return err
+			}
 		}
 		doc := publiccode.Check(data, publiccode.Options{Limits: limits, Files: snap.FS()})
 		res.Raw, res.File, res.Findings = data, doc.File, doc.Findings
 		if doc.File != nil {
 			res.Media = c.media(snap, doc.File)
 		}
-		return
+		return snap.Err()
 	}
 	res.Outcome = catalogue.StatusNoPubliccode
 	res.Reason = "no publiccode.yml (or publiccode.yaml) at the root of the default branch"
 	if snap.Branch != "" {
 		res.Reason = "no publiccode.yml (or publiccode.yaml) at the root of branch " + snap.Branch
 	}
+	return nil
 }
 
 // referenced are the relative files a publiccode.yml names.

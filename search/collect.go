@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -49,7 +50,8 @@ type ValueCount struct {
 func (ix *Index) Search(ctx context.Context, req Request) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, QueryTimeout)
 	defer cancel()
-	sh := ix.shard()
+	sh, release := ix.acquire()
+	defer release()
 	if sh == nil {
 		return Result{}, errors.New("search index is closed")
 	}
@@ -75,7 +77,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (Result, error) {
 	}
 	sh.table.mu.RLock()
 	defer sh.table.mu.RUnlock()
-	run := &run{t: sh.table, order: order, after: after, size: size, since: req.UpdatedSince.UnixMicro(), countFacets: !req.NoFacets}
+	run := &run{t: sh.table, order: order, after: after, size: size, since: req.UpdatedSince.UnixMicro(), countFacets: !req.NoFacets, kind: req.Kind}
 	run.top.o = order
 	if req.UpdatedSince.IsZero() {
 		run.since = 0
@@ -118,6 +120,7 @@ type run struct {
 	size        int
 	since       int64
 	countFacets bool
+	kind        Kind
 
 	filters [numFacets][]bool // by value ID; nil: facet not filtered
 	active  []Facet
@@ -156,7 +159,7 @@ func (r *run) compileFilters(filters map[Facet][]string) {
 // consider applies filters and facet counting to one candidate document.
 func (r *run) consider(ord uint32, score float64) {
 	t := r.t
-	if !t.live[ord] || t.updated[ord] < r.since {
+	if !t.live[ord] || t.kind[ord] != r.kind || t.updated[ord] < r.since {
 		return
 	}
 	failed, fails := Facet(0), 0
@@ -182,7 +185,7 @@ func (r *run) consider(ord uint32, score float64) {
 		return
 	}
 	r.total++
-	h := hit{score: score, valid: t.valid[ord], name: t.names[ord], updated: t.updated[ord], created: t.created[ord], activity: t.activity[ord], users: t.users[ord], id: t.ids[ord]}
+	h := hit{score: score, valid: t.valid[ord], name: t.names[ord], updated: t.updated[ord], created: t.created[ord], activity: t.activity[ord], users: t.users[ord], contribs: t.contribs[ord], id: t.ids[ord]}
 	if r.after != nil && !r.after.before(h, r.order) {
 		return
 	}
@@ -279,7 +282,7 @@ func (r *run) result(req Request) Result {
 		hits = hits[:r.size]
 	}
 	for _, h := range hits {
-		res.IDs = append(res.IDs, h.id)
+		res.IDs = append(res.IDs, strings.TrimPrefix(h.id, codePrefix))
 	}
 	if !req.NoFacets {
 		res.Facets = r.facetCounts(req.FacetValues)
@@ -292,7 +295,7 @@ func (r *run) facetCounts(limit int) []FacetCount {
 		limit = 50
 	}
 	out := make([]FacetCount, 0, numFacets)
-	for f := range numFacets {
+	for _, f := range facetsOf(r.kind) {
 		fc := FacetCount{Name: f.String(), Values: []ValueCount{}}
 		for id, n := range r.counts[f] {
 			if n > 0 || (r.filters[f] != nil && r.filters[f][id]) {

@@ -26,28 +26,27 @@ const (
 	FacetValid
 	FacetUsedBy
 	FacetOpenToJoin
+	// FacetProgrammingLanguages is a facet of code entries only (see KindCode).
+	FacetProgrammingLanguages
+	// FacetContributingAdministrations buckets the administrations with commits
+	// to the software like usedBy: 0, 1, 2-4, 5-9, 10+.
+	FacetContributingAdministrations
 	numFacets
 )
 
 var facetNames = [numFacets]string{
 	"categories", "softwareType", "developmentStatus", "license", "platforms", "maintenanceType",
-	"country", "publisher", "languages", "scope", "archived", "valid", "usedBy", "openToJoin",
+	"country", "publisher", "languages", "scope", "archived", "valid", "usedBy", "openToJoin", "programmingLanguages",
+	"contributingAdministrations",
 }
 
 func (f Facet) String() string { return facetNames[f] }
 
-// FacetNamed returns the facet with that API name.
-func FacetNamed(name string) (Facet, bool) {
-	for i, n := range facetNames {
-		if n == name {
-			return Facet(i), true
-		}
-	}
-	return 0, false
-}
+// FacetNamed returns the software facet with that API name.
+func FacetNamed(name string) (Facet, bool) { return FacetOf(KindSoftware, name) }
 
-// FacetNames lists every facet's API name.
-func FacetNames() []string { return append([]string(nil), facetNames[:]...) }
+// FacetNames lists every software facet's API name.
+func FacetNames() []string { return FacetNamesOf(KindSoftware) }
 
 // facetValues extracts each facet's values from a software entry. countries maps
 // publisher IDs to their country.
@@ -58,6 +57,7 @@ func facetValues(sw catalogue.Software, countries map[string]string) [numFacets]
 	v[FacetPublisher] = sw.Publishers
 	v[FacetUsedBy] = []string{UsersBucket(sw.Users)}
 	v[FacetOpenToJoin] = []string{boolString(sw.OpenToJoin)}
+	v[FacetContributingAdministrations] = []string{UsersBucket(sw.Contributions.ContributingAdministrations())}
 	var country []string
 	for _, p := range sw.Publishers {
 		if c := countries[p]; c != "" {

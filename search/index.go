@@ -89,24 +89,47 @@ func (ix *Index) open(ctx context.Context) error {
 	return ix.CatchUp(ctx)
 }
 
-// shard returns the shard in use.
+// shard returns the shard in use, for its name and position; to read it, use
+// acquire.
 func (ix *Index) shard() *shard {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return ix.sh
 }
 
-// Close closes the index and releases the data directory's index.
+// acquire returns the shard in use, kept open until release is called: a
+// switch to a rebuilt index closes the old one only after the searches that
+// use it end. The shard is nil once the index is closed.
+func (ix *Index) acquire() (sh *shard, release func()) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.sh == nil {
+		return nil, func() {}
+	}
+	ix.sh.users.Add(1)
+	return ix.sh, ix.sh.users.Done
+}
+
+// retire closes a shard that is no longer in use once its last user released
+// it. No one can acquire it any more: it was swapped out under ix.mu.
+func retire(sh *shard) error {
+	sh.users.Wait()
+	return sh.close()
+}
+
+// Close closes the index, once the searches in flight end, and releases the
+// data directory's index.
 func (ix *Index) Close() error {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	if ix.sh == nil {
+	sh := ix.sh
+	ix.sh = nil
+	ix.mu.Unlock()
+	if sh == nil {
 		return nil
 	}
-	err := ix.sh.close()
-	ix.sh = nil
+	err := retire(sh)
 	ix.owner.release()
 	return err
 }
@@ -154,8 +177,9 @@ func (ix *Index) Follow(ctx context.Context, interval time.Duration) {
 		if err := ix.CatchUp(ctx); err != nil && ctx.Err() == nil {
 			ix.log.Error("search index catch-up", "err", err)
 		}
-		if sh := ix.shard(); sh != nil {
+		if sh, release := ix.acquire(); sh != nil {
 			sh.warm()
+			release()
 		}
 	}
 }
@@ -180,9 +204,14 @@ func (ix *Index) switchTo(ctx context.Context, name string) error {
 	ix.sh = sh
 	ix.mu.Unlock()
 	if old != nil {
-		old.close()
+		if err := retire(old); err != nil {
+			ix.log.Warn("close the replaced search index", "folder", old.name, "err", err)
+		}
+		// Only the folder replaced: another rebuild may be filling a new one.
+		if err := os.RemoveAll(old.path); err != nil {
+			ix.log.Warn("remove the replaced search index", "folder", old.name, "err", err)
+		}
 	}
-	removeOld(ix.dir, name)
 	return nil
 }
 

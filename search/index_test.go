@@ -175,10 +175,10 @@ func TestBuild_SwapsAndARunningIndexFollows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	followCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	followCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	go ix.Follow(followCtx, 10*time.Millisecond)
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute) // a generous bound
 	for time.Now().Before(deadline) {
 		if _, err := os.Stat(filepath.Join(dir, first)); ix.folder() == name && os.IsNotExist(err) {
 			break

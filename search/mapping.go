@@ -29,7 +29,7 @@ import (
 
 // MappingVersion changes whenever the document or mapping below changes; an index
 // built with another version is rebuilt at start.
-const MappingVersion = "3"
+const MappingVersion = "4"
 
 // stemmed are the languages whose descriptions get their own analyser (stemming
 // and stop words); every other language is analysed by foldAnalyzer.

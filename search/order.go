@@ -22,6 +22,8 @@ const (
 	byUsersDesc
 	byCreated
 	byCreatedDesc
+	byContributors
+	byContributorsDesc
 )
 
 func sortOrder(s string) (order, error) {
@@ -48,8 +50,13 @@ func sortOrder(s string) (order, error) {
 		return byCreated, nil
 	case "-created":
 		return byCreatedDesc, nil
+	case "contributingAdministrations":
+		return byContributors, nil
+	case "-contributingAdministrations":
+		return byContributorsDesc, nil
 	}
-	return 0, fmt.Errorf("%w: sort %q: use name, -name, updated, -updated, created, -created, activity, -activity, users or -users (or none, for relevance)", ErrInvalid, s)
+	return 0, fmt.Errorf("%w: sort %q: use name, -name, updated, -updated, created, -created, activity, -activity, users, -users, "+
+		"contributingAdministrations or -contributingAdministrations (or none, for relevance)", ErrInvalid, s)
 }
 
 // hit is a candidate result with its sort values.
@@ -61,6 +68,7 @@ type hit struct {
 	created  int64
 	activity float64
 	users    int32
+	contribs int32
 	id       string
 }
 
@@ -93,6 +101,10 @@ func less(a, b hit, o order) bool {
 	case byUsers, byUsersDesc:
 		if a.users != b.users {
 			return (a.users < b.users) == (o == byUsers)
+		}
+	case byContributors, byContributorsDesc:
+		if a.contribs != b.contribs {
+			return (a.contribs < b.contribs) == (o == byContributors)
 		}
 	}
 	if o != byName && o != byNameDesc && a.name != b.name {
@@ -131,11 +143,12 @@ type cursor struct {
 	Created  int64   `json:"t,omitempty"`
 	Activity float64 `json:"a,omitempty"`
 	Users    int32   `json:"c,omitempty"`
+	Contribs int32   `json:"k,omitempty"`
 	ID       string  `json:"i"`
 }
 
 func encodeCursor(h hit, o order) string {
-	c := cursor{Order: o, Score: h.score, Valid: h.valid, Name: h.name, Updated: h.updated, Created: h.created, Activity: h.activity, Users: h.users, ID: h.id}
+	c := cursor{Order: o, Score: h.score, Valid: h.valid, Name: h.name, Updated: h.updated, Created: h.created, Activity: h.activity, Users: h.users, Contribs: h.contribs, ID: h.id}
 	b, _ := json.Marshal(c)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
@@ -152,5 +165,5 @@ func decodeCursor(s string, o order) (cursor, error) {
 // before reports whether the cursor's hit sorts before h, that is, whether h
 // belongs to a later page.
 func (c cursor) before(h hit, o order) bool {
-	return less(hit{score: c.Score, valid: c.Valid, name: c.Name, updated: c.Updated, created: c.Created, activity: c.Activity, users: c.Users, id: c.ID}, h, o)
+	return less(hit{score: c.Score, valid: c.Valid, name: c.Name, updated: c.Updated, created: c.Created, activity: c.Activity, users: c.Users, contribs: c.Contribs, id: c.ID}, h, o)
 }

@@ -38,10 +38,13 @@ type Request struct {
 	// NoFacets set reports none).
 	FacetValues int
 	NoFacets    bool
+	// Kind is what is searched: software (the zero value) or code entries.
+	Kind Kind
 }
 
 // Sorts lists the accepted sort orders.
-var Sorts = []string{"", "name", "-name", "updated", "-updated", "created", "-created", "activity", "-activity", "users", "-users"}
+var Sorts = []string{"", "name", "-name", "updated", "-updated", "created", "-created", "activity", "-activity", "users", "-users",
+	"contributingAdministrations", "-contributingAdministrations"}
 
 // parsed is a query's text split into what is matched.
 type parsed struct {

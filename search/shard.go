@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -23,6 +24,8 @@ type Source interface {
 	SoftwareByIDs(ctx context.Context, ids []string) ([]catalogue.Software, error)
 	ListSoftware(ctx context.Context, publisher string, page catalogue.Page) ([]catalogue.Software, string, error)
 	Publishers(ctx context.Context, page catalogue.Page) ([]catalogue.Publisher, string, error)
+	CodeEntriesByIDs(ctx context.Context, ids []string) ([]catalogue.CodeEntry, error)
+	ListCodeEntries(ctx context.Context, publisher string, page catalogue.Page) ([]catalogue.CodeEntry, string, error)
 }
 
 const (
@@ -43,6 +46,8 @@ type shard struct {
 	ords    *ordCache
 	seq     int64
 	pending []string // IDs given ordinals since the last flush
+	// users counts the searches reading the shard; it is closed after they end.
+	users sync.WaitGroup
 }
 
 // createShard makes an empty index folder.
@@ -257,7 +262,7 @@ func (sh *shard) fill(ctx context.Context, src Source, reindex bool) error {
 			}
 		}
 		if next == "" {
-			return nil
+			return sh.fillCode(ctx, src, reindex)
 		}
 		page.After = next
 	}
@@ -273,11 +278,16 @@ func (sh *shard) catchUp(ctx context.Context, src Source) error {
 		if len(changes) == 0 {
 			return nil
 		}
-		var ids []string
+		var ids, codeIDs []string
 		seen := map[string]bool{}
 		publishers := false
 		for _, c := range changes {
 			switch c.Type {
+			case catalogue.ChangeCode:
+				if !seen[codePrefix+c.ID] {
+					seen[codePrefix+c.ID] = true
+					codeIDs = append(codeIDs, c.ID)
+				}
 			case catalogue.ChangeSoftware:
 				if !seen[c.ID] {
 					seen[c.ID] = true
@@ -305,6 +315,9 @@ func (sh *shard) catchUp(ctx context.Context, src Source) error {
 			if !found[id] {
 				removed = append(removed, id)
 			}
+		}
+		if err := sh.writeCode(ctx, src, codeIDs); err != nil {
+			return err
 		}
 		if err := sh.write(listed, removed, changes[len(changes)-1].Seq); err != nil {
 			return err

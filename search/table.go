@@ -19,12 +19,14 @@ type table struct {
 
 	ids      []string
 	live     []bool
+	kind     []Kind
 	valid    []bool
 	names    []string // lower-cased, for sorting
 	updated  []int64  // Unix microseconds
 	created  []int64  // Unix microseconds
 	activity []float64
 	users    []int32
+	contribs []int32 // contributing administrations
 	first    [numFacets][]uint32
 	more     [numFacets][][]uint32
 	// audience holds the country facet's IDs of a file's own intended-audience
@@ -73,12 +75,14 @@ func (t *table) add(id string) uint32 {
 	o := uint32(len(t.ids))
 	t.ids = append(t.ids, id)
 	t.live = append(t.live, false)
+	t.kind = append(t.kind, KindSoftware)
 	t.valid = append(t.valid, false)
 	t.names = append(t.names, "")
 	t.updated = append(t.updated, 0)
 	t.created = append(t.created, 0)
 	t.activity = append(t.activity, 0)
 	t.users = append(t.users, 0)
+	t.contribs = append(t.contribs, 0)
 	t.audience = append(t.audience, nil)
 	for f := range numFacets {
 		t.first[f] = append(t.first[f], noValue)
@@ -91,9 +95,10 @@ func (t *table) add(id string) uint32 {
 // put records a document at its ordinal.
 func (t *table) put(ord uint32, sw catalogue.Software) {
 	values := facetValues(sw, t.country)
-	t.live[ord], t.valid[ord], t.names[ord] = true, sw.Valid, sortKey(sw.Name)
+	t.live[ord], t.kind[ord], t.valid[ord], t.names[ord] = true, KindSoftware, sw.Valid, sortKey(sw.Name)
 	t.updated[ord], t.activity[ord], t.users[ord] = sw.UpdatedAt.UnixMicro(), 0, int32(sw.Users)
 	t.created[ord] = sw.CreatedAt.UnixMicro()
+	t.contribs[ord] = int32(sw.Contributions.ContributingAdministrations())
 	if sw.Activity != nil {
 		t.activity[ord] = sw.Activity.Score
 	}

@@ -52,8 +52,12 @@ type softwareItem struct {
 	IsBasedOn         []catalogue.SoftwareLink   `json:"isBasedOn"`
 	Variants          []catalogue.SoftwareLink   `json:"variants"`
 	Activity          *activityItem              `json:"activity,omitempty"`
-	CreatedAt         string                     `json:"createdAt"`
-	UpdatedAt         string                     `json:"updatedAt"`
+	// Contributors are the organisations with commits (see contributions.go);
+	// Contributions say how the figures were made, with their months.
+	Contributors  []contributorItem  `json:"contributors"`
+	Contributions *contributionsItem `json:"contributions,omitempty"`
+	CreatedAt     string             `json:"createdAt"`
+	UpdatedAt     string             `json:"updatedAt"`
 	// Users counts the administrations with a confirmed, verified record that
 	// counts (uses, co-develops, funds); OpenToJoin is its maintainers' flag;
 	// PublisherUnverified marks software listed only through code hosting added
@@ -115,6 +119,7 @@ func newSoftwareItem(sw catalogue.Software) softwareItem {
 		it.Logo = "/media/" + sw.Logo
 	}
 	it.Origin, it.Joins = newOriginItem(sw.Origin), softwareJoins(sw, time.Now())
+	it.Contributors, it.Contributions = contributorItems(sw.Contributions)
 	if a := sw.Activity; a != nil {
 		it.Activity = &activityItem{Score: a.Score, Commits: a.Commits, Authors: a.Authors, Breakdown: a.Breakdown}
 		if a.LastCommit != nil {

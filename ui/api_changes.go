@@ -95,6 +95,9 @@ func (s *Server) apiChanges(c echo.Context) error {
 	pubs := publisherCache{s: s, c: c, byID: map[string]*catalogue.Publisher{}}
 	items := make([]changeItem, 0, len(changes))
 	for _, ch := range changes {
+		if ch.Type == catalogue.ChangeCode {
+			continue // code entries are not software: never published to followers
+		}
 		it := changeItem{Seq: ch.Seq, Type: string(ch.Type), Op: string(catalogue.OpHide), ID: ch.ID, At: ch.At.Format(timeFormat)}
 		switch ch.Type {
 		case catalogue.ChangeSoftware:

@@ -46,6 +46,8 @@ type repositoryListItem struct {
 	Media                []mediaItem           `json:"media"`
 	LastCrawledAt        string                `json:"lastCrawledAt,omitempty"`
 	History              []catalogue.RepoCrawl `json:"history,omitempty"`
+	// Files are the publiccode files of a repository holding more than its root's.
+	Files []catalogue.RepoFile `json:"files,omitempty"`
 }
 
 type mediaItem struct {
@@ -83,11 +85,16 @@ func (s *Server) apiListRepositories(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	files, err := s.repositoryFiles(ctx, list)
+	if err != nil {
+		return err
+	}
 	items := make([]repositoryListItem, 0, len(list))
 	for _, r := range list {
 		it := repositoryListItem{URL: r.URL, Publishers: r.Publishers, Software: r.SoftwareID, Role: string(r.Role), Status: string(r.Status),
 			Reason: r.Reason, Path: r.Path, Head: r.Head, Findings: r.Findings, Archived: r.Archived, Fork: r.ForgeFork, Upstream: r.Upstream,
-			Failures: r.Failures, HiddenReason: r.HiddenReason, SoftwareHiddenReason: r.SoftwareHiddenReason, RootCommit: r.RootCommit, Activity: r.Activity, Media: []mediaItem{}}
+			Failures: r.Failures, HiddenReason: r.HiddenReason, SoftwareHiddenReason: r.SoftwareHiddenReason, RootCommit: r.RootCommit, Activity: r.Activity, Media: []mediaItem{},
+			Files: files[r.URL]}
 		if it.Findings == nil {
 			it.Findings = []publiccode.Finding{}
 		}

@@ -81,6 +81,8 @@ type joinItem struct {
 	ConfirmedUntil string             `json:"confirmedUntil,omitempty"`
 	Note           string             `json:"note,omitempty"`
 	Contact        *catalogue.Contact `json:"contact,omitempty"`
+	// Evidence, on a co-develops record, is the administration's commits.
+	Evidence *evidenceItem `json:"evidence,omitempty"`
 }
 
 type administrationItem struct {
@@ -121,10 +123,14 @@ func harvestedJoinItem(r catalogue.JoinRecord) joinItem {
 func softwareJoins(sw catalogue.Software, now time.Time) []joinItem {
 	out := make([]joinItem, 0, len(sw.Declared)+len(sw.Joins))
 	for _, j := range sw.Declared {
-		out = append(out, newJoinItem(j, false, now))
+		it := newJoinItem(j, false, now)
+		it.Evidence = evidenceFor(sw.Contributions, j.Kind, j.Publisher)
+		out = append(out, it)
 	}
 	for _, r := range sw.Joins {
-		out = append(out, harvestedJoinItem(r))
+		it := harvestedJoinItem(r)
+		it.Evidence = evidenceFor(sw.Contributions, it.Kind, r.Publisher)
+		out = append(out, it)
 	}
 	return out
 }

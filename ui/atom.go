@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/xml"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,11 +12,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/publiccode"
 )
 
 // Atom feeds (RFC 4287) of new and updated software: the whole catalogue, one
 // category, one publisher. Every link is absolute, built from the configured
-// public URL.
+// public URL and percent-encoded (RFC 3987 IRIs, RFC 3986 URIs where ASCII).
 
 const atomEntries = 50
 
@@ -72,7 +74,11 @@ func (s *Server) atomCategory(c echo.Context) error {
 		return catalogue.ErrNotFound
 	}
 	cat := m[1]
-	return s.atom(c, "/feeds/categories/"+cat+".atom", "/search?filter[categories]="+cat, "New and updated software: "+cat,
+	if !slices.Contains(publiccode.Categories(), cat) {
+		return catalogue.ErrNotFound
+	}
+	alternate := "/search?" + url.Values{"filter[categories]": {cat}}.Encode()
+	return s.atom(c, "/feeds/categories/"+cat+".atom", alternate, "New and updated software: "+cat,
 		func(sw catalogue.Software) bool { return sw.File != nil && slices.Contains(sw.File.Categories, cat) })
 }
 
@@ -107,7 +113,10 @@ func (s *Server) atom(c echo.Context, self, alternate, title string, keep func(c
 		page := s.absolute("/software/" + sw.ID)
 		e := atomEntry{ID: page, Title: sw.Name, Updated: sw.UpdatedAt.UTC().Format(time.RFC3339), Published: sw.CreatedAt.UTC().Format(time.RFC3339),
 			Summary: atomText{Type: "text", Text: summaryOf(sw)},
-			Links:   []atomLink{{Rel: "alternate", Href: page, Type: "text/html"}, {Rel: "related", Href: sw.URL}}}
+			Links:   []atomLink{{Rel: "alternate", Href: page, Type: "text/html"}}}
+		if u, ok := webIRI(sw.URL); ok {
+			e.Links = append(e.Links, atomLink{Rel: "related", Href: u})
+		}
 		if sw.File != nil {
 			for _, cat := range sw.File.Categories {
 				e.Categories = append(e.Categories, atomCategory{Term: cat})

@@ -180,7 +180,7 @@ func TestDCAT_ExportHasTheMandatoryPropertiesOfEveryClass(t *testing.T) {
 	xg := parseRDFXML(t, strings.NewReader(body))
 	checkMandatory(t, "RDF/XML", xg)
 	// Both say the same thing about the catalogue.
-	cat := "https://oscat.example.eu/"
+	cat := "https://oscat.example.eu/#catalogue"
 	if len(jg[cat][nsDCAT+"dataset"]) != 2 || len(xg[cat][nsDCAT+"dataset"]) != 2 {
 		t.Errorf("datasets: %v / %v", jg[cat][nsDCAT+"dataset"], xg[cat][nsDCAT+"dataset"])
 	}
@@ -192,5 +192,71 @@ func TestDCAT_ExportHasTheMandatoryPropertiesOfEveryClass(t *testing.T) {
 	}
 	if !found {
 		t.Error("no SPDX licence IRI for EUPL-1.2")
+	}
+	checkDCATAPClasses(t, "JSON-LD", jg)
+	checkDCATAPClasses(t, "RDF/XML", xg)
+}
+
+// checkDCATAPClasses checks what the DCAT-AP 3.0.1 shapes require beyond
+// mandatory properties, and which SHACL cannot infer: the classes of the
+// values, one publisher, and datasets named apart from their pages.
+func checkDCATAPClasses(t *testing.T, format string, g triples) {
+	t.Helper()
+	typed := func(s, class string) bool {
+		for _, typ := range g[s][rdfType] {
+			if typ == class {
+				return true
+			}
+		}
+		return false
+	}
+	for subj, props := range g {
+		if !typed(subj, nsDCAT+"Dataset") && !typed(subj, nsDCAT+"Catalog") {
+			continue
+		}
+		if len(props[nsDCT+"publisher"]) > 1 {
+			t.Errorf("%s: %s has %d publishers; DCAT-AP allows one", format, subj, len(props[nsDCT+"publisher"]))
+		}
+		for _, pred := range []string{nsFOAF + "page", nsDCAT + "landingPage", nsFOAF + "homepage"} {
+			for _, o := range props[pred] {
+				if o == subj {
+					t.Errorf("%s: %s is its own %s", format, subj, pred)
+				}
+				if !typed(o, nsFOAF+"Document") {
+					t.Errorf("%s: %s %s %s, not a foaf:Document", format, subj, pred, o)
+				}
+			}
+		}
+		if len(props["http://www.w3.org/2002/07/owl#versionInfo"]) > 0 {
+			t.Errorf("%s: %s uses owl:versionInfo, not dcat:version", format, subj)
+		}
+		for _, d := range props[nsDCAT+"distribution"] {
+			for _, l := range g[d][nsDCT+"license"] {
+				if !typed(l, nsDCT+"LicenseDocument") {
+					t.Errorf("%s: licence %s is not a dct:LicenseDocument", format, l)
+				}
+			}
+		}
+	}
+}
+
+func TestWebIRI_EncodesWhatFilesWriteAndRefusesWhatIsNoURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"https://example.org/a b?q=[x]#top", "https://example.org/a%20b?q=%5Bx%5D#top"},
+		{"https://example.org/caf\u00e9", "https://example.org/caf%C3%A9"},
+		{"https://example.org/50%25/100%", "https://example.org/50%25/100%25"},
+		{" HTTPS://example.org ", "https://example.org"},
+		{"http://[::1]:8080/x", "http://[::1]:8080/x"},
+		{"git@github.com:a/b.git", ""},
+		{"www.example.org", ""},
+		{"https://exa mple.org/", ""},
+		{"ftp://example.org/", ""},
+	}
+	for _, tt := range tests {
+		got, ok := webIRI(tt.in)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("webIRI(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
+		}
 	}
 }

@@ -36,10 +36,15 @@ const facetShown = 6
 // facet that are selected but have no entries left are still listed, so that
 // they can be cleared.
 func facetPanel(c echo.Context, l localiser, snap *snapshot, counts []search.FacetCount, filters map[search.Facet][]string) []facetView {
+	return facetPanelOf(c, l, snap, counts, filters, search.KindSoftware, "/search")
+}
+
+// facetPanelOf is facetPanel for a kind of document, whose results page is at path.
+func facetPanelOf(c echo.Context, l localiser, snap *snapshot, counts []search.FacetCount, filters map[search.Facet][]string, k search.Kind, path string) []facetView {
 	base := searchState(c)
 	var out []facetView
 	for _, fc := range counts {
-		f, ok := search.FacetNamed(fc.Name)
+		f, ok := search.FacetOf(k, fc.Name)
 		if !ok {
 			continue
 		}
@@ -59,7 +64,7 @@ func facetPanel(c echo.Context, l localiser, snap *snapshot, counts []search.Fac
 		fv := facetView{Name: fc.Name, Label: l.T("ui.facet." + fc.Name), Selected: len(selected) > 0}
 		q := cloneValues(base)
 		q.Del("filter[" + fc.Name + "]")
-		fv.ClearHref = "/search?" + encodeQuery(q)
+		fv.ClearHref = path + "?" + encodeQuery(q)
 		for i, v := range values {
 			vv := facetValueView{Value: v.Value, Label: facetLabel(l, snap, f, v.Value), Count: v.Count, Selected: selected[v.Value],
 				ID: "f-" + fc.Name + "-" + strconv.Itoa(i)}
@@ -104,7 +109,7 @@ func facetLabel(l localiser, snap *snapshot, f search.Facet, v string) string {
 		return l.LanguageName(v)
 	case search.FacetPublisher:
 		return snap.publisherName(v)
-	case search.FacetValid, search.FacetArchived, search.FacetUsedBy, search.FacetOpenToJoin:
+	case search.FacetValid, search.FacetArchived, search.FacetUsedBy, search.FacetOpenToJoin, search.FacetContributingAdministrations:
 		return l.T("ui.facet." + f.String() + "." + v)
 	}
 	return v

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -256,13 +257,54 @@ func TestAtom_FeedsAreRFC4287WithAbsoluteLinks(t *testing.T) {
 		if bytes.Contains(b, []byte("evil.example")) {
 			t.Errorf("%s: a link was built from the Host header", path)
 		}
+		uris := []string{feed.ID}
+		for _, l := range feed.Links {
+			uris = append(uris, l.Href)
+		}
+		for _, e := range feed.Entries {
+			uris = append(uris, e.ID)
+			for _, l := range e.Links {
+				uris = append(uris, l.Href)
+			}
+		}
+		for _, u := range uris {
+			if !isURI(u) {
+				t.Errorf("%s: %q is not a percent-encoded URI", path, u)
+			}
+		}
 	}
 	if resp, _ := get(t, ts.URL+"/feeds/categories/appointment-scheduling.atom"); resp.StatusCode != 200 {
 		t.Error(resp.StatusCode)
 	}
-	if resp, _ := get(t, ts.URL+"/feeds/publishers/nobody.atom"); resp.StatusCode != 404 {
-		t.Errorf("an unknown publisher's feed: %d", resp.StatusCode)
+	for _, path := range []string{"/feeds/publishers/nobody.atom", "/feeds/categories/no-such-category.atom"} {
+		if resp, _ := get(t, ts.URL+path); resp.StatusCode != 404 {
+			t.Errorf("%s: %d, want 404", path, resp.StatusCode)
+		}
 	}
+	// A category of the standard that nothing is in yet has an empty feed.
+	if resp, body := get(t, ts.URL+"/feeds/categories/backup.atom"); resp.StatusCode != 200 || strings.Contains(body, "<entry>") {
+		t.Errorf("an empty category's feed: %d %s", resp.StatusCode, body)
+	}
+}
+
+// isURI says whether s is an absolute URI as RFC 3986 writes one: only the
+// characters it allows, brackets only around an IP literal, % only in escapes.
+func isURI(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte("-._~:/?#@!$&'()*+,;=", c) >= 0:
+		case c == '%' && i+2 < len(s) && strings.IndexByte("0123456789ABCDEFabcdef", s[i+1]) >= 0 && strings.IndexByte("0123456789ABCDEFabcdef", s[i+2]) >= 0:
+		case (c == '[' || c == ']') && strings.HasPrefix(u.Host, "["):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // The feed has every property its JSON Schema (schemas/changes.schema.json)

@@ -35,6 +35,10 @@ func (s *Server) home(c echo.Context) error {
 	for _, v := range snap.home.Categories {
 		cats = append(cats, categoryLink{ValueCount: v, Label: l.Label("category", v.Value)})
 	}
+	together, err := s.builtTogether(ctx, l, snap)
+	if err != nil {
+		return err
+	}
 	users := -1
 	if s.opts.Community != nil {
 		if users, err = s.opts.Community.CountUsingAdministrations(ctx); err != nil {
@@ -50,6 +54,7 @@ func (s *Server) home(c echo.Context) error {
 		Page: map[string]any{
 			"Software": snap.home.Software, "Publishers": snap.home.Publishers, "Categories": cats,
 			"Updated": summaries(l, snap, updated, nil), "Added": summaries(l, snap, added, nil), "Users": users,
+			"BuiltTogether": together, "BuiltTogetherHref": builtTogetherHref,
 		},
 	})
 }

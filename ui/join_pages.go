@@ -41,6 +41,7 @@ func (s *Server) joinPageRoutes(e *echo.Echo) {
 	e.POST("/publishers/:id/crawl", s.formCrawlPublisher)
 	e.POST("/publishers/:id/crawl-repository", s.formCrawlRepository)
 	e.POST("/publishers/:id/subscription", s.formSubscribe)
+	e.POST("/publishers/:id/commit-counting", s.formCommitCounting)
 	e.POST("/software/:id/joins", s.formDeclare)
 	e.POST("/joins/:id/confirm", s.formConfirm)
 	e.POST("/joins/:id/withdraw", s.formWithdraw)

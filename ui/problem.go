@@ -63,7 +63,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "path", c.Request().URL.Path, "err", err)
 	}
 	path := c.Request().URL.Path
-	if strings.HasPrefix(path, "/api/") {
+	if strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/hooks/") {
 		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 		c.Response().WriteHeader(status)
 		_ = jsonEncode(c.Response(), problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: path})

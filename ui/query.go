@@ -14,20 +14,32 @@ import (
 // each facet and the sort orders of the index.
 var softwareList = listSpec{filters: search.FacetNames(), sorts: search.Sorts}
 
+// codeList is the query of a search of code entries: their own facets.
+var codeList = listSpec{filters: search.FacetNamesOf(search.KindCode), sorts: search.Sorts}
+
 // searchRequest reads a search from the query string. The API and the results
 // page share it: q, filter[FACET]=VALUE (repeatable), sort, updatedSince,
 // page[size] and page[after]. q is at most search.MaxQueryRunes characters.
 func searchRequest(c echo.Context) (search.Request, error) {
-	lq, err := parseList(c, softwareList)
+	return searchRequestOf(c, search.KindSoftware)
+}
+
+// searchRequestOf reads a search of documents of kind k (their facets differ).
+func searchRequestOf(c echo.Context, k search.Kind) (search.Request, error) {
+	spec := softwareList
+	if k == search.KindCode {
+		spec = codeList
+	}
+	lq, err := parseList(c, spec)
 	if err != nil {
 		return search.Request{}, err
 	}
-	req := search.Request{Text: c.QueryParam("q"), Size: lq.size, After: lq.after, Sort: lq.sort, Filters: map[search.Facet][]string{}}
+	req := search.Request{Text: c.QueryParam("q"), Size: lq.size, After: lq.after, Sort: lq.sort, Filters: map[search.Facet][]string{}, Kind: k}
 	if n := utf8.RuneCountInString(req.Text); n > search.MaxQueryRunes {
 		return req, badRequest{"q has " + strconv.Itoa(n) + " characters: at most " + strconv.Itoa(search.MaxQueryRunes) + " are searched for"}
 	}
 	for name, values := range lq.filters {
-		f, _ := search.FacetNamed(name)
+		f, _ := search.FacetOf(k, name)
 		req.Filters[f] = values
 	}
 	if raw := c.QueryParam("updatedSince"); raw != "" {

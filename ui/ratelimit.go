@@ -30,6 +30,11 @@ func newClientLimiter(per time.Duration, burst int) *clientLimiter {
 	return &clientLimiter{every: rate.Every(per), burst: burst, clients: map[string]*clientBucket{}}
 }
 
+// refill is how long a client's empty bucket takes to give one token back.
+func (l *clientLimiter) refill() time.Duration {
+	return time.Duration(float64(time.Second) / float64(l.every))
+}
+
 // allow takes one token from the client's bucket.
 func (l *clientLimiter) allow(client string) bool {
 	l.mu.Lock()

@@ -18,7 +18,7 @@ var rdfPrefixes = map[string]string{
 	"dcat":   "http://www.w3.org/ns/dcat#",
 	"dct":    "http://purl.org/dc/terms/",
 	"foaf":   "http://xmlns.com/foaf/0.1/",
-	"owl":    "http://www.w3.org/2002/07/owl#",
+	"prov":   "http://www.w3.org/ns/prov#",
 	"rdf":    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
 	"rdfs":   "http://www.w3.org/2000/01/rdf-schema#",
 	"skos":   "http://www.w3.org/2004/02/skos/core#",

@@ -14,7 +14,7 @@ import (
 const pageFacetValues = 30
 
 // sortChoices are the orders the results page offers, by their sort value.
-var sortChoices = []string{"", "name", "-name", "-updated", "updated", "-activity", "-users"}
+var sortChoices = []string{"", "name", "-name", "-updated", "updated", "-activity", "-users", "-contributingAdministrations"}
 
 type sortChoice struct {
 	Value, Label string
@@ -70,6 +70,7 @@ func (s *Server) searchPage(c echo.Context) error {
 		}
 		clearAll = "/search?" + encodeQuery(q)
 	}
+	codeCount, codeHref := s.codeMatches(ctx, c, req)
 	pageSize := ""
 	if c.QueryParam("page[size]") != "" {
 		pageSize = strconv.Itoa(req.Size)
@@ -81,6 +82,7 @@ func (s *Server) searchPage(c echo.Context) error {
 			"Facets": facetPanel(c, l, snap, res.Facets, req.Filters), "Chips": chips, "ClearAll": clearAll,
 			"Sorts": sorts, "Sort": req.Sort, "Next": nextLink(c, res.Next), "First": first, "PageSize": pageSize,
 			"Suggestion": res.Suggestion, "SuggestionHref": suggestion,
+			"CodeCount": codeCount, "CodeHref": codeHref,
 		},
 	})
 }
@@ -97,6 +99,8 @@ func sortKey(v string) string {
 		return "activityDesc"
 	case "-users":
 		return "usersDesc"
+	case "-contributingAdministrations":
+		return "contributingDesc"
 	}
 	return v
 }

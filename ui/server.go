@@ -51,6 +51,11 @@ type Options struct {
 	OIDC OIDCConfig
 	// Crawler, when set, lets maintainers crawl now and checks new code hosting.
 	Crawler CrawlTrigger
+	// Drafter, when set, drafts publiccode.yml files for repositories the
+	// catalogue does not crawl, for signed-in people (DraftsPerHour each,
+	// default 10).
+	Drafter       RepositoryDrafter
+	DraftsPerHour int
 	// SignInPerAddress caps the sign-in links mailed to one address in an hour
 	// (default 5); SignInPerClient those one client asks for (default 20).
 	SignInPerAddress int
@@ -61,6 +66,15 @@ type Options struct {
 	// (default DefaultValidatePerMinute).
 	ValidateConcurrency int
 	ValidatePerMinute   int
+	// Hooks, when set, takes forges' push webhooks at /hooks/FORGE; HookSecrets
+	// shows code-hosting entries' webhook secrets to their members.
+	Hooks       HookReceiver
+	HookSecrets catalogue.HookSecrets
+	// HooksPerMinute caps the webhook deliveries one client may send (default 120).
+	HooksPerMinute int
+	// RepositoryFiles, when set, lists on publisher pages the publiccode files
+	// of repositories that hold several.
+	RepositoryFiles RepositoryFiles
 }
 
 // CrawlTrigger is what the site asks of the crawler.
@@ -84,7 +98,12 @@ type Server struct {
 	// signInLimit brakes sign-in mails per client; messageLimit co-user messages.
 	signInLimit  *clientLimiter
 	messageLimit *clientLimiter
+	hookLimit    *clientLimiter
 	oidc         *oidcClient
+	// code reads code entries, when the store keeps them.
+	code catalogue.CodeReader
+	// draftLimit brakes drafts of uncrawled repositories per person.
+	draftLimit *clientLimiter
 	// validation bounds the anonymous validator.
 	validation *validationGate
 	limits     siteLimits
@@ -113,9 +132,20 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	if opts.SignInPerClient <= 0 {
 		opts.SignInPerClient = 20
 	}
+	if opts.HooksPerMinute <= 0 {
+		opts.HooksPerMinute = 120
+	}
 	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages, texts: texts,
 		signInLimit:  newClientLimiter(time.Hour/time.Duration(opts.SignInPerClient), opts.SignInPerClient),
-		messageLimit: newClientLimiter(time.Hour, 5)}
+		messageLimit: newClientLimiter(time.Hour, 5),
+		hookLimit:    newClientLimiter(time.Minute/time.Duration(opts.HooksPerMinute), opts.HooksPerMinute)}
+	if opts.DraftsPerHour <= 0 {
+		opts.DraftsPerHour = 10
+	}
+	s.draftLimit = newClientLimiter(time.Hour/time.Duration(opts.DraftsPerHour), opts.DraftsPerHour)
+	if cr, ok := store.(catalogue.CodeReader); ok {
+		s.code = cr
+	}
 	s.validation = newValidationGate(opts.ValidateConcurrency, opts.ValidatePerMinute)
 	s.limits = newSiteLimits()
 	if opts.OIDC.Issuer != "" {
@@ -151,6 +181,9 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/software/:id", s.apiSoftware)
 	api.GET("/publishers", s.apiListPublishers)
 	api.GET("/publishers/:id", s.apiPublisher)
+	api.GET("/code", s.apiListCode)
+	api.GET("/code/:id", s.apiCode)
+	api.POST("/drafts", s.apiDraft)
 	api.POST("/validate", s.apiValidate)
 	api.GET("/openapi.json", openAPIDocument)
 	e.GET("/schemas/:name", schemaFile)
@@ -163,6 +196,7 @@ func (s *Server) routes(e *echo.Echo) {
 		s.joinRoutes(e, api)
 	}
 	s.federationRoutes(e, api)
+	s.hookRoutes(e)
 }
 
 // ServeHTTP makes the server an http.Handler.

@@ -4,8 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"time"
 
+	"github.com/github/go-spdx/v2/spdxexp"
 	"github.com/labstack/echo/v4"
 
 	"github.com/oscat-eu/oscat/catalogue"
@@ -118,6 +121,15 @@ func (s *Server) softwarePage(c echo.Context) error {
 	}
 	if a := sw.Activity; a != nil {
 		page["Activity"] = activityView(l, a)
+		if src != nil {
+			// An app of a repository that holds several: its activity is the repository's.
+			if repo, _, ok := catalogue.SplitAppURL(src.URL); ok {
+				page["AppOf"] = repo
+			}
+		}
+	}
+	if b := buildersView(l, sw.Contributions, sw.Declared, sw.Origin); b != nil {
+		page["Builders"] = b
 	}
 	page["Variants"], page["BasedOn"] = sw.Variants, sw.BasedOn
 	copies, err := s.copiesOf(ctx, src)
@@ -142,21 +154,28 @@ func srcFindings(r *catalogue.Repository) []publiccode.Finding {
 	return r.Findings
 }
 
-// sourceRepository is the repository whose file the entry shows: the one at
-// the canonical URL, else the first one carrying it that is not a fork.
+// sourceRepository is the repository whose file the entry shows: among those
+// carrying it (not its forks, not gone ones), the one at the canonical URL, else
+// the first with a file.
 func sourceRepository(sw catalogue.Software, repos []catalogue.Repository) *catalogue.Repository {
+	var carrying []*catalogue.Repository
 	for i := range repos {
-		if repos[i].URL == sw.URL {
-			return &repos[i]
+		if repos[i].SoftwareID == sw.ID {
+			carrying = append(carrying, &repos[i])
 		}
 	}
-	for i := range repos {
-		if repos[i].Role != catalogue.RoleFork && repos[i].Raw != "" {
-			return &repos[i]
+	for _, r := range carrying {
+		if r.URL == sw.URL {
+			return r
 		}
 	}
-	if len(repos) > 0 {
-		return &repos[0]
+	for _, r := range carrying {
+		if r.Role != catalogue.RoleFork && r.Raw != "" {
+			return r
+		}
+	}
+	if len(carrying) > 0 {
+		return carrying[0]
 	}
 	return nil
 }
@@ -170,28 +189,46 @@ func vocabLinks(l localiser, kind, facet string, values []string) []labelled {
 	return out
 }
 
-// softwareJSONLD describes the entry for search engines as a schema.org
-// SoftwareSourceCode.
+// softwareJSONLD describes the entry for search engines in schema.org terms:
+// one node typed both SoftwareSourceCode (the code, its repository) and
+// SoftwareApplication (what it does: categories, features, version), named
+// like the DCAT-AP dataset. Its dates are the software's (the release date of
+// its version, its last commit), never our crawl's.
 func (s *Server) softwareJSONLD(sw catalogue.Software, f *publiccode.File, d publiccode.Description, pubs []catalogue.Publisher) map[string]any {
+	page := s.absolute("/software/" + url.PathEscape(sw.ID))
 	ld := map[string]any{
-		"@context": "https://schema.org", "@type": "SoftwareSourceCode",
-		"name": sw.Name, "url": s.absolute("/software/" + url.PathEscape(sw.ID)), "codeRepository": sw.URL,
-		"dateModified": sw.UpdatedAt.UTC().Format("2006-01-02"), "dateCreated": sw.CreatedAt.UTC().Format("2006-01-02"),
+		"@context": "https://schema.org", "@type": []string{"SoftwareSourceCode", "SoftwareApplication"},
+		"@id": s.datasetIRI(sw.ID), "name": sw.Name, "url": page, "mainEntityOfPage": page,
+	}
+	if u, ok := webIRI(sw.URL); ok {
+		ld["codeRepository"] = u
 	}
 	if d.ShortDescription != "" {
 		ld["description"] = d.ShortDescription
 	}
-	if f.Legal.License != "" {
-		ld["license"] = f.Legal.License
+	if lic := spdxLicenceURLs(f.Legal.License); len(lic) == 1 {
+		ld["license"] = lic[0]
+	} else if len(lic) > 1 {
+		ld["license"] = lic
 	}
 	if f.SoftwareVersion != "" {
-		ld["version"] = f.SoftwareVersion
+		ld["softwareVersion"] = f.SoftwareVersion
 	}
-	if f.LandingURL != "" {
-		ld["sameAs"] = f.LandingURL
+	released := ""
+	if t, err := time.Parse(time.DateOnly, f.ReleaseDate); err == nil {
+		released = t.Format(time.DateOnly)
+		ld["datePublished"] = released
+	}
+	if sw.Activity != nil && sw.Activity.LastCommit != nil {
+		ld["dateModified"] = sw.Activity.LastCommit.UTC().Format(time.DateOnly)
+	} else if released != "" {
+		ld["dateModified"] = released
+	}
+	if u, ok := webIRI(f.LandingURL); ok {
+		ld["sameAs"] = u
 	}
 	if len(f.Categories) > 0 {
-		ld["applicationCategory"] = strings.Join(f.Categories, ", ")
+		ld["applicationCategory"] = slices.Clone(f.Categories)
 	}
 	if len(f.Platforms) > 0 {
 		ld["runtimePlatform"] = f.Platforms
@@ -200,7 +237,7 @@ func (s *Server) softwareJSONLD(sw catalogue.Software, f *publiccode.File, d pub
 		ld["inLanguage"] = f.Languages
 	}
 	if len(d.Features) > 0 {
-		ld["keywords"] = strings.Join(d.Features, ", ")
+		ld["featureList"] = d.Features
 	}
 	var orgs []map[string]any
 	for _, p := range pubs {
@@ -214,6 +251,32 @@ func (s *Server) softwareJSONLD(sw catalogue.Software, f *publiccode.File, d pub
 		ld["publisher"] = orgs
 	}
 	return ld
+}
+
+// spdxLicenceURLs are the pages on the SPDX licence list of the licences an
+// SPDX expression names ("MIT OR EUPL-1.2" names two; exceptions after WITH
+// are no licences). What is no SPDX expression gives no URL: the schema.org
+// context would read a bare name as a link relative to the page.
+func spdxLicenceURLs(expr string) []string {
+	if ok, _ := spdxexp.ValidateLicenses([]string{expr}); !ok {
+		return nil
+	}
+	var out []string
+	fields := strings.Fields(strings.NewReplacer("(", " ", ")", " ").Replace(expr))
+	for i, id := range fields {
+		switch up := strings.ToUpper(id); {
+		case up == "AND" || up == "OR" || up == "WITH", i > 0 && strings.EqualFold(fields[i-1], "WITH"):
+		case strings.HasPrefix(id, "LicenseRef-") || strings.HasPrefix(id, "DocumentRef-"):
+		default:
+			if ok, canonical := spdxexp.ActiveLicense(strings.TrimSuffix(id, "+")); ok && !strings.HasSuffix(id, "+") {
+				id = canonical
+			}
+			if u := "https://spdx.org/licenses/" + id + ".html"; !slices.Contains(out, u) {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
 }
 
 // copiesOf lists the other repositories whose history starts with the same

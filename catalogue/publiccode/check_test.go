@@ -139,6 +139,8 @@ func TestCheck_AppliesEveryRule(t *testing.T) {
 			finding{"invalid-url", "maintenance.contractors[0].website", SeverityError, 91, 7, "https://"}},
 		{"a date in another format", func(s string) string { return edit(t, s, `releaseDate: "2024-11-05"`, `releaseDate: "05/11/2024"`) },
 			finding{"invalid-date", "releaseDate", SeverityError, 11, 1, "write `2024-11-05`"}},
+		{"an empty date", func(s string) string { return edit(t, s, `releaseDate: "2024-11-05"`, `releaseDate: ""`) },
+			finding{"invalid-date", "releaseDate", SeverityError, 11, 1, "or remove the key"}},
 		{"a date and time", func(s string) string {
 			return edit(t, s, `releaseDate: "2024-11-05"`, `releaseDate: 2024-11-05T10:00:00Z`)
 		},
@@ -199,6 +201,16 @@ func TestCheck_AppliesEveryRule(t *testing.T) {
 			return edit(t, s, `uri: "https://www.example.org"`, "uri: urn:x-italian-pa:c h501")
 		},
 			finding{"invalid-ipa", "organisation.uri", SeverityError, 46, 3, ""}},
+		{"an Italian administration URN whose code is not in the iPA index", func(s string) string {
+			return edit(t, s, `uri: "https://www.example.org"`, "uri: urn:x-italian-pa:no_such_pa")
+		},
+			finding{"invalid-ipa", "organisation.uri", SeverityError, 46, 3, "not in the iPA index (as of 2026-08-17)"}},
+		{"a funder whose iPA code is not in the index", func(s string) string {
+			return edit(t, s, `uri: "urn:x-example:provincie"`, `uri: "urn:x-italian-pa:c_zz99"`)
+		},
+			finding{"invalid-ipa", "fundedBy[0].uri", SeverityError, 50, 5, "as of 2026-08-17"}},
+		{"an Italian iPA code that is not in the index", func(s string) string { return s + "  riuso:\n    codiceIPA: c_zz99\n" },
+			finding{"invalid-ipa", "IT.riuso.codiceIPA", SeverityError, 119, 5, "not in the iPA index (as of 2026-08-17)"}},
 		{"an unknown supports alias", func(s string) string { return edit(t, s, "id: alias:gdpr", "id: alias:gpdr") },
 			finding{"unknown-alias", "supports[0].id", SeverityError, 31, 5, "did you mean `alias:gdpr`?"}},
 		{"a MIME type that is none", func(s string) string { return edit(t, s, "roadmap:", "inputTypes: [csv]\nroadmap:") },
@@ -308,6 +320,8 @@ func TestCheck_ReportsUnsupportedVersionsWithOneFinding(t *testing.T) {
 	for _, src := range []string{
 		"publiccodeYmlVersion: \"0.1\"\nname: X\nunknownKey: 1\n",
 		"publiccodeYmlVersion: \"1\"\nname: X\n",
+		"publiccodeYmlVersion: \"0.6\"\nname: X\n", // never released
+		"publiccodeYmlVersion: 0.6.0\nname: X\n",
 		"version: 0.0.1\nlegal:\n  owner: X\nmaintainance: []\n",
 	} {
 		d := Check([]byte(src), Options{})

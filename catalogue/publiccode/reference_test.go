@@ -22,8 +22,6 @@ import (
 var differences = map[string]string{
 	"network": "Checks that need the network (does a URL answer, is it a known code host, what does a remote logo hold) are not " +
 		"made: validation must work offline, in a crawl and in an editor. A remote logo is reported as not checked instead.",
-	"ipa-registry": "iPA codes are checked for their shape, not looked up in the iPA registry, which changes daily and which " +
-		"we do not embed; urn:x-italian-pa:no_such_pa is well-formed, so it passes.",
 	"missing-key-position": "A missing key is reported at its parent key (maintenance: for maintenance.type), as issue 3 asks; " +
 		"the reference points at the first key inside the parent, and at 0:0 when the parent is missing too. A missing " +
 		"top-level key is reported where the top-level mapping starts.",
@@ -76,7 +74,6 @@ var conformanceDifferences = map[string]findingDifference{
 	"v0/invalid/description_en_features_missing.yml|description.en.features|22:5":                              {"description.en.features", 19, 3, "missing-key-position"},
 	"v0/invalid/description_en_gb_invalid_bcp47.yml|description|18:1":                                          {"description.en_GB", 21, 3, "language-key"},
 	"v0/invalid/developmentStatus_wrong_type.yml|developmentStatus|16:1#2":                                     {"-", 0, 0, "one-finding-per-problem"},
-	"v0/invalid/fundedBy_uri_wrong_italian_pa2.yml|fundedBy[0].uri|19:5":                                       {"-", 0, 0, "ipa-registry"},
 	"v0/invalid/fundedBy_wrong_type.yml|fundedBy.name|18:1":                                                    {"fundedBy", 16, 1, "type-error-key"},
 	"v0/invalid/isBasedOn_wrong_type.yml|isBasedOn.foobar|10:1":                                                {"isBasedOn", 9, 1, "type-error-key"},
 	"v0/invalid/legal_license_missing.yml|legal.license|41:3":                                                  {"legal.license", 40, 1, "missing-key-position"},
@@ -93,7 +90,6 @@ var conformanceDifferences = map[string]findingDifference{
 	"v0/invalid/no-network/localisation_localisationReady_yaml11_on.yml|localisation.localisationReady|51:3":   {"-", 0, 0, "one-finding-per-problem"},
 	"v0/invalid/no-network/localisation_localisationReady_yaml11_on.yml|localisation.availableLanguages|52:3":  {"-", 0, 0, "one-finding-per-problem"},
 	"v0/invalid/organisation_uri_missing.yml|organisation.uri|18:3":                                            {"organisation.uri", 16, 1, "missing-key-position"},
-	"v0/invalid/organisation_uri_wrong_italian_pa2.yml|organisation.uri|19:3":                                  {"-", 0, 0, "ipa-registry"},
 	"v0/invalid/outputTypes_wrong_type.yml|outputTypes.foobar|15:1":                                            {"outputTypes", 14, 1, "type-error-key"},
 	"v0/invalid/platforms_wrong_type.yml|platforms|9:1#2":                                                      {"-", 0, 0, "one-finding-per-problem"},
 	"v0/invalid/publiccodeYmlVersion_invalid.yml|publiccodeYmlVersion|0:0":                                     {"publiccodeYmlVersion", 2, 1, "version-position"},
@@ -103,9 +99,7 @@ var conformanceDifferences = map[string]findingDifference{
 
 // verdictDifferences are the conformance cases on which our verdict differs.
 var verdictDifferences = map[string]string{
-	"v0/invalid/logo_missing_url.yml":                   "network",
-	"v0/invalid/fundedBy_uri_wrong_italian_pa2.yml":     "ipa-registry",
-	"v0/invalid/organisation_uri_wrong_italian_pa2.yml": "ipa-registry",
+	"v0/invalid/logo_missing_url.yml": "network",
 }
 
 // ourAdvice are warnings we give that the reference does not, with their reason.

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/github/go-spdx/v2/spdxexp"
+
+	"github.com/oscat-eu/oscat/catalogue/publiccode/ipa"
 )
 
 // Length limits, counted in grapheme clusters (what a reader sees as one
@@ -29,8 +31,13 @@ func (v *validator) checkTopLevel() {
 		}
 		v.url(key, u)
 	}
-	if f.ReleaseDate != "" && v.checked("releaseDate") {
-		v.date("releaseDate", f.ReleaseDate)
+	if v.checked("releaseDate") {
+		if f.ReleaseDate == "" {
+			// `releaseDate: ""` is no date (`releaseDate:` alone is no key).
+			v.add(SeverityError, "invalid-date", "releaseDate", "invalid-date.empty", arg("name", "releaseDate"))
+		} else {
+			v.date("releaseDate", f.ReleaseDate)
+		}
 	}
 	if v.checked("logo") {
 		v.file("logo", f.Logo, logoFile)
@@ -307,8 +314,11 @@ func (v *validator) checkItalian() {
 		v.oneOf(key, it.CountryExtensionVersion, countryExtensionVersions)
 	}
 	if key := section + ".riuso.codiceIPA"; it.Riuso != nil && it.Riuso.CodiceIPA != "" && v.checked(key) {
-		if !isIPACode(it.Riuso.CodiceIPA) {
-			v.add(SeverityError, "invalid-ipa", key, "invalid-ipa", arg("value", it.Riuso.CodiceIPA))
+		switch code := it.Riuso.CodiceIPA; {
+		case !isIPACode(code):
+			v.add(SeverityError, "invalid-ipa", key, "invalid-ipa", arg("value", code))
+		case !ipa.Known(code):
+			v.add(SeverityError, "invalid-ipa", key, "invalid-ipa.unknown", arg("value", code), arg("date", ipa.SnapshotDate))
 		}
 	}
 }

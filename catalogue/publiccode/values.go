@@ -11,6 +11,8 @@ import (
 
 	"github.com/rivo/uniseg"
 	"golang.org/x/text/language"
+
+	"github.com/oscat-eu/oscat/catalogue/publiccode/ipa"
 )
 
 // url checks a URL of any scheme (a repository may be git://, svn://, https://).
@@ -122,8 +124,12 @@ func (v *validator) organisationURI(key, s string) {
 		return
 	}
 	if len(s) > len(italianPA) && strings.EqualFold(s[:len(italianPA)], italianPA) {
-		if !isIPACode(s[len(italianPA):]) {
+		code := s[len(italianPA):]
+		switch {
+		case !isIPACode(code):
 			v.add(SeverityError, "invalid-ipa", key, "invalid-ipa.uri", arg("value", s))
+		case !ipa.Known(code):
+			v.add(SeverityError, "invalid-ipa", key, "invalid-ipa.uri-unknown", arg("value", s), arg("code", code), arg("date", ipa.SnapshotDate))
 		}
 		return
 	}

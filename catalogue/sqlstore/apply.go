@@ -45,6 +45,8 @@ type repoState struct {
 	status     catalogue.RepoStatus
 	failures   int
 	hidden     string
+	role       catalogue.RepoRole
+	swURL      string // the software URL its file names
 }
 
 // ApplyCrawl implements catalogue.Store.
@@ -61,12 +63,12 @@ func (s *Store) ApplyCrawl(ctx context.Context, r catalogue.CrawlResult) (catalo
 		}
 		prev := repoState{id: id}
 		var swID sql.NullString
-		var st string
-		if err := t.queryRow(ctx, `SELECT software_id, raw_hash, status, failures, hidden_reason FROM repositories WHERE id = ?`, id).
-			Scan(&swID, &prev.rawHash, &st, &prev.failures, &prev.hidden); err != nil {
+		var st, role string
+		if err := t.queryRow(ctx, `SELECT software_id, raw_hash, status, failures, hidden_reason, role, software_url FROM repositories WHERE id = ?`, id).
+			Scan(&swID, &prev.rawHash, &st, &prev.failures, &prev.hidden, &role, &prev.swURL); err != nil {
 			return err
 		}
-		prev.softwareID, prev.status = swID.String, catalogue.RepoStatus(st)
+		prev.softwareID, prev.status, prev.role = swID.String, catalogue.RepoStatus(st), catalogue.RepoRole(role)
 		status, err = t.apply(ctx, prev, r)
 		if err != nil {
 			return err
@@ -75,6 +77,9 @@ func (s *Store) ApplyCrawl(ctx context.Context, r catalogue.CrawlResult) (catalo
 			if err := t.verifyByFile(ctx, id, canonical, r.File.Organisation.URI); err != nil {
 				return err
 			}
+		}
+		if err := t.applyCode(ctx, id, prev.status, status, r); err != nil {
+			return err
 		}
 		if err := t.recordEvent(ctx, id, canonical, prev.status, status, r); err != nil {
 			return err
@@ -179,6 +184,10 @@ func (t *tx) apply(ctx context.Context, prev repoState, r catalogue.CrawlResult)
 	switch {
 	case r.Outcome == catalogue.StatusFailed:
 		return t.fail(ctx, prev, r)
+	case r.Outcome == catalogue.StatusUnchanged && prev.role == catalogue.RoleFork && prev.hidden == "" && !t.crawledHere(ctx, prev.swURL, prev.id):
+		// A fork of a repository no longer crawled (moved away, gone): its file,
+		// unchanged, now carries the software.
+		return t.reapplyStored(ctx, prev.id)
 	case r.Outcome == catalogue.StatusUnchanged:
 		// Nothing was fetched: everything stays, but the crawl succeeded.
 		st := prev.status
@@ -236,11 +245,12 @@ func (t *tx) fail(ctx context.Context, prev repoState, r catalogue.CrawlResult) 
 
 // applyListable lists or links the software a listable file names.
 func (t *tx) applyListable(ctx context.Context, prev repoState, r catalogue.CrawlResult, findings string) (catalogue.RepoStatus, error) {
-	role, swURL := catalogue.RoleOf(r.RepoURL, r.File.URL, func(c string) bool {
-		var n int
-		err := t.queryRow(ctx, `SELECT COUNT(*) FROM repositories WHERE canonical_url = ? AND id <> ? AND status <> ?`, c, prev.id, string(catalogue.StatusGone)).Scan(&n)
-		return err == nil && n > 0
-	})
+	role, swURL := catalogue.RoleOf(r.RepoURL, r.File.URL, func(c string) bool { return t.crawledHere(ctx, c, prev.id) })
+	if role == catalogue.RoleMirror && t.goneHere(ctx, swURL) {
+		// The repository its file names was crawled here and is gone: this one is
+		// where it moved (without a redirect), and it is the software's origin now.
+		role = catalogue.RoleOrigin
+	}
 	content, err := encodeFile(r.File)
 	if err != nil {
 		return "", err
@@ -276,6 +286,50 @@ func (t *tx) applyListable(ctx context.Context, prev repoState, r catalogue.Craw
 		}
 	}
 	return status, nil
+}
+
+// crawledHere reports whether a repository other than self, at canonical URL c,
+// is crawled here and not gone.
+func (t *tx) crawledHere(ctx context.Context, c string, self int64) bool {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM repositories WHERE canonical_url = ? AND id <> ? AND status <> ?`, c, self, string(catalogue.StatusGone)).Scan(&n)
+	return err == nil && n > 0
+}
+
+// goneHere reports whether the repository at canonical URL c was crawled here and
+// is gone.
+func (t *tx) goneHere(ctx context.Context, c string) bool {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM repositories WHERE canonical_url = ? AND status = ?`, c, string(catalogue.StatusGone)).Scan(&n)
+	return err == nil && n > 0
+}
+
+// reapplyStored applies a repository's last read file again, as kept in the
+// store, when what it means changed without a fetch: the repository it was a
+// fork of is no longer crawled.
+func (t *tx) reapplyStored(ctx context.Context, id int64) (catalogue.RepoStatus, error) {
+	var (
+		prev                               repoState
+		swID                               sql.NullString
+		st, role, repoURL, head, path, raw string
+		content, findings                  string
+	)
+	if err := t.queryRow(ctx, `SELECT software_id, raw_hash, status, failures, hidden_reason, role, software_url, url, head, path, raw, content, findings
+		FROM repositories WHERE id = ?`, id).Scan(&swID, &prev.rawHash, &st, &prev.failures, &prev.hidden, &role, &prev.swURL,
+		&repoURL, &head, &path, &raw, &content, &findings); err != nil {
+		return "", fmt.Errorf("repository %d: %w", id, err)
+	}
+	prev.id, prev.softwareID, prev.status, prev.role = id, swID.String, catalogue.RepoStatus(st), catalogue.RepoRole(role)
+	f, err := decodeFile(content)
+	if err != nil {
+		return "", fmt.Errorf("repository %s: %w", repoURL, err)
+	}
+	var fs []publiccode.Finding
+	if err := json.Unmarshal([]byte(findings), &fs); err != nil {
+		return "", fmt.Errorf("repository %s: findings: %w", repoURL, err)
+	}
+	r := catalogue.CrawlResult{RepoURL: repoURL, Head: head, Path: path, Raw: []byte(raw), File: f, Findings: fs}
+	return t.applyListable(ctx, prev, r, findings)
 }
 
 // softwareRow is what the store keeps of a software entry while applying a crawl.
@@ -387,6 +441,22 @@ func (t *tx) refreshSoftware(ctx context.Context, id string) error {
 	err := t.queryRow(ctx, `SELECT r.id, r.content, r.raw, r.status FROM repositories r JOIN software s ON s.id = r.software_id
 		WHERE r.software_id = ? ORDER BY CASE WHEN r.role = 'origin' THEN 0 ELSE 1 END, r.id LIMIT 1`, id).Scan(&repoID, &content, &raw, &status)
 	if errors.Is(err, sql.ErrNoRows) {
+		// A fork of the repository that stopped carrying it, when that one is no
+		// longer crawled (it moved without a redirect, and the fork's file still
+		// names the old URL), carries it now.
+		var fork int64
+		err := t.queryRow(ctx, `SELECT r.id FROM repositories r JOIN software s ON s.url = r.software_url
+			WHERE s.id = ? AND r.role = ? AND r.status <> ? AND r.hidden_reason = ''
+				AND NOT EXISTS (SELECT 1 FROM repositories o WHERE o.canonical_url = r.software_url AND o.id <> r.id AND o.status <> ?)
+			ORDER BY r.id LIMIT 1`,
+			id, string(catalogue.RoleFork), string(catalogue.StatusGone), string(catalogue.StatusGone)).Scan(&fork)
+		switch {
+		case err == nil:
+			_, err := t.reapplyStored(ctx, fork)
+			return err
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("refresh software %s: %w", id, err)
+		}
 		if shown, err := t.peerFallback(ctx, id); err != nil || shown {
 			return err
 		}

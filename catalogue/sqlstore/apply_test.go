@@ -211,3 +211,76 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// A repository moved to a new URL without a forge redirect, its file still
+// naming the old URL, is a fork while the old one is crawled; once the old one
+// is gone, it carries the software, with the same id, as its origin.
+func TestApplyCrawl_AMovedRepositoryCarriesItsSoftwareOnceTheOldURLIsGone(t *testing.T) {
+	backends(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		must(t, s.SyncPublishers(ctx, []catalogue.Publisher{{ID: "roma", Name: "Roma"}}))
+		const old, moved = "https://example.org/italia/medusa.git", "https://git.example.org/roma/medusa.git"
+		must(t, s.RegisterRepository(ctx, "roma", old))
+		must(t, s.RegisterRepository(ctx, "roma", moved))
+		gone := catalogue.CrawlResult{RepoURL: old, Outcome: catalogue.StatusFailed, Reason: "repository not found", GoneAfter: 1}
+		roleOf := func(sw catalogue.Software, url string) catalogue.RepoRole {
+			for _, r := range sw.Repositories {
+				if r.URL == url {
+					return r.Role
+				}
+			}
+			return ""
+		}
+
+		mustApply(t, s, crawled(old, medusa), catalogue.StatusNew)
+		id := onlySoftware(t, s).ID
+		mustApply(t, s, crawled(moved, medusa), catalogue.StatusFork)
+		mustApply(t, s, gone, catalogue.StatusGone)
+		sw := onlySoftware(t, s) // never hidden in between
+		if sw.ID != id || roleOf(sw, moved) != catalogue.RoleOrigin {
+			t.Fatalf("after the old URL went: id %s (want %s), repositories %+v", sw.ID, id, sw.Repositories)
+		}
+		cs := allChanges(t, s)
+		for _, c := range cs {
+			if c.ID == id && c.Op == catalogue.OpHide {
+				t.Errorf("the software was hidden on the way: %+v", c)
+			}
+		}
+		// Its next crawl, with the same head, keeps it so.
+		mustApply(t, s, catalogue.CrawlResult{RepoURL: moved, Head: "abc", Outcome: catalogue.StatusUnchanged}, catalogue.StatusUnchanged)
+		if sw := onlySoftware(t, s); sw.ID != id || roleOf(sw, moved) != catalogue.RoleOrigin {
+			t.Errorf("after the next crawl: %+v", sw)
+		}
+		// A new commit on the moved repository: still the origin, same id.
+		mustApply(t, s, crawled(moved, medusa+"developmentStatus: stable\n"), catalogue.StatusUpdated)
+		if sw := onlySoftware(t, s); sw.ID != id || sw.File.DevelopmentStatus != "stable" || roleOf(sw, moved) != catalogue.RoleOrigin {
+			t.Errorf("after a new commit: %+v", sw)
+		}
+	})
+}
+
+// A fork kept from before the old URL went (the software hidden with it) carries
+// the software again at its next crawl, even without a new commit.
+func TestApplyCrawl_AForkOfAGoneRepositoryListsItsSoftwareAtItsNextCrawl(t *testing.T) {
+	backends(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		must(t, s.SyncPublishers(ctx, []catalogue.Publisher{{ID: "roma", Name: "Roma"}}))
+		const old, moved = "https://example.org/italia/medusa.git", "https://git.example.org/roma/medusa.git"
+		must(t, s.RegisterRepository(ctx, "roma", old))
+		must(t, s.RegisterRepository(ctx, "roma", moved))
+		mustApply(t, s, crawled(old, medusa), catalogue.StatusNew)
+		id := onlySoftware(t, s).ID
+		mustApply(t, s, crawled(moved, medusa), catalogue.StatusFork)
+		// The old repository drops its file (the software is hidden), then goes.
+		mustApply(t, s, catalogue.CrawlResult{RepoURL: old, Outcome: catalogue.StatusNoPubliccode, Reason: "no file"}, catalogue.StatusNoPubliccode)
+		mustApply(t, s, catalogue.CrawlResult{RepoURL: old, Outcome: catalogue.StatusFailed, Reason: "not found", GoneAfter: 1}, catalogue.StatusGone)
+		if _, err := s.Software(ctx, id); !errors.Is(err, catalogue.ErrNotFound) {
+			t.Fatalf("the software should be hidden before the fork's next crawl: %v", err)
+		}
+		mustApply(t, s, catalogue.CrawlResult{RepoURL: moved, Head: "abc", Outcome: catalogue.StatusUnchanged}, catalogue.StatusUnchanged)
+		sw, err := s.Software(ctx, id)
+		if err != nil || len(sw.Repositories) != 1 || sw.Repositories[0].Role != catalogue.RoleOrigin {
+			t.Fatalf("after the fork's next crawl: %+v, %v", sw, err)
+		}
+	})
+}

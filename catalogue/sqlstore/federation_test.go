@@ -141,7 +141,7 @@ func TestApplyHarvest_LocalCrawlWinsAndPeerJoinsAreMerged(t *testing.T) {
 	})
 }
 
-func TestSyncPeers_RemovingAPeerRemovesItsEntries(t *testing.T) {
+func TestSyncPeers_APeerLeftOutIsKeptStaleAndRemovingItRemovesItsEntries(t *testing.T) {
 	backends(t, func(t *testing.T, s *Store) {
 		ctx := t.Context()
 		_, err := s.SyncPeers(ctx, []catalogue.Peer{{URL: "https://b.example"}, {URL: "https://c.example"}})
@@ -155,10 +155,29 @@ func TestSyncPeers_RemovingAPeerRemovesItsEntries(t *testing.T) {
 		if len(list) != 2 {
 			t.Fatalf("listed %d, want 2 (deduplicated by URL)", len(list))
 		}
+		// B left out of the configuration (harvested from cron, say): kept with
+		// its entries, marked stale.
 		peers, err := s.SyncPeers(ctx, []catalogue.Peer{{URL: "https://c.example"}})
 		must(t, err)
-		if len(peers) != 1 {
-			t.Errorf("peers = %+v", peers)
+		if len(peers) != 2 || peers[0].URL != "https://b.example" || !peers[0].Stale || peers[0].Entries != 2 || peers[1].Stale {
+			t.Fatalf("peers = %+v, want B kept, stale, with its 2 entries", peers)
+		}
+		if list, _, _ := s.ListSoftware(ctx, "", catalogue.Page{Size: 10}); len(list) != 2 {
+			t.Errorf("a peer left out of the configuration lost its entries: %d listed", len(list))
+		}
+		// Configured again: no longer stale.
+		peers, err = s.SyncPeers(ctx, []catalogue.Peer{{URL: "https://b.example"}, {URL: "https://c.example"}})
+		must(t, err)
+		if len(peers) != 2 || peers[0].Stale || peers[1].Stale {
+			t.Errorf("configured again: %+v", peers)
+		}
+		// Removed on purpose: its entries go, what C also lists stays.
+		must(t, s.RemovePeer(ctx, "https://b.example"))
+		if err := s.RemovePeer(ctx, "https://b.example"); !errors.Is(err, catalogue.ErrNotFound) {
+			t.Errorf("removing an unknown peer: %v", err)
+		}
+		if peers, _ := s.Peers(ctx); len(peers) != 1 {
+			t.Errorf("peers after removal = %+v", peers)
 		}
 		sw := onlySoftware(t, s)
 		if sw.Name != "Shared (C)" || sw.Origin.Peer != "https://c.example" || sw.ID != "b1" {

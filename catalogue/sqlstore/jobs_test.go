@@ -137,7 +137,7 @@ func TestJobs_ClaimsSkipBusyResourcesAndReleaseDoesNotCountAnAttempt(t *testing.
 
 func TestJobRunner_ConcurrentRunnersRunEveryJobOnce(t *testing.T) {
 	backends(t, func(t *testing.T, s *Store) {
-		ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // a generous bound
 		defer cancel()
 		const n = 120
 		var jobs []catalogue.NewJob

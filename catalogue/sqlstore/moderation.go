@@ -51,6 +51,9 @@ func (t *tx) setRepositoryHidden(ctx context.Context, canonical, reason string) 
 		reason, string(catalogue.StatusSkipped), "hidden by the operator: "+reason, id); err != nil {
 		return err
 	}
+	if err := t.hideCode(ctx, id); err != nil {
+		return err
+	}
 	return t.refreshSoftware(ctx, sw.String)
 }
 

@@ -12,13 +12,13 @@ import (
 )
 
 const peerColumns = `p.id, p.url, p.kind, p.instance_id, p.cursor_seq, p.last_attempt_at, p.last_success_at, p.last_error, p.created_at,
-	(SELECT COUNT(*) FROM peer_entries e WHERE e.peer_id = p.id)`
+	(SELECT COUNT(*) FROM peer_entries e WHERE e.peer_id = p.id), p.stale`
 
 func scanPeer(r scanner) (catalogue.Peer, error) {
 	var p catalogue.Peer
 	var kind string
 	var attempt, success sql.NullTime
-	if err := r.Scan(&p.ID, &p.URL, &kind, &p.Instance, &p.Cursor, &attempt, &success, &p.LastError, &p.CreatedAt, &p.Entries); err != nil {
+	if err := r.Scan(&p.ID, &p.URL, &kind, &p.Instance, &p.Cursor, &attempt, &success, &p.LastError, &p.CreatedAt, &p.Entries, &p.Stale); err != nil {
 		return p, err
 	}
 	p.Kind = catalogue.PeerKind(kind)
@@ -84,32 +84,16 @@ func (t *tx) ensurePeer(ctx context.Context, p catalogue.Peer) error {
 // SyncPeers implements catalogue.FederationStore.
 func (s *Store) SyncPeers(ctx context.Context, peers []catalogue.Peer) ([]catalogue.Peer, error) {
 	err := s.write(ctx, func(t *tx) error {
-		keep := map[string]bool{}
+		// Every peer is stale but those configured: removing one (and its
+		// entries) is left to the operator, who may harvest it from cron.
+		if _, err := t.exec(ctx, `UPDATE peers SET stale = TRUE`); err != nil {
+			return err
+		}
 		for _, p := range peers {
-			keep[p.URL] = true
 			if err := t.ensurePeer(ctx, p); err != nil {
 				return err
 			}
-		}
-		rows, err := t.query(ctx, `SELECT id, url FROM peers`)
-		if err != nil {
-			return err
-		}
-		var gone []int64
-		for rows.Next() {
-			var id int64
-			var url string
-			if err := rows.Scan(&id, &url); err != nil {
-				rows.Close()
-				return err
-			}
-			if !keep[url] {
-				gone = append(gone, id)
-			}
-		}
-		rows.Close()
-		for _, id := range gone {
-			if err := t.removePeer(ctx, id); err != nil {
+			if _, err := t.exec(ctx, `UPDATE peers SET stale = FALSE WHERE url = ?`, p.URL); err != nil {
 				return err
 			}
 		}
@@ -119,6 +103,24 @@ func (s *Store) SyncPeers(ctx context.Context, peers []catalogue.Peer) ([]catalo
 		return nil, fmt.Errorf("sync peers: %w", err)
 	}
 	return s.Peers(ctx)
+}
+
+// RemovePeer implements catalogue.FederationStore.
+func (s *Store) RemovePeer(ctx context.Context, url string) error {
+	err := s.write(ctx, func(t *tx) error {
+		var id int64
+		if err := t.queryRow(ctx, `SELECT id FROM peers WHERE url = ?`, url).Scan(&id); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return catalogue.ErrNotFound
+			}
+			return err
+		}
+		return t.removePeer(ctx, id)
+	})
+	if err != nil {
+		return fmt.Errorf("remove peer %s: %w", url, err)
+	}
+	return nil
 }
 
 // removePeer deletes a peer and its entries; what they listed is shown from
@@ -334,14 +336,18 @@ func (t *tx) upsertEntry(ctx context.Context, peerID int64, ours string, e catal
 	}
 	pubs, _ := json.Marshal(nonNilPublishers(e.Publishers))
 	joins, _ := json.Marshal(nonNilJoins(e.Joins))
+	contributions, err := encodeContributions(e.Contributions)
+	if err != nil {
+		return err
+	}
 	if _, err := t.exec(ctx, `INSERT INTO peer_entries (peer_id, remote_id, url, instance_id, page, name, raw, content, valid, errors, warnings,
-			publishers, joins, digest, harvested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			publishers, joins, digest, harvested_at, contributions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (peer_id, remote_id) DO UPDATE SET url = excluded.url, instance_id = excluded.instance_id, page = excluded.page,
 			name = excluded.name, raw = excluded.raw, content = excluded.content, valid = excluded.valid, errors = excluded.errors,
 			warnings = excluded.warnings, publishers = excluded.publishers, joins = excluded.joins, digest = excluded.digest,
-			harvested_at = excluded.harvested_at`,
+			harvested_at = excluded.harvested_at, contributions = excluded.contributions`,
 		peerID, e.RemoteID, url, e.Instance, e.Page, e.File.Name, e.Raw, content, e.Valid, e.Errors, e.Warnings,
-		string(pubs), string(joins), e.Digest, t.now); err != nil {
+		string(pubs), string(joins), e.Digest, t.now, contributions); err != nil {
 		return err
 	}
 	stored[e.RemoteID] = storedEntry{url: url, digest: e.Digest, joins: string(joins)}
@@ -402,11 +408,12 @@ func (t *tx) resolve(ctx context.Context, url string, changed entryKey, joinsCha
 		remote, name, raw, content string
 		valid                      bool
 		errors, warnings           int
+		contributions              string
 	}
-	err = t.queryRow(ctx, `SELECT e.peer_id, e.remote_id, e.name, e.raw, e.content, e.valid, e.errors, e.warnings
+	err = t.queryRow(ctx, `SELECT e.peer_id, e.remote_id, e.name, e.raw, e.content, e.valid, e.errors, e.warnings, e.contributions
 		FROM peer_entries e JOIN peers p ON p.id = e.peer_id WHERE e.url = ?
 		ORDER BY CASE WHEN e.instance_id = p.instance_id THEN 0 ELSE 1 END, p.id, e.remote_id LIMIT 1`, url).
-		Scan(&best.peer, &best.remote, &best.name, &best.raw, &best.content, &best.valid, &best.errors, &best.warnings)
+		Scan(&best.peer, &best.remote, &best.name, &best.raw, &best.content, &best.valid, &best.errors, &best.warnings, &best.contributions)
 	if errors.Is(err, sql.ErrNoRows) {
 		if exists && originPeer.Valid && !hidden {
 			if _, err := t.exec(ctx, `UPDATE software SET hidden = TRUE, updated_at = ? WHERE id = ?`, t.now, id); err != nil {
@@ -437,8 +444,9 @@ func (t *tx) resolve(ctx context.Context, url string, changed entryKey, joinsCha
 			}
 		}
 		if _, err := t.exec(ctx, `INSERT INTO software (id, url, name, content, raw, valid, errors, warnings, created_at, updated_at,
-				origin_peer, origin_remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, url, best.name, best.content, best.raw, best.valid, best.errors, best.warnings, t.now, t.now, best.peer, best.remote); err != nil {
+				origin_peer, origin_remote, contributions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, url, best.name, best.content, best.raw, best.valid, best.errors, best.warnings, t.now, t.now, best.peer, best.remote,
+			best.contributions); err != nil {
 			return err
 		}
 	} else {
@@ -447,8 +455,8 @@ func (t *tx) resolve(ctx context.Context, url string, changed entryKey, joinsCha
 			return nil
 		}
 		if _, err := t.exec(ctx, `UPDATE software SET name = ?, content = ?, raw = ?, valid = ?, errors = ?, warnings = ?, hidden = FALSE,
-				source_repo_id = NULL, origin_peer = ?, origin_remote = ?, updated_at = ? WHERE id = ?`,
-			best.name, best.content, best.raw, best.valid, best.errors, best.warnings, best.peer, best.remote, t.now, id); err != nil {
+				source_repo_id = NULL, origin_peer = ?, origin_remote = ?, contributions = ?, updated_at = ? WHERE id = ?`,
+			best.name, best.content, best.raw, best.valid, best.errors, best.warnings, best.peer, best.remote, best.contributions, t.now, id); err != nil {
 			return err
 		}
 	}
@@ -468,8 +476,9 @@ func (t *tx) touchSoftware(ctx context.Context, id string) error {
 // takeOverHarvested makes a harvested row at url ready to be listed by a local
 // crawl: the local crawl wins, and keeps the ID the catalogue already shows.
 func (t *tx) takeOverHarvested(ctx context.Context, url string) error {
-	_, err := t.exec(ctx, `UPDATE software SET origin_peer = NULL, origin_remote = '', source_repo_id = NULL, raw = '', valid = FALSE
-		WHERE url = ? AND origin_peer IS NOT NULL`, url)
+	// The peer's contribution figures go too: our crawl computes its own.
+	_, err := t.exec(ctx, `UPDATE software SET origin_peer = NULL, origin_remote = '', source_repo_id = NULL, raw = '', valid = FALSE,
+		contributions = '' WHERE url = ? AND origin_peer IS NOT NULL`, url)
 	return err
 }
 

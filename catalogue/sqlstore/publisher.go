@@ -79,8 +79,8 @@ func (t *tx) upsertPublisher(ctx context.Context, p catalogue.Publisher) (bool, 
 	}
 	domains, _ := json.Marshal(nonNil(p.EmailDomains))
 	if !exists {
-		if _, err := t.exec(ctx, `INSERT INTO publishers (id, name, country, uri, alternative_id, email_domains, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Name, p.Country, p.URI, p.AlternativeID, string(domains), t.now, t.now); err != nil {
+		if _, err := t.exec(ctx, `INSERT INTO publishers (id, name, country, uri, alternative_id, email_domains, counting_off, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Name, p.Country, p.URI, p.AlternativeID, string(domains), p.CountingOff, t.now, t.now); err != nil {
 			return false, err
 		}
 	}
@@ -98,13 +98,13 @@ func (t *tx) upsertPublisher(ctx context.Context, p catalogue.Publisher) (bool, 
 	slices.SortFunc(want, func(a, b catalogue.CodeHosting) int { return strings.Compare(a.URL, b.URL) })
 	sameHosting := slices.Equal(fileHosting, want)
 	sameFields := exists && old.Name == p.Name && old.Country == p.Country && old.URI == p.URI &&
-		old.AlternativeID == p.AlternativeID && slices.Equal(old.EmailDomains, p.EmailDomains)
+		old.AlternativeID == p.AlternativeID && slices.Equal(old.EmailDomains, p.EmailDomains) && old.CountingOff == p.CountingOff
 	if exists && sameFields && sameHosting {
 		return false, nil
 	}
 	if exists && !sameFields {
-		if _, err := t.exec(ctx, `UPDATE publishers SET name = ?, country = ?, uri = ?, alternative_id = ?, email_domains = ?, updated_at = ? WHERE id = ?`,
-			p.Name, p.Country, p.URI, p.AlternativeID, string(domains), t.now, p.ID); err != nil {
+		if _, err := t.exec(ctx, `UPDATE publishers SET name = ?, country = ?, uri = ?, alternative_id = ?, email_domains = ?, counting_off = ?, updated_at = ? WHERE id = ?`,
+			p.Name, p.Country, p.URI, p.AlternativeID, string(domains), p.CountingOff, t.now, p.ID); err != nil {
 			return false, err
 		}
 	}
@@ -140,14 +140,15 @@ func nonNil(s []string) []string {
 	return s
 }
 
-const publisherColumns = `id, name, country, uri, alternative_id, email_domains, created_at, updated_at, status`
+const publisherColumns = `id, name, country, uri, alternative_id, email_domains, created_at, updated_at, status, counting_off, members_counting_off`
 
 type scanner interface{ Scan(...any) error }
 
 func scanPublisher(r scanner) (catalogue.Publisher, error) {
 	var p catalogue.Publisher
 	var domains string
-	if err := r.Scan(&p.ID, &p.Name, &p.Country, &p.URI, &p.AlternativeID, &domains, &p.CreatedAt, &p.UpdatedAt, &p.Status); err != nil {
+	if err := r.Scan(&p.ID, &p.Name, &p.Country, &p.URI, &p.AlternativeID, &domains, &p.CreatedAt, &p.UpdatedAt, &p.Status,
+		&p.CountingOff, &p.MembersCountingOff); err != nil {
 		return p, err
 	}
 	if err := json.Unmarshal([]byte(domains), &p.EmailDomains); err != nil {

@@ -56,9 +56,11 @@ func (s *Store) ListRepository(ctx context.Context, run int64, publisherID strin
 			return err
 		}
 		// A listing outside any run ("crawl now", run 0) keeps the run that last saw it.
-		_, err = t.exec(ctx, `UPDATE repositories SET listed_run = CASE WHEN listed_run > ? THEN listed_run ELSE ? END, archived = ?, forge_fork = ?, upstream = ? WHERE id = ?`,
-			run, run, d.Archived, d.Fork, d.Upstream, id)
-		return err
+		if _, err = t.exec(ctx, `UPDATE repositories SET listed_run = CASE WHEN listed_run > ? THEN listed_run ELSE ? END, archived = ?, forge_fork = ?, upstream = ? WHERE id = ?`,
+			run, run, d.Archived, d.Fork, d.Upstream, id); err != nil {
+			return err
+		}
+		return t.keepForgeListing(ctx, id, d)
 	})
 	if err != nil {
 		return false, fmt.Errorf("list repository %s for %s: %w", d.URL, publisherID, err)

@@ -12,7 +12,7 @@ import (
 // softwareColumns read a software row and, from its source repository, the
 // stored logo, whether it is archived and its activity.
 const softwareColumns = `s.id, s.url, s.name, s.content, s.raw, s.valid, s.errors, s.warnings, s.created_at, s.updated_at,
-	COALESCE(src.logo, ''), COALESCE(src.archived, FALSE), COALESCE(src.activity, '')`
+	COALESCE(src.logo, ''), COALESCE(src.archived, FALSE), COALESCE(src.activity, ''), s.contributions`
 
 // listedSoftware is the condition for an entry to be shown: some repository
 // carries it, and no operator hid it.
@@ -20,11 +20,16 @@ const listedSoftware = `s.hidden = FALSE AND s.hidden_reason = ''`
 
 func scanSoftware(r scanner) (catalogue.Software, error) {
 	var sw catalogue.Software
-	var content, activity string
+	var content, activity, contributions string
 	if err := r.Scan(&sw.ID, &sw.URL, &sw.Name, &content, &sw.Raw, &sw.Valid, &sw.Findings.Errors, &sw.Findings.Warnings, &sw.CreatedAt, &sw.UpdatedAt,
-		&sw.Logo, &sw.Archived, &activity); err != nil {
+		&sw.Logo, &sw.Archived, &activity, &contributions); err != nil {
 		return sw, err
 	}
+	c, err := decodeContributions(contributions)
+	if err != nil {
+		return sw, fmt.Errorf("software %s: contributions: %w", sw.ID, err)
+	}
+	sw.Contributions = c
 	if activity != "" {
 		sw.Activity = &catalogue.Activity{}
 		if err := json.Unmarshal([]byte(activity), sw.Activity); err != nil {

@@ -20,9 +20,10 @@ import (
 	"github.com/oscat-eu/oscat/crawler/localforge"
 )
 
-// slowWorld is a forge with n listable repositories that answers slowly enough
-// for a crawl of it to be caught midway; it returns the publishers list.
-func slowWorld(t *testing.T, n int) string {
+// heldWorld is a forge with n listable repositories that stops answering after
+// a few fetches, so that a crawl of it is caught midway until srv.Release; it
+// returns the publishers list.
+func heldWorld(t *testing.T, n int) (string, *localforge.Server) {
 	t.Helper()
 	f, srv := localforge.StartTest(t)
 	if err := f.AddOwner("stad", localforge.Org); err != nil {
@@ -35,18 +36,19 @@ func slowWorld(t *testing.T, n int) string {
 			t.Fatal(err)
 		}
 	}
-	srv.SetSlow(40 * time.Millisecond)
+	srv.Hold(5)
+	t.Cleanup(srv.Release)
 	list := filepath.Join(t.TempDir(), "publishers.yml")
 	if err := os.WriteFile(list, []byte(fmt.Sprintf("- id: stad\n  name: Stad\n  codeHosting:\n    - {url: %q, group: true, type: gitea}\n", srv.URL+"/stad")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return list
+	return list, srv
 }
 
 func TestBackup_TakenDuringACrawlRestoresAndServesTheSameEntries(t *testing.T) {
 	t.Parallel()
 	const n = 40
-	list := slowWorld(t, n)
+	list, srv := heldWorld(t, n)
 	data := t.TempDir()
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
@@ -70,7 +72,7 @@ func TestBackup_TakenDuringACrawlRestoresAndServesTheSameEntries(t *testing.T) {
 	}
 	for {
 		run, err := live.ActiveCrawlRun(ctx)
-		if err == nil && run.Seen() >= 5 {
+		if err == nil && run.Seen() >= 1 && srv.Held() > 0 {
 			break
 		}
 		select {
@@ -86,6 +88,7 @@ func TestBackup_TakenDuringACrawlRestoresAndServesTheSameEntries(t *testing.T) {
 	if code, out, stderr := oscat(t, "backup", "--data", data, mid); code != 0 || !strings.Contains(out, "instance ID "+instanceID) || !strings.Contains(out, "1 mails") {
 		t.Fatalf("backup during the crawl: exit %d, %q %q", code, out, stderr)
 	}
+	srv.Release()
 	if code := <-crawled; code != 0 {
 		t.Fatalf("the crawl failed: exit %d, %s", code, crawlErr.String())
 	}

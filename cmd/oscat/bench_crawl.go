@@ -101,11 +101,13 @@ func benchCrawl(ctx context.Context, f benchFlags, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stdout, "first crawl (filters): %s, %d fetches, %s of packs: %.1fx git clone; peak heap %s\n", first.d.Round(time.Millisecond), first.packs, mib(first.bytes), cloneTime.Seconds()/first.d.Seconds(), mib(peak.reset()))
+	fmt.Fprintf(stdout, "  first crawl%s\n", first.contribLine())
 	again, err := benchRun(ctx, f, srv, filepath.Join(dir, "data"), "bench", false)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "unchanged re-crawl: %s, %d fetches (%s); peak heap %s\n", again.d.Round(time.Millisecond), again.packs, again.summary, mib(peak.reset()))
+	fmt.Fprintf(stdout, "  unchanged re-crawl%s\n", again.contribLine())
 	srv.SetFilter(false)
 	nofilter, err := benchRun(ctx, f, srv, filepath.Join(dir, "data-nofilter"), "bench", true)
 	if err != nil {
@@ -206,6 +208,19 @@ type benchResult struct {
 	packs   int64
 	bytes   int64
 	summary string
+	// contrib is the time spent on contribution figures (commit ledgers and
+	// aggregation, summed over workers); seen the repositories crawled.
+	contrib time.Duration
+	seen    int
+}
+
+// contribLine says what the contribution figures cost per repository.
+func (r benchResult) contribLine() string {
+	if r.seen == 0 {
+		return ""
+	}
+	return fmt.Sprintf(": contribution figures (commit ledger and aggregation) %s of worker time in all, %s per repository",
+		r.contrib.Round(time.Millisecond), (r.contrib / time.Duration(r.seen)).Round(time.Microsecond))
 }
 
 func benchRun(ctx context.Context, f benchFlags, srv *localforge.Server, data, owner string, noFilter bool) (benchResult, error) {
@@ -240,7 +255,8 @@ func benchHosting(ctx context.Context, f benchFlags, srv *localforge.Server, dat
 			bytes += r.Bytes
 		}
 	}
-	return benchResult{d: time.Since(t0), packs: srv.Packs() - packs, bytes: bytes, summary: sum.String()}, nil
+	return benchResult{d: time.Since(t0), packs: srv.Packs() - packs, bytes: bytes, summary: sum.String(),
+		contrib: c.ContributionTime(), seen: sum.Run.Seen()}, nil
 }
 
 // benchWorld builds n repositories under owner, big of them with files files,

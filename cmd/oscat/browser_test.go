@@ -58,7 +58,11 @@ func TestBrowser_SiteWorksAndPassesAxe(t *testing.T) {
 	valid := softwareID(t, base, "parkeervergunning")
 	invalid := softwareID(t, base, "kita")
 	shared := softwareID(t, base, "visore cartografico regionale")
+	code := codeID(t, base, "albo pretorio")
 	pages := []struct{ name, path string }{
+		{"code-results", "/code?q=atti"},
+		{"code", "/code/" + code},
+		{"code-draft", "/code/" + code + "/draft"},
 		{"home", "/"},
 		{"search", "/search?q=parkeer"},
 		{"search-filtered", "/search?filter[developmentStatus]=stable&filter[platforms]=web&sort=name"},
@@ -70,6 +74,8 @@ func TestBrowser_SiteWorksAndPassesAxe(t *testing.T) {
 		{"validate", "/validate"},
 		{"api", "/api"},
 		{"accessibility", "/accessibility"},
+		{"collaboration", "/collaboration"},
+		{"privacy", "/privacy"},
 		{"not-found", "/software/no-such-entry"},
 	}
 
@@ -288,7 +294,7 @@ func startDemoWith(t *testing.T, dir string, extra ...string) string {
 		cancel()
 		select {
 		case <-done:
-		case <-time.After(15 * time.Second):
+		case <-time.After(time.Minute):
 			t.Error("the demo did not stop")
 		}
 	})
@@ -325,7 +331,7 @@ func newBrowser(t *testing.T, path string) context.Context {
 // do runs browser steps with a deadline; a failure stops the test.
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	tctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	if err := chromedp.Do(tctx, steps...); err != nil {
 		t.Fatalf("browser: %v", err)
@@ -334,7 +340,7 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	tctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	v, err := chromedp.Run(tctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -347,10 +353,10 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 // page navigates in between, so it also waits for a new page to load.
 func waitFor(t *testing.T, ctx context.Context, cond string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute) // a generous bound
 	var last error
 	for time.Now().Before(deadline) {
-		tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		ok, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`(() => { try { return !!(`+cond+`) } catch (e) { return false } })()`))
 		cancel()
 		if err == nil && ok {
@@ -440,7 +446,7 @@ func checkNoSideways(t *testing.T, ctx context.Context, where string) {
 
 func screenshot(t *testing.T, ctx context.Context, path string) {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	tctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	png, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -485,6 +491,22 @@ func softwareID(t *testing.T, base, q string) string {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || len(body.Data) == 0 {
 		t.Fatalf("no software for %q: %v", q, err)
+	}
+	return body.Data[0].ID
+}
+
+func codeID(t *testing.T, base, q string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v1/code?q=" + url.QueryEscape(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Data []struct{ ID string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || len(body.Data) == 0 {
+		t.Fatalf("no code entry for %q: %v", q, err)
 	}
 	return body.Data[0].ID
 }

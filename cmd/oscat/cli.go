@@ -13,6 +13,7 @@ var synopses = map[string]string{
 	"serve":                      "serve",
 	"crawl":                      "crawl",
 	"validate":                   "validate PATH… [--format text|json] [--no-file-checks]",
+	"init":                       "init [DIR] [--force]",
 	"index rebuild":              "index rebuild",
 	"demo":                       "demo",
 	"moderate hide-repository":   "moderate hide-repository URL --reason TEXT",

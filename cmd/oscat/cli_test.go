@@ -100,6 +100,7 @@ func TestCLI_UsageErrorsExitTwoAndShowTheUsageLine(t *testing.T) {
 		{[]string{"webhook", "remove", "--data", data}, "0 argument(s) given, 1 wanted"},
 		{[]string{"webhook", "deliveries", "x", "--data", data}, "not a webhook ID"},
 		{[]string{"bench", "search", "extra", "--docs", "1"}, `unexpected argument "extra"`},
+		{[]string{"init", "a", "b"}, "give at most one folder"},
 		{[]string{"bench", "search", "--docs", "0"}, "--docs must be at least 1"},
 		{[]string{"bench", "crawl", "extra"}, `unexpected argument "extra"`},
 		{[]string{"bench", "harvest", "extra"}, `unexpected argument "extra"`},

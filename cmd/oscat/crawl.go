@@ -31,6 +31,9 @@ type crawlerFlags struct {
 	apiBases     listFlag
 	jobLease     time.Duration
 	recheck      time.Duration
+	// pcDepth and pcFiles bound the search for publiccode files in subfolders.
+	pcDepth int
+	pcFiles int
 }
 
 func (f *crawlerFlags) register(fs *flag.FlagSet) {
@@ -44,6 +47,8 @@ func (f *crawlerFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.goneAfter, "gone-after", 4, "consecutive failed crawls after which a repository is marked gone (hidden, not deleted)")
 	fs.Var(&f.tokens, "forge-token", "HOST=TOKEN: an API token for a forge host (repeatable; comma-separated in OSCAT_FORGE_TOKEN); GITHUB_TOKEN and GITLAB_TOKEN are used for github.com and gitlab.com")
 	fs.DurationVar(&f.jobLease, "job-lease", 2*time.Minute, "how long a crawl job stays claimed by a process that stopped answering (killed) before another takes it over")
+	fs.IntVar(&f.pcDepth, "publiccode-depth", crawler.DefaultPubliccodeDepth, "how deep below the root subfolders are searched for more publiccode.yml files, each an app of its repository (0: the root's file only)")
+	fs.IntVar(&f.pcFiles, "publiccode-files", crawler.DefaultPubliccodeFiles, "publiccode files read at most in one repository's subfolders")
 	fs.Var(&f.apiBases, "forge-api", "HOST=URL: a forge's API base when it is not the usual one (repeatable), e.g. ghe.example.org=https://ghe.example.org/api/v3")
 }
 
@@ -86,6 +91,13 @@ func (f crawlerFlags) options(c common, log *slog.Logger) (crawler.Options, erro
 	if f.perHost < 1 {
 		return crawler.Options{}, usageError("--per-host must be at least 1")
 	}
+	if f.pcDepth < 0 || f.pcFiles < 1 {
+		return crawler.Options{}, usageError("--publiccode-depth must be 0 or more and --publiccode-files at least 1")
+	}
+	pcDepth := f.pcDepth
+	if pcDepth == 0 {
+		pcDepth = -1 // the crawler's "root only"
+	}
 	tokens, err := hostMap("forge-token", f.tokens)
 	if err != nil {
 		return crawler.Options{}, err
@@ -103,7 +115,7 @@ func (f crawlerFlags) options(c common, log *slog.Logger) (crawler.Options, erro
 	if cache == "" {
 		cache = filepath.Join(c.data, "cache", "git")
 	}
-	return crawler.Options{
+	o := crawler.Options{
 		Policy:  safehttp.Policy{AllowPrivate: c.allowPrivate},
 		Workers: f.workers, PerHost: f.perHost,
 		Fetch:        gitfetch.Options{Timeout: f.repoTimeout, MaxBytes: f.repoBytes, CacheDir: cache, HistoryDepth: f.historyDepth},
@@ -113,7 +125,9 @@ func (f crawlerFlags) options(c common, log *slog.Logger) (crawler.Options, erro
 		Lease:        f.jobLease,
 		RecheckAfter: f.recheck,
 		Logger:       log,
-	}, nil
+	}
+	o.PubliccodeDepth, o.PubliccodeFiles = pcDepth, f.pcFiles
+	return o, nil
 }
 
 type crawlFlags struct {

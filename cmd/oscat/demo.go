@@ -86,13 +86,15 @@ func demo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	metrics := newProcessMetrics()
+	opts.Metrics = metrics.crawl
 	sum, err := crawler.New(store, opts).Run(ctx, "cli", nil)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, sum)
 	f.publishers = ""
-	return serveStore(ctx, f.serveFlags, store, log, nil, func(addr string) {
+	return serveStore(ctx, f.serveFlags, store, log, nil, metrics, func(addr string) {
 		fmt.Fprintf(stdout, "Oscat demo: open http://%s/ (Ctrl-C stops it)\n", addr)
 	})
 }

@@ -24,6 +24,18 @@ var demoAuthors = []string{
 	"Lukas Becker", "Anna Schmidt", "Camille Moreau", "Hugo Lefèvre", "Lucía Gómez", "Erik Lindqvist",
 }
 
+// demoEmails are the demo people's addresses: most at the demo
+// administrations' domains (one through a subdomain), some at a public mail
+// provider or a forge's no-reply domain, so that the demo shows who builds what.
+var demoEmails = map[string]string{
+	"Giulia Ferri": "giulia.ferri@comune.borgoesempio.it", "Marco Rinaldi": "m.rinaldi@sit.regione.esempio.it",
+	"Jan de Vries": "jan.de.vries@voorbeeldstad.nl", "Sanne Bakker": "sanne.bakker@gmail.com",
+	"Mette Jensen": "mette.jensen@eksempel.dk", "Lars Nielsen": "lars@eksempel.dk",
+	"Lukas Becker": "lukas.becker@musterstadt.de", "Anna Schmidt": "48121+annaschmidt@users.noreply.github.com",
+	"Camille Moreau": "camille.moreau@ville-exemple.fr", "Hugo Lefèvre": "hugo.lefevre@ville-exemple.fr",
+	"Lucía Gómez": "lucia.gomez@villaejemplo.es", "Erik Lindqvist": "erik.lindqvist@exempelverket.se",
+}
+
 var demoMessages = []string{
 	"Fix date formatting in the calendar view", "Add Dutch translations", "Update dependencies",
 	"Improve keyboard navigation in forms", "Document the configuration options", "Fix a crash on empty input",
@@ -49,6 +61,7 @@ func pushHistory(forge *localforge.Forge, owner, name string, files map[string][
 		Author:  demoAuthors[r.IntN(len(demoAuthors))],
 		Message: "Initial commit",
 	}
+	root.Email = demoEmails[root.Author]
 	if _, err := forge.Push(owner, name, root); err != nil {
 		return err
 	}
@@ -85,7 +98,8 @@ func pushHistory(forge *localforge.Forge, owner, name string, files map[string][
 			msg = "Publish " + name
 		}
 		fmt.Fprintf(&changelog, "- %s: %s\n", when.Format("2006-01-02"), msg)
-		c := localforge.Commit{When: when, Author: team[r.IntN(len(team))], Message: msg, Files: map[string][]byte{
+		author := team[r.IntN(len(team))]
+		c := localforge.Commit{When: when, Author: author, Email: demoEmails[author], Message: msg, Files: map[string][]byte{
 			".gitignore":   root.Files[".gitignore"],
 			"CHANGELOG.md": []byte(changelog.String()),
 		}}

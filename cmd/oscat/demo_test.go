@@ -46,9 +46,26 @@ func TestDemoWorld_IsCrawledForReal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The empty repository is skipped; one has no publiccode file.
-	if sum.Failed() || sum.Run.Counts[catalogue.StatusNoPubliccode] != 1 || sum.Run.Counts[catalogue.StatusSkipped] != 1 || sum.Run.Listed < 15 {
+	// The empty repository is skipped; four have no publiccode file and are code entries.
+	if sum.Failed() || sum.Run.Counts[catalogue.StatusNoPubliccode] != 4 || sum.Run.Counts[catalogue.StatusSkipped] != 1 || sum.Run.Listed < 15 {
 		t.Errorf("demo crawl: %s", sum)
+	}
+	code, _, err := store.ListCodeEntries(t.Context(), "", catalogue.Page{Size: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	licences := map[string]string{}
+	for _, e := range code {
+		licences[e.Name] = e.License
+	}
+	want := map[string]string{"beheerscripts": "EUPL-1.2", "albo-pretorio-api": "MIT", "carte-travaux": "Apache-2.0", "borgerservice-bot": ""}
+	if len(code) != len(want) {
+		t.Errorf("code entries: %v, want %v", licences, want)
+	}
+	for name, l := range want {
+		if got, ok := licences[name]; !ok || got != l {
+			t.Errorf("code entry %s: licence %q (present %v), want %q", name, got, ok, l)
+		}
 	}
 	all, _, err := store.ListSoftware(t.Context(), "", catalogue.Page{Size: 100})
 	if err != nil {

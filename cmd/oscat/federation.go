@@ -35,7 +35,7 @@ type federationFlags struct {
 
 func (f *federationFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.instanceID, "instance-id", "", "this instance's stable ID, which peers see (default: one made at the first start and kept in the store)")
-	fs.Var(&f.peer, "peer", "a peer catalogue to harvest: URL (detected), or oscat:URL, or di:URL for a Developers Italia-compatible API (repeatable; a peer no longer listed is removed with its entries)")
+	fs.Var(&f.peer, "peer", "a peer catalogue to harvest: URL (detected), or oscat:URL, or di:URL for a Developers Italia-compatible API (repeatable; a peer no longer listed is kept with its entries, marked stale, until oscat peers remove)")
 	fs.Var(&f.peers, "peers", "the configuration file's list of peers (same as --peer, which overrides it)")
 	fs.StringVar(&f.harvestEvery, "harvest-every", "1h", `how often each peer is harvested (a duration), or "off" (then run oscat harvest)`)
 	fs.DurationVar(&f.staleAfter, "stale-after", 7*24*time.Hour, "a harvested entry whose peer has not answered for this long is marked stale")
@@ -103,8 +103,15 @@ func (fd federation) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := fd.store.SyncPeers(ctx, peers); err != nil {
+	known, err := fd.store.SyncPeers(ctx, peers)
+	if err != nil {
 		return err
+	}
+	for _, p := range known {
+		if p.Stale {
+			fd.log.Warn("a peer is no longer configured: its entries are kept, marked stale, and it is not harvested; "+
+				"configure it again, or remove it and its entries with oscat peers remove URL", "peer", p.URL, "entries", p.Entries)
+		}
 	}
 	h := harvest.New(fd.store, harvest.Options{Policy: fd.policy, Logger: fd.log})
 	d := webhook.New(fd.store, fd.publicURL, fd.policy, fd.log)

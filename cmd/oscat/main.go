@@ -17,6 +17,7 @@ Usage:
   oscat serve    [flags]            serve the site and the API
   oscat crawl    [flags]            crawl the publishers' repositories once
   oscat validate [flags] PATH…      validate publiccode.yml files
+  oscat init [DIR] [--force]        draft a publiccode.yml for a local checkout
   oscat index rebuild [flags]       rebuild the search index from the store
   oscat demo     [flags]            start a catalogue of a local demo world
   oscat moderate COMMAND [flags]    hide repositories or software, block URLs
@@ -24,10 +25,12 @@ Usage:
   oscat webhook COMMAND [flags]     add, list and remove webhooks
   oscat backup --data DIR FILE      copy a SQLite catalogue and its outbox into FILE, while serve runs
   oscat restore --data DIR FILE     bring a backup back into DIR (no process may be using DIR)
+  oscat peers COMMAND [flags]       list peer catalogues, remove one with its entries
   oscat bench search [--docs N]     measure the search index and print figures
   oscat bench crawl [flags]         measure the crawler on a local world
   oscat bench harvest [flags]       measure harvesting a peer
   oscat bench validate [flags]      measure the validator under its worst inputs
+  oscat bench push [flags]          measure a push's way to search, through a webhook
   oscat version                     print the version
 
 A command's name comes first; its flags may stand before or after its arguments,
@@ -60,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCrawl(ctx, rest, stdout, stderr)
 	case "validate":
 		return runValidate(rest, stdin, stdout, stderr)
+	case "init":
+		return runInit(rest, stdout, stderr)
 	case "index":
 		return runIndex(ctx, rest, stdout, stderr)
 	case "demo":
@@ -74,6 +79,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBackup(ctx, rest, stdout, stderr)
 	case "restore":
 		return runRestore(ctx, rest, stdout, stderr)
+	case "peers":
+		return runPeers(ctx, rest, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
 	case "version", "--version":

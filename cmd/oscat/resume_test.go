@@ -45,7 +45,9 @@ func TestCrawl_ResumesAfterKill9(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	srv.SetSlow(40 * time.Millisecond) // long enough a crawl to kill it in the middle
+	// The forge stops answering after a dozen fetches (a few repositories' worth),
+	// so that the crawl is killed in its middle however fast the machine is.
+	srv.Hold(12)
 	list := filepath.Join(t.TempDir(), "publishers.yml")
 	if err := os.WriteFile(list, []byte(fmt.Sprintf("- id: stad\n  name: Stad\n  codeHosting:\n    - {url: %q, group: true, type: gitea}\n", srv.URL+"/stad")), 0o644); err != nil {
 		t.Fatal(err)
@@ -63,16 +65,16 @@ func TestCrawl_ResumesAfterKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	// Kill it once some, not all, repositories are recorded.
+	// Kill it once some repositories are recorded and it waits for the forge.
 	var first catalogue.CrawlRun
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute) // a generous bound
 	for {
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
 			t.Fatal("the crawl made no progress to kill")
 		}
 		run, err := store.ActiveCrawlRun(t.Context())
-		if err == nil && run.Seen() >= 5 {
+		if err == nil && run.Seen() >= 1 && srv.Held() > 0 {
 			first = run
 			break
 		}
@@ -82,11 +84,11 @@ func TestCrawl_ResumesAfterKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
+	srv.Release()
 	killedAt, _ := store.CrawlRun(t.Context(), first.ID)
 	if killedAt.FinishedAt != nil || killedAt.Seen() >= n {
 		t.Fatalf("the crawl ended before it was killed: %+v", killedAt)
 	}
-	srv.SetSlow(0)
 
 	code, out, stderr := oscat(t, args...)
 	if code != 0 {

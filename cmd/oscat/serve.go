@@ -18,6 +18,7 @@ import (
 
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 	"github.com/oscat-eu/oscat/crawler"
+	"github.com/oscat-eu/oscat/crawler/push"
 	"github.com/oscat-eu/oscat/crawler/safehttp"
 	"github.com/oscat-eu/oscat/search"
 	"github.com/oscat-eu/oscat/ui"
@@ -37,6 +38,10 @@ type serveFlags struct {
 	// validateConcurrency and validatePerMinute bound the anonymous validator.
 	validateConcurrency int
 	validatePerMinute   int
+	// hookSecret verifies forges' push webhooks for any repository; hookRate caps
+	// one client's deliveries a minute.
+	hookSecret string
+	hookRate   int
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -52,6 +57,8 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.follow, "index-follow", 2*time.Second, "how often the search index catches up with the catalogue")
 	fs.IntVar(&f.validateConcurrency, "validate-concurrency", 0, "validations this process runs at once (default the number of CPUs, at least 2)")
 	fs.IntVar(&f.validatePerMinute, "validate-per-minute", ui.DefaultValidatePerMinute, "validations one client may ask for in a minute")
+	fs.StringVar(&f.hookSecret, "forge-webhook-secret", "", "secret verifying forges' push webhooks (/hooks/FORGE) for any repository, beside each code-hosting entry's own")
+	fs.IntVar(&f.hookRate, "forge-webhook-rate", 120, "push-webhook deliveries one client may send a minute (more get 429)")
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -93,13 +100,25 @@ func serve(ctx context.Context, f serveFlags, stderr io.Writer, ready func(addr 
 			return err
 		}
 	}
-	return serveStore(ctx, f, store, log, proxies, ready)
+	return serveStore(ctx, f, store, log, proxies, newProcessMetrics(), ready)
 }
 
-func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *slog.Logger, proxies []*net.IPNet, ready func(string)) error {
+// processMetrics is the one Prometheus registry of a process, with the
+// crawler's metrics registered once, so that /metrics counts every crawl the
+// process runs: the demo's first one, scheduled ones, ones asked for.
+type processMetrics struct {
+	reg   *prometheus.Registry
+	crawl *crawler.Metrics
+}
+
+func newProcessMetrics() *processMetrics {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	sched, crawl, err := scheduler(f, store, log, reg)
+	return &processMetrics{reg: reg, crawl: crawler.NewMetrics(reg)}
+}
+
+func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *slog.Logger, proxies []*net.IPNet, metrics *processMetrics, ready func(string)) error {
+	sched, crawl, err := scheduler(f, store, log, metrics.crawl)
 	if err != nil {
 		return err
 	}
@@ -152,13 +171,15 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		ln.Close()
 		return err
 	}
-	opts := ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log, Crawler: crawl,
-		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), Federation: f.federationFlags.uiOptions(instance),
+	opts := ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log, Crawler: crawl, Drafter: crawl,
+		Metrics: promhttp.HandlerFor(metrics.reg, promhttp.HandlerOpts{}), Federation: f.federationFlags.uiOptions(instance),
 		// The validator's URL field and OpenID Connect discovery fetch under the
 		// same address policy as crawls.
 		FetchPolicy:         safehttp.Policy{AllowPrivate: f.allowPrivate},
 		Outbox:              filepath.Join(f.data, "outbox"),
-		ValidateConcurrency: f.validateConcurrency, ValidatePerMinute: f.validatePerMinute}
+		ValidateConcurrency: f.validateConcurrency, ValidatePerMinute: f.validatePerMinute,
+		Hooks:       &push.Receiver{Store: store, Crawler: crawl, Secret: f.hookSecret, Log: log},
+		HookSecrets: store, HooksPerMinute: f.hookRate, RepositoryFiles: store}
 	if err := f.joinFlags.joinOptions(&opts, store); err != nil {
 		ln.Close()
 		return err
@@ -187,12 +208,12 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 
 // scheduler builds the crawler and, unless crawling on a schedule is off, its
 // scheduler.
-func scheduler(f serveFlags, store *sqlstore.Store, log *slog.Logger, reg prometheus.Registerer) (*crawler.Scheduler, *crawler.Crawler, error) {
+func scheduler(f serveFlags, store *sqlstore.Store, log *slog.Logger, metrics *crawler.Metrics) (*crawler.Scheduler, *crawler.Crawler, error) {
 	opts, err := f.crawlerFlags.options(f.common, log)
 	if err != nil {
 		return nil, nil, err
 	}
-	opts.Metrics = crawler.NewMetrics(reg)
+	opts.Metrics = metrics
 	c := crawler.New(store, opts)
 	if f.crawlSchedule == "off" || f.crawlSchedule == "" {
 		return nil, c, nil

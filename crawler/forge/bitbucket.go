@@ -20,8 +20,9 @@ type bitbucketLink struct {
 }
 
 type bitbucketRepo struct {
-	IsPrivate  bool `json:"is_private"`
-	Mainbranch *struct {
+	IsPrivate   bool   `json:"is_private"`
+	Description string `json:"description"`
+	Mainbranch  *struct {
 		Name string `json:"name"`
 	} `json:"mainbranch"`
 	Links struct {
@@ -78,7 +79,7 @@ func parseBitbucket(body []byte, _ http.Header) (page, error) {
 	p := page{next: pg.Next}
 	for _, r := range pg.Values {
 		repo := Repo{CloneURL: httpsClone(r.Links.Clone, r.Links.HTML.Href), WebURL: r.Links.HTML.Href, Private: r.IsPrivate,
-			Empty: r.Mainbranch == nil, Fork: r.Parent != nil}
+			Empty: r.Mainbranch == nil, Fork: r.Parent != nil, Description: r.Description}
 		if r.Mainbranch != nil {
 			repo.DefaultBranch = r.Mainbranch.Name
 		}

@@ -26,6 +26,9 @@ type Repo struct {
 	// Parent is the clone URL of the repository this one was forked from, when
 	// the forge says.
 	Parent string `json:"parent,omitempty"`
+	// Description and Topics are the forge's words about it, for its code entry.
+	Description string   `json:"description,omitempty"`
+	Topics      []string `json:"topics,omitempty"`
 }
 
 // PageFunc receives each page of a listing as it arrives, so that crawling can

@@ -17,13 +17,15 @@ type Gitea struct {
 }
 
 type giteaRepo struct {
-	CloneURL      string `json:"clone_url"`
-	HTMLURL       string `json:"html_url"`
-	DefaultBranch string `json:"default_branch"`
-	Private       bool   `json:"private"`
-	Empty         bool   `json:"empty"`
-	Archived      bool   `json:"archived"`
-	Fork          bool   `json:"fork"`
+	CloneURL      string   `json:"clone_url"`
+	HTMLURL       string   `json:"html_url"`
+	DefaultBranch string   `json:"default_branch"`
+	Private       bool     `json:"private"`
+	Empty         bool     `json:"empty"`
+	Archived      bool     `json:"archived"`
+	Fork          bool     `json:"fork"`
+	Description   string   `json:"description"`
+	Topics        []string `json:"topics"`
 	Parent        *struct {
 		CloneURL string `json:"clone_url"`
 	} `json:"parent"`
@@ -60,7 +62,7 @@ func parseGitea(body []byte, h http.Header) (page, error) {
 	p := page{next: nextLink(h)}
 	for _, r := range list {
 		repo := Repo{CloneURL: r.CloneURL, WebURL: r.HTMLURL, DefaultBranch: r.DefaultBranch,
-			Private: r.Private, Empty: r.Empty, Archived: r.Archived, Fork: r.Fork}
+			Private: r.Private, Empty: r.Empty, Archived: r.Archived, Fork: r.Fork, Description: r.Description, Topics: r.Topics}
 		if r.Parent != nil {
 			repo.Parent = r.Parent.CloneURL
 		}

@@ -17,12 +17,14 @@ type GitHub struct {
 }
 
 type githubRepo struct {
-	CloneURL      string `json:"clone_url"`
-	HTMLURL       string `json:"html_url"`
-	DefaultBranch string `json:"default_branch"`
-	Private       bool   `json:"private"`
-	Archived      bool   `json:"archived"`
-	Fork          bool   `json:"fork"`
+	CloneURL      string   `json:"clone_url"`
+	HTMLURL       string   `json:"html_url"`
+	DefaultBranch string   `json:"default_branch"`
+	Private       bool     `json:"private"`
+	Archived      bool     `json:"archived"`
+	Fork          bool     `json:"fork"`
+	Description   string   `json:"description"`
+	Topics        []string `json:"topics"`
 	// Parent is only in a single repository's answer, not in listings; kept in
 	// case a forge adds it.
 	Parent *struct {
@@ -63,7 +65,7 @@ func parseGitHub(body []byte, h http.Header) (page, error) {
 		// GitHub reports no "empty" flag, and its size is too coarse to tell: the
 		// fetch finds out (an empty repository advertises no refs).
 		repo := Repo{CloneURL: r.CloneURL, WebURL: r.HTMLURL, DefaultBranch: r.DefaultBranch, Private: r.Private,
-			Archived: r.Archived, Fork: r.Fork}
+			Archived: r.Archived, Fork: r.Fork, Description: r.Description, Topics: r.Topics}
 		if r.Parent != nil {
 			repo.Parent = r.Parent.CloneURL
 		}

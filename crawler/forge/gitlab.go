@@ -17,12 +17,14 @@ type GitLab struct {
 }
 
 type gitlabProject struct {
-	HTTPURLToRepo     string  `json:"http_url_to_repo"`
-	WebURL            string  `json:"web_url"`
-	DefaultBranch     *string `json:"default_branch"`
-	Visibility        string  `json:"visibility"`
-	Archived          bool    `json:"archived"`
-	EmptyRepo         bool    `json:"empty_repo"`
+	HTTPURLToRepo     string   `json:"http_url_to_repo"`
+	WebURL            string   `json:"web_url"`
+	DefaultBranch     *string  `json:"default_branch"`
+	Visibility        string   `json:"visibility"`
+	Archived          bool     `json:"archived"`
+	EmptyRepo         bool     `json:"empty_repo"`
+	Description       *string  `json:"description"`
+	Topics            []string `json:"topics"`
 	ForkedFromProject *struct {
 		HTTPURLToRepo string `json:"http_url_to_repo"`
 	} `json:"forked_from_project"`
@@ -54,7 +56,10 @@ func parseGitLab(body []byte, h http.Header) (page, error) {
 	p := page{next: nextLink(h)}
 	for _, r := range list {
 		repo := Repo{CloneURL: r.HTTPURLToRepo, WebURL: r.WebURL, Private: r.Visibility != "" && r.Visibility != "public",
-			Archived: r.Archived, Empty: r.EmptyRepo, Fork: r.ForkedFromProject != nil}
+			Archived: r.Archived, Empty: r.EmptyRepo, Fork: r.ForkedFromProject != nil, Topics: r.Topics}
+		if r.Description != nil {
+			repo.Description = *r.Description
+		}
 		if r.DefaultBranch != nil {
 			repo.DefaultBranch = *r.DefaultBranch
 		}

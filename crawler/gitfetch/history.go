@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -20,16 +21,23 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
+
+	"github.com/oscat-eu/oscat/catalogue"
 )
 
 // maxWalk bounds the commits walked for one repository's history.
 const maxWalk = 500_000
 
-// CommitInfo is one commit of the default branch, as activity needs it.
+// CommitInfo is one commit of the default branch, as activity and the
+// contribution figures need it.
 type CommitInfo struct {
 	Hash   Hash
 	Author string // the author's e-mail address, lower-cased (their name when it has none)
 	When   time.Time
+	// Bot is set when the author is an automation account (catalogue.IsBot).
+	Bot bool `json:",omitempty"`
+	// CoAuthors are the addresses of its Co-authored-by trailers, bots left out.
+	CoAuthors []string `json:",omitempty"`
 }
 
 // Tag is a release: a tag on a commit, with the tag's date (the tagger's for an
@@ -42,8 +50,10 @@ type Tag struct {
 
 // History is the default branch's commit graph, as far as it was fetched.
 type History struct {
-	// Commits are those since the time asked for, newest first.
+	// Commits are those since the time asked for, newest first; Older are the
+	// rest of the graph fetched (for the contribution figures).
 	Commits    []CommitInfo
+	Older      []CommitInfo
 	LastCommit time.Time
 	Tags       []Tag
 	// Roots are the commits without parents; empty when Truncated.
@@ -170,8 +180,12 @@ func walk(st storer.EncodedObjectStorer, r *Remote, since time.Time) (*History, 
 		if c.Committer.When.After(h.LastCommit) {
 			h.LastCommit = c.Committer.When
 		}
+		ci := CommitInfo{Hash: c.Hash, Author: authorKey(c.Author), When: c.Author.When,
+			Bot: catalogue.IsBot(c.Author.Name, c.Author.Email), CoAuthors: coAuthors(c.Message)}
 		if !c.Author.When.Before(since) {
-			h.Commits = append(h.Commits, CommitInfo{Hash: c.Hash, Author: authorKey(c.Author), When: c.Author.When})
+			h.Commits = append(h.Commits, ci)
+		} else {
+			h.Older = append(h.Older, ci)
 		}
 		if len(c.ParentHashes) == 0 {
 			h.Roots = append(h.Roots, c.Hash)
@@ -196,6 +210,7 @@ func walk(st storer.EncodedObjectStorer, r *Remote, since time.Time) (*History, 
 		h.Roots = nil
 	}
 	sort.Slice(h.Commits, func(i, j int) bool { return h.Commits[i].When.After(h.Commits[j].When) })
+	sort.Slice(h.Older, func(i, j int) bool { return h.Older[i].When.After(h.Older[j].When) })
 	sort.Slice(h.Roots, func(i, j int) bool { return h.Roots[i].String() < h.Roots[j].String() })
 	h.Tags = tags(st, r)
 	return h, nil
@@ -206,6 +221,30 @@ func authorKey(s object.Signature) string {
 		return e
 	}
 	return strings.ToLower(strings.TrimSpace(s.Name))
+}
+
+// coAuthors reads the Co-authored-by trailers of a commit message: the
+// addresses of the co-authors who are not bots, lower-cased.
+func coAuthors(msg string) []string {
+	if !strings.Contains(strings.ToLower(msg), "co-authored-by:") {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(msg, "\n") {
+		key, val, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if !ok || !strings.EqualFold(strings.TrimSpace(key), "co-authored-by") {
+			continue
+		}
+		name, addr := strings.TrimSpace(val), ""
+		if i, j := strings.LastIndexByte(val, '<'), strings.LastIndexByte(val, '>'); i >= 0 && j > i {
+			name, addr = strings.TrimSpace(val[:i]), strings.ToLower(strings.TrimSpace(val[i+1:j]))
+		}
+		if addr == "" || catalogue.IsBot(name, addr) || slices.Contains(out, addr) {
+			continue
+		}
+		out = append(out, addr)
+	}
+	return out
 }
 
 // tags peels each tag to its commit and dates it.

@@ -36,6 +36,8 @@ type Snapshot struct {
 	tree   *object.Tree
 	// dir, when set, is the temporary folder a full snapshot is kept in.
 	dir string
+	// fetchErr is the first failure to fetch blobs (under mu).
+	fetchErr error
 }
 
 // Fetch asks for url's refs and fetches its head (a convenience for Refs then Snapshot).
@@ -141,9 +143,22 @@ func (s *Snapshot) fetchBlobs(want []Hash) error {
 	defer s.mu.Unlock()
 	_, err := s.f.uploadPack(ctx, s.remote, request{wants: want, maxSize: s.f.opts.MaxBytes - s.remote.Bytes()}, s.st)
 	if err != nil {
-		return fmt.Errorf("fetch %d files: %w", len(want), err)
+		err = fmt.Errorf("fetch %d files: %w", len(want), err)
+		if s.fetchErr == nil {
+			s.fetchErr = err
+		}
+		return err
 	}
 	return nil
+}
+
+// Err is the first failure to fetch files from the server (a timeout, a cut
+// connection), or nil. Reads after such a failure say nothing about the files:
+// a caller should fail the repository rather than report on them.
+func (s *Snapshot) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fetchErr
 }
 
 // blob returns a blob, fetching it first under a partial fetch.

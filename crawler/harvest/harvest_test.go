@@ -195,7 +195,7 @@ func TestHarvest_APeerAnsweringGarbageFailsAndKeepsWhatWasHarvested(t *testing.T
 		t.Fatal(err)
 	}
 	defer store.Close()
-	h := harvest.New(store, harvest.Options{Policy: safehttp.Policy{AllowPrivate: true, Timeout: 5 * time.Second}})
+	h := harvest.New(store, harvest.Options{Policy: safehttp.Policy{AllowPrivate: true, Timeout: time.Minute}})
 	peer := catalogue.Peer{URL: ts.URL + "/v1", Kind: catalogue.PeerDI}
 	if _, err := h.Harvest(t.Context(), peer); err != nil {
 		t.Fatal(err)

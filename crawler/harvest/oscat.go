@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
@@ -24,10 +25,56 @@ type remoteSoftware struct {
 	PublisherDetails []catalogue.OriginPublisher `json:"publisherDetails"`
 	Joins            []catalogue.JoinRecord      `json:"joins"`
 	PubliccodeYml    string                      `json:"publiccodeYml"`
-	Origin           *struct {
+	Contributors     []remoteContributor         `json:"contributors"`
+	Contributions    *struct {
+		Commits    int                           `json:"commits"`
+		Commits12m int                           `json:"commits12m"`
+		Truncated  bool                          `json:"truncated"`
+		Shared     bool                          `json:"shared"`
+		ComputedAt time.Time                     `json:"computedAt"`
+		Months     []catalogue.ContributionMonth `json:"months"`
+	} `json:"contributions"`
+	Origin *struct {
 		Instance   string                      `json:"instance"`
 		Publishers []catalogue.OriginPublisher `json:"publishers"`
 	} `json:"origin"`
+}
+
+// remoteContributor is one organisation of a peer's contribution figures.
+type remoteContributor struct {
+	Kind       catalogue.ContributorKind `json:"kind"`
+	Name       string                    `json:"name"`
+	Commits12m int                       `json:"commits12m"`
+	Authors12m catalogue.AuthorCount     `json:"authors12m"`
+	Commits    int                       `json:"commits"`
+	Authors    catalogue.AuthorCount     `json:"authors"`
+	LastCommit time.Time                 `json:"lastCommit"`
+}
+
+// contributions are a peer's figures as we keep them. The peer's publisher IDs
+// mean nothing here, so administrations are kept by name only.
+func (sw remoteSoftware) contributions() *catalogue.Contributions {
+	if sw.Contributions == nil {
+		return nil
+	}
+	c := &catalogue.Contributions{Contributors: []catalogue.Contributor{}, Months: sw.Contributions.Months,
+		Commits: sw.Contributions.Commits, Commits12m: sw.Contributions.Commits12m, Truncated: sw.Contributions.Truncated, Shared: sw.Contributions.Shared, At: sw.Contributions.ComputedAt.UTC()}
+	for _, x := range sw.Contributors {
+		switch x.Kind {
+		case catalogue.KindAdministration, catalogue.KindCompany, catalogue.KindIndividuals, catalogue.KindOther:
+		default:
+			continue
+		}
+		c.Contributors = append(c.Contributors, catalogue.Contributor{Kind: x.Kind, Name: x.Name, Commits12m: x.Commits12m,
+			Authors12m: x.Authors12m, Commits: x.Commits, Authors: x.Authors, LastCommit: x.LastCommit.UTC()})
+	}
+	for _, m := range c.Months {
+		if len(m.Commits) != len(c.Contributors) || len(m.Authors) != len(c.Contributors) {
+			c.Months = nil // not aligned with the contributors: the chart cannot be drawn
+			break
+		}
+	}
+	return c
 }
 
 type feedPage struct {
@@ -179,6 +226,11 @@ func (h *Harvester) entry(peerURL, peerInstance string, sw remoteSoftware, pubs 
 		}
 	}
 	e.File = publiccode.Read([]byte(sw.PubliccodeYml), publiccode.Limits{}).File
+	e.Contributions = sw.contributions()
 	e.Digest = digest(sw.ID, sw.URL, sw.PubliccodeYml, sw.Valid, sw.Findings, e.Instance, e.Publishers, e.Joins)
+	if e.Contributions != nil {
+		// Apart, so that entries harvested before the figures keep their digests.
+		e.Digest = digest(e.Digest, e.Contributions)
+	}
 	return e
 }

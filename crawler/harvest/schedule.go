@@ -32,8 +32,8 @@ func (h *Harvester) Handle(ctx context.Context, j catalogue.Job) error {
 	return nil
 }
 
-// Schedule queues a harvest of every peer when its last success is Every old
-// (at once for a peer never harvested). At most one harvest job per peer is
+// Schedule queues a harvest of every configured (not stale) peer when its last
+// success is Every old (at once for a peer never harvested). At most one harvest job per peer is
 // live, so a peer retried with backoff is not harvested twice at once.
 func (h *Harvester) Schedule(ctx context.Context, every time.Duration) error {
 	peers, err := h.store.Peers(ctx)
@@ -42,6 +42,9 @@ func (h *Harvester) Schedule(ctx context.Context, every time.Duration) error {
 	}
 	jobs := make([]catalogue.NewJob, 0, len(peers))
 	for _, p := range peers {
+		if p.Stale {
+			continue // not in serve's configuration any more
+		}
 		at := time.Now()
 		if p.LastSuccessAt != nil {
 			at = p.LastSuccessAt.Add(every)

@@ -169,6 +169,8 @@ type giteaRepo struct {
 	Fork          bool       `json:"fork"`
 	Parent        *giteaRepo `json:"parent"`
 	DefaultBranch string     `json:"default_branch"`
+	Description   string     `json:"description"`
+	Topics        []string   `json:"topics"`
 	UpdatedAt     time.Time  `json:"updated_at"`
 }
 
@@ -191,7 +193,7 @@ func (s *Server) giteaRoutes(mux *http.ServeMux) {
 			for _, x := range all {
 				g := giteaRepo{ID: x.ID, Name: x.Name, FullName: x.Owner + "/" + x.Name, HTMLURL: s.URL + "/" + x.Owner + "/" + x.Name,
 					CloneURL: s.RepoURL(x.Owner, x.Name), Private: x.Meta.Private, Empty: x.Empty, Archived: x.Meta.Archived,
-					Fork: x.Meta.Fork, DefaultBranch: "main", UpdatedAt: x.Updated}
+					Fork: x.Meta.Fork, DefaultBranch: "main", UpdatedAt: x.Updated, Description: x.Meta.Description, Topics: nonNilTopics(x.Meta.Topics)}
 				if x.Meta.Parent != "" {
 					o, n, _ := strings.Cut(x.Meta.Parent, "/")
 					g.Parent = &giteaRepo{Name: n, FullName: x.Meta.Parent, CloneURL: s.RepoURL(o, n), HTMLURL: s.URL + "/" + x.Meta.Parent}
@@ -225,6 +227,7 @@ type githubRepo struct {
 	Owner         githubOwner `json:"owner"`
 	HTMLURL       string      `json:"html_url"`
 	Description   *string     `json:"description"`
+	Topics        []string    `json:"topics"`
 	Fork          bool        `json:"fork"`
 	URL           string      `json:"url"`
 	CloneURL      string      `json:"clone_url"`
@@ -273,7 +276,8 @@ func (s *Server) githubRoutes(mux *http.ServeMux) {
 					HTMLURL: s.URL + "/" + x.Owner + "/" + x.Name, Fork: x.Meta.Fork, URL: s.URL + "/api/v3/repos/" + x.Owner + "/" + x.Name,
 					CloneURL: s.RepoURL(x.Owner, x.Name), GitURL: "git://" + strings.TrimPrefix(s.URL, "http://") + "/" + x.Owner + "/" + x.Name + ".git",
 					SSHURL: "git@127.0.0.1:" + x.Owner + "/" + x.Name + ".git", Size: x.Size, DefaultBranch: "main",
-					Archived: x.Meta.Archived, Visibility: vis, PushedAt: x.Updated, CreatedAt: x.Updated, UpdatedAt: x.Updated})
+					Archived: x.Meta.Archived, Visibility: vis, PushedAt: x.Updated, CreatedAt: x.Updated, UpdatedAt: x.Updated,
+					Description: describe(x.Meta.Description), Topics: nonNilTopics(x.Meta.Topics)})
 			}
 			linkHeader(w, r, s.URL, "page", page, lastPage(len(out), size))
 			p, _ := pageOf(out, page, size)
@@ -451,4 +455,19 @@ func (s *Server) bitbucketRoutes(mux *http.ServeMux) {
 		}
 		s.answer(w, r, "bitbucket", body)
 	})
+}
+
+func nonNilTopics(t []string) []string {
+	if t == nil {
+		return []string{}
+	}
+	return t
+}
+
+// describe is GitHub's description: null when there is none.
+func describe(d string) *string {
+	if d == "" {
+		return nil
+	}
+	return &d
 }

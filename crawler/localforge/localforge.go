@@ -48,6 +48,9 @@ type RepoMeta struct {
 	Fork     bool
 	// Parent is the upstream of a fork, as "owner/name".
 	Parent string
+	// Description and Topics are the forge's words about the repository.
+	Description string
+	Topics      []string
 }
 
 // New returns a forge keeping its repositories under root (made absolute, as git
@@ -92,6 +95,8 @@ type Commit struct {
 	Message string
 	When    time.Time
 	Author  string
+	// Email is the author's address (default: made from Author at example.org).
+	Email string
 	// Tag, when set, names a lightweight tag on the commit.
 	Tag string
 	// Release, when set, names an annotated tag on the commit, dated When.
@@ -113,6 +118,21 @@ func (f *Forge) CreateEmpty(owner, name string) error {
 	})
 	if err != nil && !errors.Is(err, git.ErrRepositoryAlreadyExists) {
 		return fmt.Errorf("create %s/%s: %w", owner, name, err)
+	}
+	return nil
+}
+
+// Copy makes a repository that starts as a copy of another, history and all, as
+// a fork or a mirror on a forge does.
+func (f *Forge) Copy(owner, name, toOwner, toName string) error {
+	if !ownerRE.MatchString(toOwner) || !nameRE.MatchString(toName) {
+		return fmt.Errorf("repository %s/%s: bad name", toOwner, toName)
+	}
+	if err := os.MkdirAll(filepath.Dir(f.Path(toOwner, toName)), 0o755); err != nil {
+		return err
+	}
+	if err := os.CopyFS(f.Path(toOwner, toName), os.DirFS(f.Path(owner, name))); err != nil {
+		return fmt.Errorf("copy %s/%s to %s/%s: %w", owner, name, toOwner, toName, err)
 	}
 	return nil
 }
@@ -179,7 +199,11 @@ func (f *Forge) Push(owner, name string, c Commit) (string, error) {
 	if msg == "" {
 		msg = "Update"
 	}
-	sig := object.Signature{Name: author, Email: strings.ReplaceAll(strings.ToLower(author), " ", ".") + "@example.org", When: when}
+	email := c.Email
+	if email == "" {
+		email = strings.ReplaceAll(strings.ToLower(author), " ", ".") + "@example.org"
+	}
+	sig := object.Signature{Name: author, Email: email, When: when}
 	commit := &object.Commit{Author: sig, Committer: sig, Message: msg + "\n", TreeHash: treeHash}
 	branch := plumbing.NewBranchReferenceName("main")
 	if ref, err := st.Reference(branch); err == nil {

@@ -40,11 +40,13 @@ type Server struct {
 	packs    atomic.Int64
 	down     atomic.Bool
 	noFilter atomic.Bool
-	slow     atomic.Int64 // nanoseconds added to every request
+	held     atomic.Int64 // requests waiting for Release now
 	truncate atomic.Int64 // upload-pack answers are cut after this many bytes (0: never)
 	maxPage  atomic.Int64 // the listing APIs' largest page (0: the forge's own)
 
 	mu        sync.Mutex
+	hold      chan struct{} // closed by Release; nil: nothing is held
+	holdAt    int64         // requests are held once this many fetches were served
 	failNext  []apiFailure
 	rateLimit int // API requests left before 403/429 (negative: unlimited)
 	etags     bool
@@ -79,7 +81,6 @@ func Start(f *Forge, addr string) (*Server, error) {
 			h = withoutFilter
 		}
 		if strings.HasSuffix(r.URL.Path, "/git-upload-pack") {
-			s.packs.Add(1)
 			if n := s.truncate.Load(); n > 0 {
 				h = truncated(h, n)
 			}
@@ -89,12 +90,12 @@ func Start(f *Forge, addr string) (*Server, error) {
 	s.srv = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			s.requests.Add(1)
-			if d := time.Duration(s.slow.Load()); d > 0 {
-				select {
-				case <-time.After(d):
-				case <-r.Context().Done():
-					return
-				}
+			served, pack := s.packs.Load(), strings.HasSuffix(r.URL.Path, "/git-upload-pack")
+			if pack {
+				served = s.packs.Add(1) - 1
+			}
+			if !s.wait(r.Context(), served) {
+				return
 			}
 			if s.down.Load() {
 				http.Error(w, "unavailable", http.StatusServiceUnavailable)
@@ -158,6 +159,7 @@ func (c *cutWriter) Write(p []byte) (int, error) {
 
 // Close stops the server.
 func (s *Server) Close() error {
+	s.Release()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return s.srv.Shutdown(ctx)
@@ -170,14 +172,59 @@ func (s *Server) Requests() int64 { return s.requests.Load() }
 // ones a rate limit counts).
 func (s *Server) APICalls() int64 { return s.apiCalls.Load() }
 
-// Packs is the number of git-upload-pack requests (fetches) served so far.
+// Packs is the number of git-upload-pack requests (fetches) received so far,
+// held ones included.
 func (s *Server) Packs() int64 { return s.packs.Load() }
 
 // SetDown makes every request fail with 503 (a host that is down for maintenance).
 func (s *Server) SetDown(down bool) { s.down.Store(down) }
 
-// SetSlow delays every request by d (a host slower than the crawler's timeout).
-func (s *Server) SetSlow(d time.Duration) { s.slow.Store(int64(d)) }
+// Hold makes requests wait until Release (or until their client gives up), as a
+// host that stops answering does: once afterPacks more fetches (git-upload-pack
+// requests) have been served, every later request waits. Hold(0) holds every
+// request from now on. Tests use it to stop a crawl at a known point, where a
+// slow host would make them depend on the machine's speed.
+func (s *Server) Hold(afterPacks int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hold == nil {
+		s.hold = make(chan struct{})
+	}
+	s.holdAt = s.packs.Load() + afterPacks
+}
+
+// Release lets every held request go on, and stops holding new ones.
+func (s *Server) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hold != nil {
+		close(s.hold)
+		s.hold = nil
+	}
+}
+
+// Held is the number of requests waiting for Release now.
+func (s *Server) Held() int64 { return s.held.Load() }
+
+// wait holds a request while the server holds them; served is the number of
+// fetches served before it. It reports whether the request should be answered
+// (false: its client gave up).
+func (s *Server) wait(ctx context.Context, served int64) bool {
+	s.mu.Lock()
+	hold, at := s.hold, s.holdAt
+	s.mu.Unlock()
+	if hold == nil || served < at {
+		return true
+	}
+	s.held.Add(1)
+	defer s.held.Add(-1)
+	select {
+	case <-hold:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
 
 // SetFilter turns the partial-clone settings on (the default) or off, as on a
 // server that does not allow filters.

@@ -1,0 +1,5 @@
+from albo.atti import cerca
+
+
+def test_vuoto():
+    assert cerca() == []

@@ -1,0 +1,6 @@
+import type { Chantier } from "./carte";
+
+export async function charger(url: string): Promise<Chantier[]> {
+  const r = await fetch(url);
+  return (await r.json()) as Chantier[];
+}

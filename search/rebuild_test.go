@@ -1,0 +1,80 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// A rebuild swapped in while searches run (oscat index rebuild through a
+// running server) closes the old index only after the searches using it end:
+// every search in flight answers in full.
+func TestFollow_SearchesInFlightSurviveRepeatedRebuilds(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openStore(t)
+	const n = 3
+	for i := range n {
+		list(t, s, fmt.Sprintf("https://example.org/a/agenda%d", i), fmt.Sprintf("name: Agenda %d\n", i))
+	}
+	dir := t.TempDir()
+	ix, err := Open(ctx, dir, s, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	followCtx, stopFollow := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { ix.Follow(followCtx, time.Millisecond) })
+	defer wg.Wait()
+	defer stopFollow()
+
+	searchCtx, stopSearches := context.WithCancel(ctx)
+	var answered atomic.Int64
+	var searches sync.WaitGroup
+	defer searches.Wait()
+	defer stopSearches()
+	for range 4 {
+		searches.Go(func() {
+			for searchCtx.Err() == nil {
+				res, err := ix.Search(searchCtx, Request{Text: "agenda"})
+				switch {
+				case errors.Is(err, context.DeadlineExceeded) || searchCtx.Err() != nil:
+					// QueryTimeout passed on a busy machine, or the test is ending.
+				case err != nil:
+					t.Errorf("a search during a rebuild: %v", err)
+					return
+				case len(res.IDs) != n:
+					t.Errorf("a search during a rebuild found %d entries, want %d", len(res.IDs), n)
+					return
+				default:
+					answered.Add(1)
+				}
+			}
+		})
+	}
+	for round := range 8 {
+		before := answered.Load()
+		name, err := Build(ctx, dir, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Wait for the switch, and for searches on the new index.
+		deadline := time.Now().Add(2 * time.Minute) // a generous bound
+		for (ix.folder() != name || answered.Load() < before+4) && time.Now().Before(deadline) && !t.Failed() {
+			time.Sleep(time.Millisecond)
+		}
+		if ix.folder() != name {
+			t.Fatalf("round %d: the running index did not switch to %s", round, name)
+		}
+	}
+	stopSearches()
+	searches.Wait()
+	if answered.Load() == 0 {
+		t.Fatal("no search was answered")
+	}
+}

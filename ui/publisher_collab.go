@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/oscat-eu/oscat/catalogue"
+)
+
+// contributionReader finds what an administration has commits to.
+type contributionReader interface {
+	PublisherContributions(ctx context.Context, publisher string, limit int) ([]catalogue.PublisherContribution, error)
+}
+
+// countingChooser records an administration's members' choice to count their
+// e-mail domains in contribution figures.
+type countingChooser interface {
+	SetMembersCounting(ctx context.Context, a catalogue.Actor, publisher string, on bool) error
+}
+
+// publisherCollab is the collaboration part of a publisher's page: what the
+// administration contributes to that others publish, who contributes to its
+// own software, and whether its domains are counted.
+type publisherCollab struct {
+	ContributesTo []catalogue.PublisherContribution
+	Contributors  []collabContributor
+	// Counted is false when the operator or its members turned counting off;
+	// ByOperator says the operator did (members cannot turn it back on).
+	Counted, ByOperator bool
+}
+
+// collabContributor is an organisation with commits to the publisher's software.
+type collabContributor struct {
+	Name, Kind, Href    string
+	Software            int // how many of the publisher's entries
+	Commits12m, Commits int
+}
+
+// maxPublisherContributions bounds the list of what an administration contributes to.
+const maxPublisherContributions = 200
+
+// publisherCollabView builds the part from the publisher's software (own) and
+// what the store says it has commits to.
+func (s *Server) publisherCollabView(ctx context.Context, l localiser, p catalogue.Publisher, own []catalogue.Software) (publisherCollab, error) {
+	v := publisherCollab{Counted: p.CountsCommits(), ByOperator: p.CountingOff}
+	ownIDs := map[string]bool{}
+	byOrg := map[string]*collabContributor{}
+	for _, sw := range own {
+		ownIDs[sw.ID] = true
+		if sw.Contributions == nil {
+			continue
+		}
+		for _, x := range sw.Contributions.Contributors {
+			if x.Kind == catalogue.KindAdministration && x.Publisher == p.ID {
+				continue
+			}
+			k := x.Key()
+			cc := byOrg[k]
+			if cc == nil {
+				cc = &collabContributor{Name: x.Name, Kind: l.T("ui.builders.kind." + string(x.Kind))}
+				if x.Publisher != "" {
+					cc.Href = "/publishers/" + x.Publisher
+				}
+				byOrg[k] = cc
+			}
+			cc.Software++
+			cc.Commits12m += x.Commits12m
+			cc.Commits += x.Commits
+		}
+	}
+	for _, cc := range byOrg {
+		v.Contributors = append(v.Contributors, *cc)
+	}
+	slices.SortFunc(v.Contributors, func(a, b collabContributor) int {
+		return cmp.Or(cmp.Compare(b.Commits12m, a.Commits12m), cmp.Compare(b.Commits, a.Commits), cmp.Compare(a.Name, b.Name))
+	})
+	if r, ok := s.store.(contributionReader); ok {
+		list, err := r.PublisherContributions(ctx, p.ID, maxPublisherContributions)
+		if err != nil {
+			return v, err
+		}
+		for _, pc := range list {
+			if !ownIDs[pc.Software] {
+				v.ContributesTo = append(v.ContributesTo, pc)
+			}
+		}
+	}
+	return v, nil
+}
+
+// formCommitCounting answers POST /publishers/{id}/commit-counting: a member
+// turns the counting of the administration's domains on or off.
+func (s *Server) formCommitCounting(c echo.Context) error {
+	a, err := s.mustSignIn(c)
+	if err != nil {
+		return err
+	}
+	chooser, ok := s.opts.Community.(countingChooser)
+	if !ok {
+		return fmt.Errorf("commit counting: %w", catalogue.ErrNotFound)
+	}
+	if err := chooser.SetMembersCounting(c.Request().Context(), a, c.Param("id"), c.FormValue("count") == "true"); err != nil {
+		return err
+	}
+	return back(c, "/publishers/"+c.Param("id")+"#collaboration", "commit-counting")
+}
