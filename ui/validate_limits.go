@@ -6,11 +6,9 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
 )
@@ -34,12 +32,9 @@ const (
 // validationGate bounds the validator: a semaphore for the process, a token
 // bucket per client.
 type validationGate struct {
-	slots   chan struct{}
-	wait    time.Duration // for a slot
-	every   rate.Limit
-	burst   int
-	mu      sync.Mutex
-	clients map[string]*clientBucket
+	slots     chan struct{}
+	wait      time.Duration // for a slot
+	perClient *clientLimiter
 }
 
 func newValidationGate(concurrency, perMinute int) *validationGate {
@@ -49,35 +44,13 @@ func newValidationGate(concurrency, perMinute int) *validationGate {
 	if perMinute <= 0 {
 		perMinute = DefaultValidatePerMinute
 	}
-	return &validationGate{slots: make(chan struct{}, concurrency), wait: validateSlotWait, every: rate.Every(time.Minute / time.Duration(perMinute)),
-		burst: perMinute, clients: map[string]*clientBucket{}}
+	return &validationGate{slots: make(chan struct{}, concurrency), wait: validateSlotWait,
+		perClient: newClientLimiter(time.Minute/time.Duration(perMinute), perMinute)}
 }
 
 // admit takes one token of client's bucket, or says how long until there is one.
 func (g *validationGate) admit(client string) (bool, time.Duration) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	now := time.Now()
-	if len(g.clients) > 10000 {
-		full := time.Duration(float64(time.Second)*float64(g.burst)/float64(g.every)) + time.Minute
-		for k, b := range g.clients {
-			if now.Sub(b.seen) > full {
-				delete(g.clients, k)
-			}
-		}
-	}
-	b := g.clients[client]
-	if b == nil {
-		b = &clientBucket{lim: rate.NewLimiter(g.every, g.burst)}
-		g.clients[client] = b
-	}
-	b.seen = now
-	r := b.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
-	}
-	return true, 0
+	return g.perClient.take(client)
 }
 
 // limitValidation applies the validator's limits to POST /validate and POST
