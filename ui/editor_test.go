@@ -389,3 +389,23 @@ func TestEditor_TemplateCasesRenderInEveryLanguage(t *testing.T) {
 	}
 	renderTemplateCases(t, cases)
 }
+
+func TestEditor_IsLinkedFromTheValidatorAndCodeEntryPages(t *testing.T) {
+	t.Parallel()
+	js := editorSite(t)
+	b := js.browser(t)
+	_, body := b.post("/validate?lang=en", url.Values{"csrf": {b.csrf("/validate")}, "yaml": {"name: X\n"}})
+	fix := find(parse(t, body), "form", "action", "/editor")
+	if fix == nil || find(fix, "input", "value", "name: X\n") == nil {
+		t.Errorf("the validator's result does not offer the pasted file to the editor")
+	}
+	e, err := js.store.CodeEntryByURL(t.Context(), "https://git.example.org/a/scripts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{"/code/" + e.ID, "/code/" + e.ID + "/draft"} {
+		if _, body := b.get(page + "?lang=en"); !linksToEditor(parse(t, body), e.URL) {
+			t.Errorf("%s does not link to the editor prefilled from the draft", page)
+		}
+	}
+}
