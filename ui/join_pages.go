@@ -2,10 +2,8 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -396,65 +394,41 @@ func (s *Server) joinPanelFor(c echo.Context, sw catalogue.Software) (*joinPanel
 	return jp, nil
 }
 
-// publisherMaintain is what the publisher page shows its members and visitors
-// beside the catalogue: members manage code hosting, crawl now and subscribe;
-// other signed-in people ask to join; instance administrators see the members.
-// Pending is whether the administration still waits for approval; Now is when
-// the page was drawn, from which the page watches a queued crawl.
-type publisherMaintain struct {
-	Pending      bool
-	Now          string
-	Members      []catalogue.Membership
-	Member       bool
-	Subscribed   bool
-	CanCrawl     bool
-	HostingTypes []catalogue.HostingType
-}
-
-// hostingTypes are the forges a member may name for new code hosting; the
-// empty one lets the crawler recognise it.
-var hostingTypes = []catalogue.HostingType{"", catalogue.HostingGitHub, catalogue.HostingGitLab, catalogue.HostingGitea,
-	catalogue.HostingForgejo, catalogue.HostingBitbucket}
-
-// publisherMaintainFor gathers the maintain panel of a publisher's page for
-// the person asking.
-func (s *Server) publisherMaintainFor(c echo.Context, p catalogue.Publisher) (publisherMaintain, error) {
+// maintainPanel adds to the publisher page what its members and visitors may
+// do: members manage code hosting, crawl now and subscribe; others ask to join.
+func (s *Server) maintainPanel(c echo.Context, p catalogue.Publisher, data map[string]any) error {
 	a := s.actor(c)
-	m := publisherMaintain{Pending: p.Status == catalogue.PublisherPending, Now: time.Now().UTC().Format(time.RFC3339)}
+	data["Pending"] = p.Status == catalogue.PublisherPending
+	data["Now"] = time.Now().UTC().Format(time.RFC3339)
 	if a.Person == "" {
-		return m, nil
+		return nil
 	}
 	ctx := c.Request().Context()
-	var err error
 	if a.Admin {
-		if m.Members, err = s.opts.Community.Members(ctx, p.ID); err != nil {
-			return m, fmt.Errorf("members of %s: %w", p.ID, err)
+		members, err := s.opts.Community.Members(ctx, p.ID)
+		if err != nil {
+			return err
 		}
+		data["Members"] = members
 	}
-	if m.Member, err = s.opts.Community.IsMember(ctx, a.Person, p.ID); err != nil {
-		return m, fmt.Errorf("membership of %s: %w", p.ID, err)
-	}
-	if !m.Member {
-		return m, nil
-	}
-	subs, err := s.opts.Community.Subscriptions(ctx, a.Person)
-	if err != nil {
-		return m, fmt.Errorf("subscriptions: %w", err)
-	}
-	m.Subscribed = slices.Contains(subs, p.ID)
-	m.CanCrawl = s.opts.Crawler != nil
-	m.HostingTypes = hostingTypes
-	return m, nil
-}
-
-// maintainPanel puts the maintain panel into the publisher page's data while
-// that data is a map; a typed publisher page embeds publisherMaintain instead.
-func (s *Server) maintainPanel(c echo.Context, p catalogue.Publisher, data map[string]any) error {
-	m, err := s.publisherMaintainFor(c, p)
+	member, err := s.opts.Community.IsMember(ctx, a.Person, p.ID)
 	if err != nil {
 		return err
 	}
-	data["Pending"], data["Now"], data["Members"], data["Member"] = m.Pending, m.Now, m.Members, m.Member
-	data["Subscribed"], data["CanCrawl"], data["HostingTypes"] = m.Subscribed, m.CanCrawl, m.HostingTypes
+	data["Member"] = member
+	if member {
+		subs, err := s.opts.Community.Subscriptions(ctx, a.Person)
+		if err != nil {
+			return err
+		}
+		for _, id := range subs {
+			if id == p.ID {
+				data["Subscribed"] = true
+			}
+		}
+		data["CanCrawl"] = s.opts.Crawler != nil
+		data["HostingTypes"] = []catalogue.HostingType{"", catalogue.HostingGitHub, catalogue.HostingGitLab, catalogue.HostingGitea,
+			catalogue.HostingForgejo, catalogue.HostingBitbucket}
+	}
 	return nil
 }
