@@ -139,8 +139,9 @@ func (s *Server) signInConfirm(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("next")))
 }
 
-// meResponse is GET /api/v1/me's body. Its fields are in the order of their
-// names, as the map it replaced wrote them.
+// meResponse is GET /api/v1/me's body. Its fields are in alphabetical order:
+// the order encoding/json wrote the keys in when the body was a map, so that
+// the bytes stay the same.
 type meResponse struct {
 	Admin         bool                   `json:"admin"`
 	CSRFToken     string                 `json:"csrfToken"`
