@@ -32,8 +32,11 @@ func onlyTodoErrors(t *testing.T, d catalogue.Draft) {
 	}
 }
 
-func TestAPIDrafts_CrawledForAnyoneOthersForSignedInPeopleWithinCaps(t *testing.T) {
-	t.Parallel()
+// draftForge serves three repositories without a crawl: meldingen (a README,
+// an MIT licence, a release and a logo), groot (over the fetch's cap) and
+// beschreven (it has a publiccode.yml).
+func draftForge(t *testing.T) *localforge.Server {
+	t.Helper()
 	f, forge := localforge.StartTest(t)
 	if err := f.AddOwner("stad", localforge.Org); err != nil {
 		t.Fatal(err)
@@ -60,7 +63,22 @@ func TestAPIDrafts_CrawledForAnyoneOthersForSignedInPeopleWithinCaps(t *testing.
 	if _, err := f.Push("stad", "beschreven", localforge.Commit{Files: map[string][]byte{"publiccode.yml": []byte("name: X\n")}}); err != nil {
 		t.Fatal(err)
 	}
+	return forge
+}
 
+// decodeDraft reads a draft from an answer's body.
+func decodeDraft(t *testing.T, body string) catalogue.Draft {
+	t.Helper()
+	var d catalogue.Draft
+	if err := json.Unmarshal([]byte(body), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestAPIDrafts_CrawledForAnyoneOthersForSignedInPeopleWithinCaps(t *testing.T) {
+	t.Parallel()
+	forge := draftForge(t)
 	js := newJoinSite(t, func(o *Options) {
 		c := crawler.New(nil, crawler.Options{Policy: safehttp.Policy{AllowPrivate: true}, Logger: quiet,
 			Fetch: gitfetch.Options{Timeout: 30 * time.Second, MaxBytes: 64 << 10}})
@@ -74,10 +92,7 @@ func TestAPIDrafts_CrawledForAnyoneOthersForSignedInPeopleWithinCaps(t *testing.
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("crawled repository: %d %s", resp.StatusCode, body)
 	}
-	var d catalogue.Draft
-	if err := json.Unmarshal([]byte(body), &d); err != nil {
-		t.Fatal(err)
-	}
+	d := decodeDraft(t, body)
 	onlyTodoErrors(t, d)
 	if !strings.Contains(d.PubliccodeYml, `license: "EUPL-1.2"  # guessed`) {
 		t.Errorf("crawled draft lacks the guessed licence:\n%s", d.PubliccodeYml)
@@ -94,10 +109,7 @@ func TestAPIDrafts_CrawledForAnyoneOthersForSignedInPeopleWithinCaps(t *testing.
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("signed-in url draft: %d %s", resp.StatusCode, body)
 	}
-	d = catalogue.Draft{}
-	if err := json.Unmarshal([]byte(body), &d); err != nil {
-		t.Fatal(err)
-	}
+	d = decodeDraft(t, body)
 	onlyTodoErrors(t, d)
 	for _, want := range []string{`license: "MIT"  # guessed`, `softwareVersion: "v2.1.0"  # guessed`, `releaseDate: "2026-05-04"  # guessed`, `logo: "assets/logo.svg"  # guessed`,
 		`shortDescription: "Bewoners melden kapotte lantaarnpalen, losse stoeptegels en zwerfafval, en volgen wat de gemeente ermee doet."`} {

@@ -144,7 +144,7 @@ func (s *Server) buildCodeEntry(ctx context.Context, l localiser, id string) (co
 	if err != nil {
 		return codeEntryPage{}, err
 	}
-	p := codeEntryPage{E: e, Describe: "/code/" + url.PathEscape(e.ID) + "/draft"}
+	p := codeEntryPage{E: e, Describe: "/editor?repository=" + url.QueryEscape(e.URL)}
 	for _, id := range e.Publishers {
 		p.Publishers = append(p.Publishers, labelled{Value: id, Label: snap.publisherName(id), Href: "/publishers/" + url.PathEscape(id)})
 	}

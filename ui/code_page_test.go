@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -131,6 +132,18 @@ func TestCodeDraftPage_ShowsTheDraftAndSendsItToTheValidator(t *testing.T) {
 	}
 }
 
+// linksToEditor reports whether a page links to the editor prefilled with
+// the draft of repo.
+func linksToEditor(doc *html.Node, repo string) bool {
+	for _, href := range attrs(doc, "a", "href") {
+		u, err := url.Parse(href)
+		if err == nil && u.Path == "/editor" && u.Query().Get("repository") == repo {
+			return true
+		}
+	}
+	return false
+}
+
 func TestPublisherPage_LinksRowsWithoutAFileToTheirDraft(t *testing.T) {
 	t.Parallel()
 	ts, store, _ := codeSite(t)
@@ -139,7 +152,7 @@ func TestPublisherPage_LinksRowsWithoutAFileToTheirDraft(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, body := get(t, ts.URL+"/publishers/voorbeeld?lang=en")
-	if find(parse(t, body), "a", "href", "/code/"+e.ID+"/draft") == nil {
-		t.Error("the publisher page's no-publiccode row does not link to the draft")
+	if !linksToEditor(parse(t, body), e.URL) {
+		t.Error("the publisher page's no-publiccode row does not link to the editor, prefilled from the draft")
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/oscat-eu/oscat/catalogue/vocab"
 )
 
-//go:embed texts/*.json
+//go:embed texts/*.json texts/editor/*.json
 var textFiles embed.FS
 
 // newBundle registers, in one bundle, every text the site shows: its own pages'
@@ -25,6 +25,9 @@ func newBundle() (*i18n.Bundle, error) {
 	b := i18n.NewBundle()
 	if err := b.AddFS(textFiles, "texts"); err != nil {
 		return nil, fmt.Errorf("ui texts: %w", err)
+	}
+	if err := b.AddFS(textFiles, "texts/editor"); err != nil {
+		return nil, fmt.Errorf("editor texts: %w", err)
 	}
 	if err := vocab.Register(b); err != nil {
 		return nil, err

@@ -15,6 +15,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/crawls", s.crawlsPage)
 	e.GET("/validate", s.validatePage)
 	e.POST("/validate", s.validateSubmit)
+	e.GET("/editor", s.editorPageHandler)
+	e.POST("/editor", s.editorPageHandler)
 	e.GET("/api", s.apiDocsPage)
 	e.GET("/accessibility", s.accessibilityPage)
 	e.GET("/collaboration", s.collaborationPage)

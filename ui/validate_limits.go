@@ -62,7 +62,7 @@ func (g *validationGate) admit(client string) (bool, time.Duration) {
 func (s *Server) limitValidation(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		if r.Method != http.MethodPost || (r.URL.Path != "/validate" && r.URL.Path != "/api/v1/validate") {
+		if !validationRequest(r) {
 			return next(c)
 		}
 		r.Body = http.MaxBytesReader(c.Response(), r.Body, 2*int64(publiccode.DefaultMaxBytes)+maxFormOverhead)
@@ -83,6 +83,18 @@ func (s *Server) limitValidation(next echo.HandlerFunc) echo.HandlerFunc {
 		defer func() { <-g.slots }()
 		return next(c)
 	}
+}
+
+// validationRequest reports whether r runs the validator or fetches for it:
+// the validator's forms and API, and the editor's submissions and loads by URL.
+func validationRequest(r *http.Request) bool {
+	switch r.URL.Path {
+	case "/validate", "/api/v1/validate":
+		return r.Method == http.MethodPost
+	case "/editor":
+		return r.Method == http.MethodPost || r.URL.Query().Get("url") != ""
+	}
+	return false
 }
 
 // tooManyValidations is the 429, with Retry-After: problem+json for the API,

@@ -45,193 +45,285 @@ var viewports = []struct {
 	{"phone", 375, 812, true},
 }
 
+// browserRun is what every browser check drives: the browser, axe-core,
+// the demo's address and a few of its entries.
+type browserRun struct {
+	ctx                          context.Context
+	axe, base, artifacts         string
+	valid, invalid, shared, code string
+}
+
 func TestBrowser_SiteWorksAndPassesAxe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests are not short")
 	}
 	chromium := chromiumPath(t)
-	axe := axeScript(t)
-	base := startDemo(t)
-	ctx := newBrowser(t, chromium)
-	artifacts := artifactsDir(t)
+	r := browserRun{axe: axeScript(t), base: startDemo(t)}
+	r.ctx, r.artifacts = newBrowser(t, chromium), artifactsDir(t)
+	r.valid, r.invalid = softwareID(t, r.base, "parkeervergunning"), softwareID(t, r.base, "kita")
+	r.shared, r.code = softwareID(t, r.base, "visore cartografico regionale"), codeID(t, r.base, "albo pretorio")
+	for _, check := range []struct {
+		name string
+		run  func(*testing.T, browserRun)
+	}{
+		{"every page passes axe-core's WCAG 2.1 AA rules at desktop and phone width", browserPagesPassAxe},
+		{"pages in every language pass axe-core and say their language", browserLanguagesPassAxe},
+		{"the axe-core check catches a violation", browserAxeCatches},
+		{"search, filter and open a software page", browserSearch},
+		{"the software page draws its logo and activity from the catalogue", browserSoftwareMedia},
+		{"type-ahead suggests names", browserTypeAhead},
+		{"switch language and keep it", browserSwitchLanguage},
+		{"validate a file and see findings next to its lines", browserValidate},
+		{"the editor opens prefilled from a code entry, checks as you type and without JavaScript", browserEditor},
+		{"the skip link is the first stop and leads to the content", browserSkipLink},
+		{"everything works with JavaScript off", browserNoJavaScript},
+	} {
+		t.Run(check.name, func(t *testing.T) { check.run(t, r) })
+	}
+}
 
-	valid := softwareID(t, base, "parkeervergunning")
-	invalid := softwareID(t, base, "kita")
-	shared := softwareID(t, base, "visore cartografico regionale")
-	code := codeID(t, base, "albo pretorio")
-	pages := []struct{ name, path string }{
+// browserPages are the pages every viewport checks.
+func browserPages(r browserRun) []struct{ name, path string } {
+	return []struct{ name, path string }{
 		{"code-results", "/code?q=atti"},
-		{"code", "/code/" + code},
-		{"code-draft", "/code/" + code + "/draft"},
+		{"code", "/code/" + r.code},
+		{"code-draft", "/code/" + r.code + "/draft"},
 		{"home", "/"},
 		{"search", "/search?q=parkeer"},
 		{"search-filtered", "/search?filter[developmentStatus]=stable&filter[platforms]=web&sort=name"},
-		{"software", "/software/" + valid},
-		{"software-invalid", "/software/" + invalid},
-		{"software-shared", "/software/" + shared},
+		{"software", "/software/" + r.valid},
+		{"software-invalid", "/software/" + r.invalid},
+		{"software-shared", "/software/" + r.shared},
 		{"publisher", "/publishers/gemeente-voorbeeldstad"},
 		{"crawls", "/crawls"},
 		{"validate", "/validate"},
+		{"editor", "/editor"},
 		{"api", "/api"},
 		{"accessibility", "/accessibility"},
 		{"collaboration", "/collaboration"},
 		{"privacy", "/privacy"},
 		{"not-found", "/software/no-such-entry"},
 	}
+}
 
-	t.Run("every page passes axe-core's WCAG 2.1 AA rules at desktop and phone width", func(t *testing.T) {
-		for _, vp := range viewports {
-			for _, p := range pages {
-				do(t, ctx, viewport(vp.width, vp.height, vp.mobile), chromedp.Navigate(base+p.path+sep(p.path)+"lang=en"))
-				checkAxe(t, ctx, axe, vp.name+" "+p.path)
-				if vp.mobile {
-					checkNoSideways(t, ctx, p.path)
-				}
-				screenshot(t, ctx, filepath.Join(artifacts, p.name+"-"+vp.name+".png"))
+// browserPagesPassAxe: every page passes axe-core's WCAG 2.1 AA rules at desktop and phone width.
+func browserPagesPassAxe(t *testing.T, r browserRun) {
+	ctx, axe, base, artifacts := r.ctx, r.axe, r.base, r.artifacts
+	for _, vp := range viewports {
+		for _, p := range browserPages(r) {
+			do(t, ctx, viewport(vp.width, vp.height, vp.mobile), chromedp.Navigate(base+p.path+sep(p.path)+"lang=en"))
+			checkAxe(t, ctx, axe, vp.name+" "+p.path)
+			if vp.mobile {
+				checkNoSideways(t, ctx, p.path)
 			}
+			screenshot(t, ctx, filepath.Join(artifacts, p.name+"-"+vp.name+".png"))
 		}
-	})
+	}
 
-	t.Run("pages in every language pass axe-core and say their language", func(t *testing.T) {
-		do(t, ctx, viewport(1280, 900, false))
-		for _, lang := range []string{"nl", "da", "it", "de", "fr"} {
-			for _, p := range []string{"/", "/search?q=parkeer", "/software/" + valid, "/software/" + invalid, "/validate"} {
-				do(t, ctx, chromedp.Navigate(base+p+sep(p)+"lang="+lang))
-				if got := eval[string](t, ctx, `document.documentElement.lang`); got != lang {
-					t.Errorf("%s?lang=%s: <html lang=%q>", p, lang, got)
-				}
-				checkAxe(t, ctx, axe, lang+" "+p)
+}
+
+// browserLanguagesPassAxe: pages in every language pass axe-core and say their language.
+func browserLanguagesPassAxe(t *testing.T, r browserRun) {
+	ctx, axe, base, valid, invalid := r.ctx, r.axe, r.base, r.valid, r.invalid
+	do(t, ctx, viewport(1280, 900, false))
+	for _, lang := range []string{"nl", "da", "it", "de", "fr"} {
+		for _, p := range []string{"/", "/search?q=parkeer", "/software/" + valid, "/software/" + invalid, "/validate", "/editor"} {
+			do(t, ctx, chromedp.Navigate(base+p+sep(p)+"lang="+lang))
+			if got := eval[string](t, ctx, `document.documentElement.lang`); got != lang {
+				t.Errorf("%s?lang=%s: <html lang=%q>", p, lang, got)
 			}
+			checkAxe(t, ctx, axe, lang+" "+p)
 		}
-		do(t, ctx, chromedp.Navigate(base+"/?lang=en"))
-	})
+	}
+	do(t, ctx, chromedp.Navigate(base+"/?lang=en"))
 
-	t.Run("the axe-core check catches a violation", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(base+"/accessibility"))
-		eval[bool](t, ctx, `(() => { const i = document.createElement("input"); document.querySelector("main").appendChild(i); return true })()`)
-		if n := len(axeViolations(t, ctx, axe)); n == 0 {
-			t.Error("an input without a label passed axe-core: the check is not working")
-		}
-	})
+}
 
-	t.Run("search, filter and open a software page", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(base+"/"),
-			chromedp.SendKeys(chromedp.CSS("#q-home"), "parkeervergunning"),
-			chromedp.Submit(chromedp.CSS("#q-home")),
-			chromedp.WaitVisible(chromedp.CSS("#search-form ul.results")))
-		if loc := location(t, ctx); !strings.Contains(loc, "/search?q=parkeervergunning") {
-			t.Fatalf("searching from the home page went to %s", loc)
-		}
-		if txt := eval[string](t, ctx, `document.querySelector("ul.results").innerText`); !strings.Contains(txt, "Parkeervergunning") {
-			t.Fatalf("results lack Parkeervergunning: %s", txt)
-		}
-		// A filter updates the results in place, and the URL says so.
-		do(t, ctx, chromedp.Navigate(base+"/search"))
-		before := eval[string](t, ctx, `document.getElementById("result-count").innerText`)
-		do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="filter[developmentStatus]"][value="beta"]`)))
-		waitFor(t, ctx, `location.search.includes("filter[developmentStatus]=beta")`)
-		waitFor(t, ctx, `document.getElementById("result-count").innerText !== `+jsString(before))
-		if focused := eval[string](t, ctx, `document.activeElement.getAttribute("value") || ""`); focused != "beta" {
-			t.Errorf("focus moved away from the filter to %q", focused)
-		}
-		// The URL is shareable: loading it shows the same state.
-		do(t, ctx, chromedp.Reload())
-		if !eval[bool](t, ctx, `document.querySelector('input[name="filter[developmentStatus]"][value="beta"]').checked`) {
-			t.Error("reloading the filtered URL lost the filter")
-		}
-		do(t, ctx, chromedp.Click(chromedp.CSS("ul.results h3 a")), chromedp.WaitVisible(chromedp.CSS("article.software h1")))
-		if !strings.Contains(location(t, ctx), "/software/") {
-			t.Errorf("a result link went to %s", location(t, ctx))
-		}
-		if n := eval[int](t, ctx, `document.querySelectorAll('script[type="application/ld+json"]').length`); n != 1 {
-			t.Errorf("software page has %d JSON-LD blocks", n)
-		}
-	})
+// browserAxeCatches: the axe-core check catches a violation.
+func browserAxeCatches(t *testing.T, r browserRun) {
+	ctx, axe, base := r.ctx, r.axe, r.base
+	do(t, ctx, chromedp.Navigate(base+"/accessibility"))
+	eval[bool](t, ctx, `(() => { const i = document.createElement("input"); document.querySelector("main").appendChild(i); return true })()`)
+	if n := len(axeViolations(t, ctx, axe)); n == 0 {
+		t.Error("an input without a label passed axe-core: the check is not working")
+	}
 
-	t.Run("the software page draws its logo and activity from the catalogue", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(base+"/software/"+shared+"?lang=en"), chromedp.WaitVisible(chromedp.CSS("#activity svg")))
-		if !eval[bool](t, ctx, `(() => { const i = document.querySelector("img.logo"); return !!i && i.complete && i.naturalWidth > 0 && new URL(i.src).pathname.startsWith("/media/") })()`) {
-			t.Error("the logo is missing, broken or not served by the catalogue")
-		}
-		if n := eval[int](t, ctx, `document.querySelectorAll("#activity svg rect").length`); n != 12 {
-			t.Errorf("the activity chart has %d bars, want 12", n)
-		}
-	})
+}
 
-	t.Run("type-ahead suggests names", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(base+"/"), chromedp.SendKeys(chromedp.CSS("#q-home"), "Parkeer"))
-		waitFor(t, ctx, `Array.from(document.querySelectorAll("datalist option")).some(o => o.value === "Parkeervergunning")`)
-	})
+// browserSearch: search, filter and open a software page.
+func browserSearch(t *testing.T, r browserRun) {
+	ctx, base := r.ctx, r.base
+	do(t, ctx, chromedp.Navigate(base+"/"),
+		chromedp.SendKeys(chromedp.CSS("#q-home"), "parkeervergunning"),
+		chromedp.Submit(chromedp.CSS("#q-home")),
+		chromedp.WaitVisible(chromedp.CSS("#search-form ul.results")))
+	if loc := location(t, ctx); !strings.Contains(loc, "/search?q=parkeervergunning") {
+		t.Fatalf("searching from the home page went to %s", loc)
+	}
+	if txt := eval[string](t, ctx, `document.querySelector("ul.results").innerText`); !strings.Contains(txt, "Parkeervergunning") {
+		t.Fatalf("results lack Parkeervergunning: %s", txt)
+	}
+	// A filter updates the results in place, and the URL says so.
+	do(t, ctx, chromedp.Navigate(base+"/search"))
+	before := eval[string](t, ctx, `document.getElementById("result-count").innerText`)
+	do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="filter[developmentStatus]"][value="beta"]`)))
+	waitFor(t, ctx, `location.search.includes("filter[developmentStatus]=beta")`)
+	waitFor(t, ctx, `document.getElementById("result-count").innerText !== `+jsString(before))
+	if focused := eval[string](t, ctx, `document.activeElement.getAttribute("value") || ""`); focused != "beta" {
+		t.Errorf("focus moved away from the filter to %q", focused)
+	}
+	// The URL is shareable: loading it shows the same state.
+	do(t, ctx, chromedp.Reload())
+	if !eval[bool](t, ctx, `document.querySelector('input[name="filter[developmentStatus]"][value="beta"]').checked`) {
+		t.Error("reloading the filtered URL lost the filter")
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS("ul.results h3 a")), chromedp.WaitVisible(chromedp.CSS("article.software h1")))
+	if !strings.Contains(location(t, ctx), "/software/") {
+		t.Errorf("a result link went to %s", location(t, ctx))
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('script[type="application/ld+json"]').length`); n != 1 {
+		t.Errorf("software page has %d JSON-LD blocks", n)
+	}
 
-	t.Run("switch language and keep it", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(base+"/software/"+valid+"?lang=en"))
-		clickAndLoad(t, ctx, `nav.langs a[lang="de"]`, `document.querySelector("article.software h1")`)
-		if got := eval[string](t, ctx, `document.documentElement.lang`); got != "de" {
-			t.Fatalf("after choosing Deutsch: <html lang=%q>", got)
-		}
-		do(t, ctx, chromedp.Navigate(base+"/search"))
-		if got := eval[string](t, ctx, `document.documentElement.lang`); got != "de" {
-			t.Errorf("the choice was not remembered: <html lang=%q>", got)
-		}
-		if txt := eval[string](t, ctx, `document.querySelector("h1").innerText`); txt != "Alle Software" {
-			t.Errorf("German results page is titled %q", txt)
-		}
-		do(t, ctx, chromedp.Navigate(base+"/?lang=en"))
-	})
+}
 
-	t.Run("validate a file and see findings next to its lines", func(t *testing.T) {
-		bad := "publiccodeYmlVersion: \"0\"\nname: Test\nurl: https://example.org/test\nplatforms: [web]\ndevelopmentStatus: finished\nsoftwareType: standalone/web\n"
-		do(t, ctx, chromedp.Navigate(base+"/validate"),
-			chromedp.SetValue(chromedp.CSS("#v-yaml"), bad),
-			chromedp.Click(chromedp.CSS("form.validate button[type=submit]")),
-			chromedp.WaitVisible(chromedp.CSS("#result")))
-		if !eval[bool](t, ctx, `document.querySelector(".verdict").classList.contains("bad")`) {
-			t.Error("an invalid file is not reported invalid")
-		}
-		if !eval[bool](t, ctx, `!!document.querySelector("#V5.error .note")`) {
-			t.Error("the finding about developmentStatus is not next to line 5")
-		}
-		checkAxe(t, ctx, axe, "validation result")
-		screenshot(t, ctx, filepath.Join(artifacts, "validate-result-desktop.png"))
-		// The demo allows loopback addresses, so its validator fetches a URL
-		// on this machine (here one that is not a publiccode.yml at all).
-		do(t, ctx, chromedp.Navigate(base+"/validate"), chromedp.SetValue(chromedp.CSS("#v-url"), base+"/healthz"))
-		clickAndLoad(t, ctx, "form.validate button[type=submit]", `document.querySelector("#result, .alert")`)
-		if !eval[bool](t, ctx, `!!document.querySelector("#result .verdict.bad")`) {
-			t.Errorf("validating by URL in the demo: %s", eval[string](t, ctx, `document.querySelector("main").innerText.slice(0, 400)`))
-		}
-	})
+// browserSoftwareMedia: the software page draws its logo and activity from the catalogue.
+func browserSoftwareMedia(t *testing.T, r browserRun) {
+	ctx, base, shared := r.ctx, r.base, r.shared
+	do(t, ctx, chromedp.Navigate(base+"/software/"+shared+"?lang=en"), chromedp.WaitVisible(chromedp.CSS("#activity svg")))
+	if !eval[bool](t, ctx, `(() => { const i = document.querySelector("img.logo"); return !!i && i.complete && i.naturalWidth > 0 && new URL(i.src).pathname.startsWith("/media/") })()`) {
+		t.Error("the logo is missing, broken or not served by the catalogue")
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("#activity svg rect").length`); n != 12 {
+		t.Errorf("the activity chart has %d bars, want 12", n)
+	}
 
-	t.Run("the skip link is the first stop and leads to the content", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(base+"/search"), chromedp.KeyEvent("\t"))
-		if cls := eval[string](t, ctx, `document.activeElement.className`); cls != "skip" {
-			t.Fatalf("the first Tab stop is %q, not the skip link", cls)
-		}
-		do(t, ctx, chromedp.KeyEvent("\r"))
-		waitFor(t, ctx, `location.hash === "#main"`)
-		do(t, ctx, chromedp.KeyEvent("\t"))
-		if inMain := eval[bool](t, ctx, `document.getElementById("main").contains(document.activeElement)`); !inMain {
-			t.Error("after the skip link, Tab does not continue in the main content")
-		}
-	})
+}
 
-	t.Run("everything works with JavaScript off", func(t *testing.T) {
-		do(t, ctx, scripts(false))
-		defer do(t, ctx, scripts(true))
-		do(t, ctx, chromedp.Navigate(base+"/search?lang=en"),
-			chromedp.Click(chromedp.CSS(`input[name="filter[developmentStatus]"][value="stable"]`)))
-		clickAndLoad(t, ctx, ".facets button.apply", `document.querySelector("ul.chips")`)
-		if loc := location(t, ctx); !strings.Contains(loc, "filter[developmentStatus]=stable") && !strings.Contains(loc, "filter%5BdevelopmentStatus%5D=stable") {
-			t.Errorf("applying a filter without JavaScript went to %s", loc)
-		}
-		if eval[bool](t, ctx, `document.documentElement.classList.contains("js")`) {
-			t.Error("the page's script ran although scripts are off")
-		}
-		// axe-core itself needs scripts: turn them on for it, on the page as
-		// it was drawn without them.
-		do(t, ctx, scripts(true))
-		checkAxe(t, ctx, axe, "search without JavaScript")
-	})
+// browserTypeAhead: type-ahead suggests names.
+func browserTypeAhead(t *testing.T, r browserRun) {
+	ctx, base := r.ctx, r.base
+	do(t, ctx, chromedp.Navigate(base+"/"), chromedp.SendKeys(chromedp.CSS("#q-home"), "Parkeer"))
+	waitFor(t, ctx, `Array.from(document.querySelectorAll("datalist option")).some(o => o.value === "Parkeervergunning")`)
+
+}
+
+// browserSwitchLanguage: switch language and keep it.
+func browserSwitchLanguage(t *testing.T, r browserRun) {
+	ctx, base, valid := r.ctx, r.base, r.valid
+	do(t, ctx, chromedp.Navigate(base+"/software/"+valid+"?lang=en"))
+	clickAndLoad(t, ctx, `nav.langs a[lang="de"]`, `document.querySelector("article.software h1")`)
+	if got := eval[string](t, ctx, `document.documentElement.lang`); got != "de" {
+		t.Fatalf("after choosing Deutsch: <html lang=%q>", got)
+	}
+	do(t, ctx, chromedp.Navigate(base+"/search"))
+	if got := eval[string](t, ctx, `document.documentElement.lang`); got != "de" {
+		t.Errorf("the choice was not remembered: <html lang=%q>", got)
+	}
+	if txt := eval[string](t, ctx, `document.querySelector("h1").innerText`); txt != "Alle Software" {
+		t.Errorf("German results page is titled %q", txt)
+	}
+	do(t, ctx, chromedp.Navigate(base+"/?lang=en"))
+
+}
+
+// browserValidate: validate a file and see findings next to its lines.
+func browserValidate(t *testing.T, r browserRun) {
+	ctx, axe, base, artifacts := r.ctx, r.axe, r.base, r.artifacts
+	bad := "publiccodeYmlVersion: \"0\"\nname: Test\nurl: https://example.org/test\nplatforms: [web]\ndevelopmentStatus: finished\nsoftwareType: standalone/web\n"
+	do(t, ctx, chromedp.Navigate(base+"/validate"),
+		chromedp.SetValue(chromedp.CSS("#v-yaml"), bad),
+		chromedp.Click(chromedp.CSS("form.validate button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#result")))
+	if !eval[bool](t, ctx, `document.querySelector(".verdict").classList.contains("bad")`) {
+		t.Error("an invalid file is not reported invalid")
+	}
+	if !eval[bool](t, ctx, `!!document.querySelector("#V5.error .note")`) {
+		t.Error("the finding about developmentStatus is not next to line 5")
+	}
+	checkAxe(t, ctx, axe, "validation result")
+	screenshot(t, ctx, filepath.Join(artifacts, "validate-result-desktop.png"))
+	// The demo allows loopback addresses, so its validator fetches a URL
+	// on this machine (here one that is not a publiccode.yml at all).
+	do(t, ctx, chromedp.Navigate(base+"/validate"), chromedp.SetValue(chromedp.CSS("#v-url"), base+"/healthz"))
+	clickAndLoad(t, ctx, "form.validate button[type=submit]", `document.querySelector("#result, .alert")`)
+	if !eval[bool](t, ctx, `!!document.querySelector("#result .verdict.bad")`) {
+		t.Errorf("validating by URL in the demo: %s", eval[string](t, ctx, `document.querySelector("main").innerText.slice(0, 400)`))
+	}
+
+}
+
+// browserEditor: the editor opens prefilled from a code entry, checks as you
+// type, and without JavaScript shows the YAML with its findings.
+func browserEditor(t *testing.T, r browserRun) {
+	ctx, axe, base := r.ctx, r.axe, r.base
+	do(t, ctx, viewport(1280, 900, false), chromedp.Navigate(base+"/code/"+r.code+"?lang=en"))
+	clickAndLoad(t, ctx, "#describe a.button", `document.getElementById("editor")`)
+	if u, _ := url.Parse(location(t, ctx)); u == nil || u.Path != "/editor" || u.Query().Get("repository") == "" {
+		t.Fatalf("Describe this software went to %s", location(t, ctx))
+	}
+	if !eval[bool](t, ctx, `document.querySelector('input[name="name"]').value !== ""`) {
+		t.Error("the editor is not prefilled from the draft")
+	}
+	checkAxe(t, ctx, axe, "editor from a draft")
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`input[name="legal.license"]`), "not a licence"))
+	eval[bool](t, ctx, `document.querySelector('input[name="legal.license"]').dispatchEvent(new Event("input", {bubbles: true}))`)
+	waitFor(t, ctx, `!!document.querySelector('[data-field="legal.license"] .field-findings:not([hidden]) li')`)
+	checkAxe(t, ctx, axe, "editor with findings as you type")
+
+	do(t, ctx, scripts(false))
+	defer do(t, ctx, scripts(true))
+	do(t, ctx, chromedp.Navigate(base+"/editor?lang=en"), chromedp.SetValue(chromedp.CSS(`input[name="name"]`), "Proefsoftware"))
+	clickAndLoad(t, ctx, `button[value="check"]`, `document.getElementById("result")`)
+	if !eval[bool](t, ctx, `document.getElementById("editor-yaml").textContent.includes("name: Proefsoftware") && document.querySelector('input[name="name"]').value === "Proefsoftware"`) {
+		t.Error("submitting without JavaScript does not show the YAML and keep the field")
+	}
+	if !eval[bool](t, ctx, `!!document.querySelector('[data-field="legal.license"] .field-findings li.error')`) {
+		t.Error("the missing licence has no finding at its field")
+	}
+	do(t, ctx, scripts(true))
+	for _, vp := range viewports {
+		do(t, ctx, viewport(vp.width, vp.height, vp.mobile))
+		checkAxe(t, ctx, axe, vp.name+" editor result")
+	}
+	do(t, ctx, viewport(1280, 900, false))
+}
+
+// browserSkipLink: the skip link is the first stop and leads to the content.
+func browserSkipLink(t *testing.T, r browserRun) {
+	ctx, base := r.ctx, r.base
+	do(t, ctx, chromedp.Navigate(base+"/search"), chromedp.KeyEvent("\t"))
+	if cls := eval[string](t, ctx, `document.activeElement.className`); cls != "skip" {
+		t.Fatalf("the first Tab stop is %q, not the skip link", cls)
+	}
+	do(t, ctx, chromedp.KeyEvent("\r"))
+	waitFor(t, ctx, `location.hash === "#main"`)
+	do(t, ctx, chromedp.KeyEvent("\t"))
+	if inMain := eval[bool](t, ctx, `document.getElementById("main").contains(document.activeElement)`); !inMain {
+		t.Error("after the skip link, Tab does not continue in the main content")
+	}
+
+}
+
+// browserNoJavaScript: everything works with JavaScript off.
+func browserNoJavaScript(t *testing.T, r browserRun) {
+	ctx, axe, base := r.ctx, r.axe, r.base
+	do(t, ctx, scripts(false))
+	defer do(t, ctx, scripts(true))
+	do(t, ctx, chromedp.Navigate(base+"/search?lang=en"),
+		chromedp.Click(chromedp.CSS(`input[name="filter[developmentStatus]"][value="stable"]`)))
+	clickAndLoad(t, ctx, ".facets button.apply", `document.querySelector("ul.chips")`)
+	if loc := location(t, ctx); !strings.Contains(loc, "filter[developmentStatus]=stable") && !strings.Contains(loc, "filter%5BdevelopmentStatus%5D=stable") {
+		t.Errorf("applying a filter without JavaScript went to %s", loc)
+	}
+	if eval[bool](t, ctx, `document.documentElement.classList.contains("js")`) {
+		t.Error("the page's script ran although scripts are off")
+	}
+	// axe-core itself needs scripts: turn them on for it, on the page as
+	// it was drawn without them.
+	do(t, ctx, scripts(true))
+	checkAxe(t, ctx, axe, "search without JavaScript")
+
 }
 
 // chromiumPath finds the browser or skips the test.
