@@ -13,7 +13,7 @@ import (
 // joinReads counts how a page of the change feed reads join records.
 type joinReads struct {
 	catalogue.Community
-	mu          sync.Mutex
+	mu           sync.Mutex
 	one, batches int
 }
 
