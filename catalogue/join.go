@@ -229,6 +229,8 @@ type JoinStore interface {
 	ConfirmJoin(ctx context.Context, a Actor, id string) (Join, error)
 	WithdrawJoin(ctx context.Context, a Actor, id string) error
 	Join(ctx context.Context, id string) (Join, error)
+	// JoinsByIDs returns the records among ids that exist, in the order of ids.
+	JoinsByIDs(ctx context.Context, ids []string) ([]Join, error)
 	// Joins lists records of a software, or of a publisher, newest first.
 	Joins(ctx context.Context, software, publisher string) ([]Join, error)
 	// CountUsingAdministrations counts administrations with a confirmed,

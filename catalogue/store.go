@@ -30,6 +30,8 @@ type Store interface {
 	// entries added on the site), but lose the hosting the file gave them.
 	SyncPublishers(ctx context.Context, pubs []Publisher) error
 	Publisher(ctx context.Context, id string) (Publisher, error)
+	// PublishersByIDs returns the publishers among ids, whatever their status, in the order of ids.
+	PublishersByIDs(ctx context.Context, ids []string) ([]Publisher, error)
 	Publishers(ctx context.Context, page Page) ([]Publisher, string, error)
 
 	// RegisterRepository records that publisherID lists the repository at url,

@@ -47,7 +47,6 @@ func (s *Server) apiChanges(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	size := lq.size
 	var after int64
 	if raw := c.QueryParam("after"); raw != "" {
 		if after, err = strconv.ParseInt(raw, 10, 64); err != nil || after < 0 {
@@ -66,85 +65,50 @@ func (s *Server) apiChanges(c echo.Context) error {
 	if after > head {
 		return gone("after " + strconv.FormatInt(after, 10) + " is beyond the change log's head, " + strconv.FormatInt(head, 10) + ", so it was not given by this catalogue's log as it is now")
 	}
-	// One change more than the page tells whether another page follows.
-	changes, err := s.fed.ChangesSince(ctx, after, size+1)
+	var joins catalogue.FeedJoins
+	if s.opts.Community != nil {
+		joins = s.opts.Community
+	}
+	page, err := catalogue.ReadFeed(ctx, s.fed, s.store, joins, after, lq.size)
 	if errors.Is(err, catalogue.ErrGone) {
 		return gone("this cursor is older than the change log's retention")
 	}
 	if err != nil {
 		return err
 	}
-	more := len(changes) > size
-	changes = changes[:min(len(changes), size)]
-	seen := map[string]bool{}
-	var swIDs []string
-	for _, ch := range changes {
-		if ch.Type == catalogue.ChangeSoftware && !seen[ch.ID] {
-			seen[ch.ID] = true
-			swIDs = append(swIDs, ch.ID)
-		}
+	links := map[string]any{"next": nil}
+	if page.More {
+		links["next"] = "/api/v1/changes?after=" + strconv.FormatInt(page.Last, 10) + "&page[size]=" + strconv.Itoa(lq.size)
 	}
-	listed, err := s.store.SoftwareByIDs(ctx, swIDs)
-	if err != nil {
-		return err
-	}
-	software := make(map[string]catalogue.Software, len(listed))
-	for _, sw := range listed {
-		software[sw.ID] = sw
-	}
-	pubs := publisherCache{s: s, c: c, byID: map[string]*catalogue.Publisher{}}
-	items := make([]changeItem, 0, len(changes))
-	for _, ch := range changes {
-		if ch.Type == catalogue.ChangeCode {
-			continue // code entries are not software: never published to followers
-		}
-		it := changeItem{Seq: ch.Seq, Type: string(ch.Type), Op: string(catalogue.OpHide), ID: ch.ID, At: ch.At.Format(timeFormat)}
-		switch ch.Type {
-		case catalogue.ChangeSoftware:
-			if sw, ok := software[ch.ID]; ok {
-				entry := feedSoftware{softwareItem: s.publish(sw), PublisherDetails: []catalogue.OriginPublisher{}}
-				entry.PubliccodeYml = sw.Raw
-				for _, id := range sw.Publishers {
-					if p := pubs.get(id); p != nil {
-						entry.PublisherDetails = append(entry.PublisherDetails, catalogue.OriginPublisher{ID: p.ID, Name: p.Name, Country: p.Country, URI: p.URI})
-					}
-				}
-				it.Op, it.Entry = string(catalogue.OpUpsert), entry
+	return jsonOK(c, listResponse{Data: s.changeItems(page.Entries), Links: links,
+		Meta: map[string]any{"instance": s.opts.Federation.InstanceID, "head": max(head, page.Last), "last": page.Last}})
+}
+
+// changeItems are the feed's entries as the API gives them: a join record
+// declared here goes without its contact.
+func (s *Server) changeItems(entries []catalogue.FeedEntry) []changeItem {
+	now := time.Now()
+	items := make([]changeItem, 0, len(entries))
+	for _, e := range entries {
+		it := changeItem{Seq: e.Seq, Type: string(e.Type), Op: string(e.Op), ID: e.ID, At: e.At.Format(timeFormat)}
+		switch {
+		case e.Software != nil:
+			entry := feedSoftware{softwareItem: s.publish(*e.Software), PublisherDetails: make([]catalogue.OriginPublisher, 0, len(e.Publishers))}
+			entry.PubliccodeYml = e.Software.Raw
+			for _, p := range e.Publishers {
+				entry.PublisherDetails = append(entry.PublisherDetails, catalogue.OriginPublisher{ID: p.ID, Name: p.Name, Country: p.Country, URI: p.URI})
 			}
-		case catalogue.ChangePublisher:
-			if p := pubs.get(ch.ID); p != nil {
-				it.Op, it.Entry = string(catalogue.OpUpsert), newPublisherItem(*p)
-			}
-		case catalogue.ChangeJoin:
-			// A record declared here, without its contact; a withdrawn one is a hide.
-			if s.opts.Community != nil {
-				j, err := s.opts.Community.Join(ctx, ch.ID)
-				switch {
-				case err == nil:
-					ji := newJoinItem(j, false, time.Now())
-					ji.Instance, ji.Software = s.opts.Federation.InstanceID, j.Software
-					it.Op, it.Entry = string(catalogue.OpUpsert), ji
-				case !errors.Is(err, catalogue.ErrNotFound):
-					return err
-				}
-			}
-		default:
-			// Kinds this version does not know pass as logged.
-			it.Op = string(ch.Op)
+			it.Entry = entry
+		case e.Publisher != nil:
+			it.Entry = newPublisherItem(*e.Publisher)
+		case e.Join != nil:
+			ji := newJoinItem(*e.Join, false, now)
+			ji.Instance, ji.Software = s.opts.Federation.InstanceID, e.Join.Software
+			it.Entry = ji
 		}
 		items = append(items, it)
 	}
-	links := map[string]any{"next": nil}
-	lastSeq := after
-	if len(changes) > 0 {
-		lastSeq = changes[len(changes)-1].Seq
-	}
-	if more {
-		links["next"] = "/api/v1/changes?after=" + strconv.FormatInt(lastSeq, 10) + "&page[size]=" + strconv.Itoa(size)
-	}
-	head = max(head, lastSeq)
-	return jsonOK(c, listResponse{Data: items, Links: links,
-		Meta: map[string]any{"instance": s.opts.Federation.InstanceID, "head": head, "last": lastSeq}})
+	return items
 }
 
 // resumeAfter is where a follower that just listed /api/v1/software resumes the
@@ -162,23 +126,3 @@ func (s *Server) resumeAfter(c echo.Context) int64 {
 }
 
 const timeFormat = "2006-01-02T15:04:05.999999Z07:00"
-
-// publisherCache reads each publisher once per request.
-type publisherCache struct {
-	s    *Server
-	c    echo.Context
-	byID map[string]*catalogue.Publisher
-}
-
-func (p publisherCache) get(id string) *catalogue.Publisher {
-	if v, ok := p.byID[id]; ok {
-		return v
-	}
-	pub, err := p.s.store.Publisher(p.c.Request().Context(), id)
-	if err != nil {
-		p.byID[id] = nil
-		return nil
-	}
-	p.byID[id] = &pub
-	return &pub
-}

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -519,7 +518,7 @@ func (s *Server) crawlPublisherNow(c echo.Context, publisher string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.mustBeMember(c, a, publisher); err != nil {
+	if err := catalogue.Authorize(c.Request().Context(), s.opts.Community, a, catalogue.ActCrawlPublisher, publisher); err != nil {
 		return err
 	}
 	if s.opts.Crawler == nil {
@@ -529,17 +528,6 @@ func (s *Server) crawlPublisherNow(c echo.Context, publisher string) error {
 		return err
 	}
 	return s.opts.Crawler.CrawlPublisherNow(c.Request().Context(), publisher)
-}
-
-func (s *Server) mustBeMember(c echo.Context, a catalogue.Actor, publisher string) error {
-	ok, err := s.opts.Community.IsMember(c.Request().Context(), a.Person, publisher)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return fmt.Errorf("%w: only members of %s may do this", catalogue.ErrForbidden, publisher)
-	}
-	return nil
 }
 
 // crawlRepositoryNow is for members of a publisher that lists the repository.
@@ -556,15 +544,8 @@ func (s *Server) crawlRepositoryNow(c echo.Context, url string) error {
 	if err != nil {
 		return err
 	}
-	pubs := repo.Publishers
-	member := false
-	for _, p := range pubs {
-		if s.mustBeMember(c, a, p) == nil {
-			member = true
-		}
-	}
-	if !member {
-		return fmt.Errorf("%w: only members of an administration that lists this repository may crawl it now", catalogue.ErrForbidden)
+	if err := catalogue.Authorize(c.Request().Context(), s.opts.Community, a, catalogue.ActCrawlRepository, repo.Publishers...); err != nil {
+		return err
 	}
 	if s.opts.Crawler == nil {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "this server does not crawl")
@@ -626,15 +607,20 @@ func (s *Server) apiPending(c echo.Context) error {
 	return jsonOK(c, map[string]any{"memberships": w.memberships, "administrations": items, "codeHosting": w.hosting})
 }
 
+// mustBeAdmin refuses who may not review what waits for an instance
+// administrator (the administration page and API).
 func (s *Server) mustBeAdmin(c echo.Context) error {
+	return s.mustBeAdminFor(c, catalogue.ActReviewPending)
+}
+
+// mustBeAdminFor refuses, for an act of instance administrators, who is not
+// signed in (401) or not one of them (403).
+func (s *Server) mustBeAdminFor(c echo.Context, act catalogue.Act) error {
 	a, err := s.mustSignIn(c)
 	if err != nil {
 		return err
 	}
-	if !a.Admin {
-		return fmt.Errorf("%w: only instance administrators may do this", catalogue.ErrForbidden)
-	}
-	return nil
+	return catalogue.Authorize(c.Request().Context(), nil, a, act)
 }
 
 // apiDecideMembership answers POST /api/v1/admin/memberships.
@@ -708,7 +694,7 @@ func (s *Server) apiSetDomains(c echo.Context) error {
 
 // apiAudit answers GET /api/v1/admin/audit?publisher=ID.
 func (s *Server) apiAudit(c echo.Context) error {
-	if err := s.mustBeAdmin(c); err != nil {
+	if err := s.mustBeAdminFor(c, catalogue.ActReadAudit); err != nil {
 		return err
 	}
 	log, err := s.opts.Community.AuditLog(c.Request().Context(), c.QueryParam("publisher"), 500)

@@ -343,7 +343,7 @@ func TestSignIn_RateLimitedPerAddressAndPerClient(t *testing.T) {
 		resp, _ := b.post("/signin", url.Values{"email": {email}, "csrf": {b.csrf("/signin")}})
 		return resp.StatusCode
 	}
-	if ask("x@a.example") != 200 || ask("x@a.example") != 200 {
+	if first, second := ask("x@a.example"), ask("x@a.example"); first != 200 || second != 200 {
 		t.Fatal("the first two links were refused")
 	}
 	if got := ask("x@a.example"); got != http.StatusTooManyRequests {
@@ -360,97 +360,84 @@ func TestSignIn_RateLimitedPerAddressAndPerClient(t *testing.T) {
 	}
 }
 
+// accessStep is one request of TestJoinAPI_AuthorisationRules: who sends it
+// (with their CSRF token unless noToken), and the status it must get.
+type accessStep struct {
+	name, who, method, path string
+	body                    any
+	noToken                 bool
+	want                    int
+	contains                string // in the body or its content type, when set
+}
+
+// accessSteps are the requests after B declared record join: who may act for
+// which administration, and what only instance administrators may do.
+func accessSteps(join string) []accessStep {
+	hosting := map[string]any{"url": "https://github.com/kommune-b", "group": true, "type": "github"}
+	aRepo := map[string]string{"url": "https://git.example.org/a/parkeren"}
+	bHosting := map[string]string{"publisher": "b", "url": "https://github.com/kommune-b"}
+	return []accessStep{
+		{name: "A withdrawing B's record", who: "alice", method: http.MethodDelete, path: "/api/v1/joins/" + join, want: http.StatusForbidden},
+		{name: "A adding code hosting to B", who: "alice", method: http.MethodPost, path: "/api/v1/publishers/b/code-hosting", body: hosting, want: http.StatusForbidden},
+		{name: "B adding its code hosting", who: "bob", method: http.MethodPost, path: "/api/v1/publishers/b/code-hosting", body: hosting, want: http.StatusCreated},
+		{name: "A crawling B", who: "alice", method: http.MethodPost, path: "/api/v1/publishers/b/crawl", want: http.StatusForbidden},
+		{name: "A crawling its repository", who: "alice", method: http.MethodPost, path: "/api/v1/repositories/crawl", body: aRepo, want: http.StatusAccepted},
+		{name: "B crawling A's repository", who: "bob", method: http.MethodPost, path: "/api/v1/repositories/crawl", body: aRepo, want: http.StatusForbidden},
+		{name: "B approving its own code hosting", who: "bob", method: http.MethodPost, path: "/api/v1/admin/code-hosting/verify", body: bHosting, want: http.StatusForbidden},
+		{name: "B reading what waits for administrators", who: "bob", method: http.MethodGet, path: "/api/v1/admin/pending", noToken: true, want: http.StatusForbidden},
+		{name: "B reading the audit log", who: "bob", method: http.MethodGet, path: "/api/v1/admin/audit?publisher=b", noToken: true, want: http.StatusForbidden},
+		{name: "an administrator reading what waits", who: "root", method: http.MethodGet, path: "/api/v1/admin/pending", noToken: true, want: http.StatusOK, contains: "kommune-b"},
+		{name: "an administrator approving", who: "root", method: http.MethodPost, path: "/api/v1/admin/code-hosting/verify", body: bHosting, want: http.StatusNoContent},
+	}
+}
+
+func runAccessSteps(t *testing.T, as map[string]*browser, steps []accessStep) {
+	t.Helper()
+	tokens := map[string]string{}
+	for _, st := range steps {
+		b := as[st.who]
+		if _, ok := tokens[st.who]; !ok && st.who != "anonymous" {
+			tokens[st.who] = b.token()
+		}
+		token := tokens[st.who]
+		if st.noToken {
+			token = ""
+		}
+		resp, body := b.api(st.method, st.path, token, st.body)
+		if resp.StatusCode != st.want || st.contains != "" && !strings.Contains(body+resp.Header.Get("Content-Type"), st.contains) {
+			t.Errorf("%s: %d %s, want %d with %q", st.name, resp.StatusCode, body, st.want, st.contains)
+		}
+	}
+}
+
 func TestJoinAPI_AuthorisationRules(t *testing.T) {
 	t.Parallel()
 	js := newJoinSite(t, nil)
-	alice, bob := js.signIn(t, "alice@a.example"), js.signIn(t, "bob@b.example")
-	at, bt := alice.token(), bob.token()
+	as := map[string]*browser{"anonymous": js.browser(t), "alice": js.signIn(t, "alice@a.example"), "bob": js.signIn(t, "bob@b.example"),
+		"root": js.signIn(t, "root@operator.example")}
 	decl := map[string]any{"publisher": "b", "kind": "uses", "since": "2025-02-01", "note": "in production",
 		"contact": map[string]string{"name": "Bo", "role": "IT", "email": "bo@b.example"}}
-
-	// Anonymous: no declaring.
-	anon := js.browser(t)
-	if resp, _ := anon.api(http.MethodPost, "/api/v1/software/"+js.software+"/joins", "", decl); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("anonymous declaration: %d", resp.StatusCode)
-	}
-	// A member of A cannot declare for B.
-	if resp, body := alice.api(http.MethodPost, "/api/v1/software/"+js.software+"/joins", at, decl); resp.StatusCode != http.StatusForbidden ||
-		!strings.Contains(body, "application/problem+json") && !strings.Contains(resp.Header.Get("Content-Type"), "problem+json") {
-		t.Errorf("A declaring for B: %d %s", resp.StatusCode, body)
-	}
-	// Without the CSRF header (and with no Origin), a JSON write is refused.
-	if resp, _ := bob.api(http.MethodPost, "/api/v1/software/"+js.software+"/joins", "", decl); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("JSON write without CSRF token: %d", resp.StatusCode)
-	}
-	resp, body := bob.api(http.MethodPost, "/api/v1/software/"+js.software+"/joins", bt, decl)
+	joins := "/api/v1/software/" + js.software + "/joins"
+	runAccessSteps(t, as, []accessStep{
+		{name: "anonymous declaration", who: "anonymous", method: http.MethodPost, path: joins, body: decl, want: http.StatusUnauthorized},
+		{name: "A declaring for B", who: "alice", method: http.MethodPost, path: joins, body: decl, want: http.StatusForbidden, contains: "problem+json"},
+		{name: "JSON write without CSRF token", who: "bob", method: http.MethodPost, path: joins, body: decl, noToken: true, want: http.StatusForbidden},
+	})
+	bob := as["bob"]
+	resp, body := bob.api(http.MethodPost, joins, bob.token(), decl)
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("B declaring: %d %s", resp.StatusCode, body)
 	}
 	var j joinItem
 	_ = json.Unmarshal([]byte(body), &j)
+	checkContactsShownToMembersOnly(t, js, as)
 
-	// The software's joins: contacts for signed-in members only.
-	type item struct {
-		Users int        `json:"users"`
-		Joins []joinItem `json:"joins"`
-	}
-	var seen item
-	_, body = anon.get("/api/v1/software/" + js.software)
-	_ = json.Unmarshal([]byte(body), &seen)
-	if len(seen.Joins) != 1 || seen.Joins[0].Contact != nil || strings.Contains(body, "bo@b.example") || seen.Users != 1 {
-		t.Errorf("anonymous sees %s", body)
-	}
-	if a := seen.Joins[0]; a.Administration.URI != "urn:b" || a.Kind != "uses" || a.Since != "2025-02-01" || !a.Verified || a.ConfirmedUntil == "" {
-		t.Errorf("join = %+v", a)
-	}
-	_, body = alice.get("/api/v1/software/" + js.software)
-	_ = json.Unmarshal([]byte(body), &seen)
-	if seen.Joins[0].Contact == nil || seen.Joins[0].Contact.Email != "bo@b.example" {
-		t.Errorf("a member sees %s", body)
-	}
-	// A signed-in person of no administration sees no contacts either.
-	stranger := js.signIn(t, "someone@elsewhere.example")
-	if _, body := stranger.get("/api/v1/software/" + js.software); strings.Contains(body, "bo@b.example") {
-		t.Error("a signed-in non-member sees contacts")
-	}
-
-	// A member of A can neither withdraw B's record nor add code hosting to B.
-	if resp, _ := alice.api(http.MethodDelete, "/api/v1/joins/"+j.ID, at, nil); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("A withdrawing B's record: %d", resp.StatusCode)
-	}
-	hosting := map[string]any{"url": "https://github.com/kommune-b", "group": true, "type": "github"}
-	if resp, _ := alice.api(http.MethodPost, "/api/v1/publishers/b/code-hosting", at, hosting); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("A adding code hosting to B: %d", resp.StatusCode)
-	}
-	if resp, body := bob.api(http.MethodPost, "/api/v1/publishers/b/code-hosting", bt, hosting); resp.StatusCode != http.StatusCreated {
-		t.Errorf("B adding its code hosting: %d %s", resp.StatusCode, body)
-	}
-	// Crawl now: members of the publisher only.
-	if resp, _ := alice.api(http.MethodPost, "/api/v1/publishers/b/crawl", at, nil); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("A crawling B: %d", resp.StatusCode)
-	}
-	if resp, _ := alice.api(http.MethodPost, "/api/v1/repositories/crawl", at, map[string]string{"url": "https://git.example.org/a/parkeren"}); resp.StatusCode != http.StatusAccepted {
-		t.Errorf("A crawling its repository: %d", resp.StatusCode)
-	}
-	if resp, _ := bob.api(http.MethodPost, "/api/v1/repositories/crawl", bt, map[string]string{"url": "https://git.example.org/a/parkeren"}); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("B crawling A's repository: %d", resp.StatusCode)
-	}
+	runAccessSteps(t, as, accessSteps(j.ID))
 	js.crawler.mu.Lock()
 	calls := strings.Join(js.crawler.calls, "; ")
 	js.crawler.mu.Unlock()
 	if calls != "verify b https://github.com/kommune-b; publisher b; repo https://git.example.org/a/parkeren" {
 		t.Errorf("crawler calls: %s", calls)
-	}
-	// Approvals are for instance administrators.
-	if resp, _ := bob.api(http.MethodPost, "/api/v1/admin/code-hosting/verify", bt, map[string]string{"publisher": "b", "url": "https://github.com/kommune-b"}); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("B approving its own code hosting: %d", resp.StatusCode)
-	}
-	root := js.signIn(t, "root@operator.example")
-	if resp, body := root.api(http.MethodGet, "/api/v1/admin/pending", "", nil); resp.StatusCode != 200 || !strings.Contains(body, "kommune-b") {
-		t.Errorf("pending: %d %s", resp.StatusCode, body)
-	}
-	if resp, _ := root.api(http.MethodPost, "/api/v1/admin/code-hosting/verify", root.token(), map[string]string{"publisher": "b", "url": "https://github.com/kommune-b"}); resp.StatusCode != http.StatusNoContent {
-		t.Errorf("an administrator approving: %d", resp.StatusCode)
 	}
 	// The declarer withdraws; same-origin JSON writes pass without the header.
 	req, _ := http.NewRequest(http.MethodDelete, js.ts.URL+"/api/v1/joins/"+j.ID, strings.NewReader("{}"))
@@ -462,6 +449,35 @@ func TestJoinAPI_AuthorisationRules(t *testing.T) {
 	req.Header.Set("Origin", "https://evil.example")
 	if resp, _ := bob.do(req); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a cross-origin JSON write: %d", resp.StatusCode)
+	}
+}
+
+// checkContactsShownToMembersOnly checks a software's joins: contacts for
+// signed-in members only.
+func checkContactsShownToMembersOnly(t *testing.T, js *joinSite, as map[string]*browser) {
+	t.Helper()
+	type item struct {
+		Users int        `json:"users"`
+		Joins []joinItem `json:"joins"`
+	}
+	var seen item
+	_, body := as["anonymous"].get("/api/v1/software/" + js.software)
+	_ = json.Unmarshal([]byte(body), &seen)
+	if len(seen.Joins) != 1 || seen.Joins[0].Contact != nil || strings.Contains(body, "bo@b.example") || seen.Users != 1 {
+		t.Fatalf("anonymous sees %s", body)
+	}
+	if a := seen.Joins[0]; a.Administration.URI != "urn:b" || a.Kind != "uses" || a.Since != "2025-02-01" || !a.Verified || a.ConfirmedUntil == "" {
+		t.Errorf("join = %+v", a)
+	}
+	_, body = as["alice"].get("/api/v1/software/" + js.software)
+	_ = json.Unmarshal([]byte(body), &seen)
+	if seen.Joins[0].Contact == nil || seen.Joins[0].Contact.Email != "bo@b.example" {
+		t.Errorf("a member sees %s", body)
+	}
+	// A signed-in person of no administration sees no contacts either.
+	stranger := js.signIn(t, "someone@elsewhere.example")
+	if _, body := stranger.get("/api/v1/software/" + js.software); strings.Contains(body, "bo@b.example") {
+		t.Error("a signed-in non-member sees contacts")
 	}
 }
 

@@ -176,100 +176,103 @@ func (t *tx) keepCrawlData(ctx context.Context, id int64, r catalogue.CrawlResul
 	return err
 }
 
+// apply asks the listing policy what crawl result r does to the repository the
+// store knew as prev, and does it.
 func (t *tx) apply(ctx context.Context, prev repoState, r catalogue.CrawlResult) (catalogue.RepoStatus, error) {
 	findings, err := json.Marshal(nonNilFindings(r.Findings))
 	if err != nil {
 		return "", err
 	}
-	switch {
-	case r.Outcome == catalogue.StatusFailed:
-		return t.fail(ctx, prev, r)
-	case r.Outcome == catalogue.StatusUnchanged && prev.role == catalogue.RoleFork && prev.hidden == "" && !t.crawledHere(ctx, prev.swURL, prev.id):
-		// A fork of a repository no longer crawled (moved away, gone): its file,
-		// unchanged, now carries the software.
+	facts := catalogue.RepoFacts{Status: prev.status, Role: prev.role, Failures: prev.failures, Hidden: prev.hidden != "", Read: prev.rawHash != ""}
+	if prev.role == catalogue.RoleFork {
+		facts.ForkOfCrawled = t.crawledHere(ctx, prev.swURL, prev.id)
+	}
+	d := catalogue.DecideCrawl(facts, r)
+	switch d.Step {
+	case catalogue.StepFailed, catalogue.StepGone:
+		return t.fail(ctx, prev, r, d)
+	case catalogue.StepReapply:
 		return t.reapplyStored(ctx, prev.id)
-	case r.Outcome == catalogue.StatusUnchanged:
+	case catalogue.StepUnchanged:
 		// Nothing was fetched: everything stays, but the crawl succeeded.
-		st := prev.status
-		switch st {
-		case catalogue.StatusNew, catalogue.StatusUpdated, catalogue.StatusPending, catalogue.StatusFailed, catalogue.StatusGone, "":
-			st = catalogue.StatusUnchanged
-		}
-		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, failures = 0, last_crawled_at = ? WHERE id = ?`, string(st), t.now, prev.id)
-		return st, err
-	case r.Outcome == catalogue.StatusOverCap || r.Outcome == catalogue.StatusSkipped:
-		// Nothing was read, and not for the repository's fault: what was listed stays
-		// listed. The head is kept so that an unmoved head over the cap is not fetched again.
+		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, failures = 0, last_crawled_at = ? WHERE id = ?`, string(d.Status), t.now, prev.id)
+		return d.Status, err
+	case catalogue.StepKeep:
+		// The head is kept so that an unmoved head over the cap is not fetched again.
 		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, failures = 0, last_crawled_at = ?,
 			head = CASE WHEN ? = '' THEN head ELSE ? END WHERE id = ?`,
-			string(r.Outcome), r.Reason, t.now, r.Head, r.Head, prev.id)
-		return r.Outcome, err
-	case r.Outcome == catalogue.StatusNoPubliccode:
+			string(d.Status), r.Reason, t.now, r.Head, r.Head, prev.id)
+		return d.Status, err
+	case catalogue.StepUnlist:
 		if _, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, head = ?, software_id = NULL, software_url = '', role = '',
 			path = '', findings = '[]', raw = '', raw_hash = '', content = '', failures = 0, last_crawled_at = ? WHERE id = ?`,
-			string(catalogue.StatusNoPubliccode), r.Reason, r.Head, t.now, prev.id); err != nil {
+			string(d.Status), r.Reason, r.Head, t.now, prev.id); err != nil {
 			return "", err
 		}
-		return catalogue.StatusNoPubliccode, t.refreshSoftware(ctx, prev.softwareID)
-	case !r.File.Listable():
-		// Unreadable or nameless: whatever this repository listed before stays listed.
+		return d.Status, t.refreshSoftware(ctx, prev.softwareID)
+	case catalogue.StepUnreadable, catalogue.StepHidden:
+		reason := r.Reason
+		if d.Step == catalogue.StepHidden {
+			reason = "hidden by the operator: " + prev.hidden
+		}
 		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, head = ?, path = ?, findings = ?, raw = ?, raw_hash = ?, failures = 0, last_crawled_at = ? WHERE id = ?`,
-			string(catalogue.StatusInvalid), r.Reason, r.Head, r.Path, string(findings), string(r.Raw), hash(r.Raw), t.now, prev.id)
-		return catalogue.StatusInvalid, err
-	case prev.hidden != "":
-		// Hidden by the operator: crawled, so its publisher sees its findings, never listed.
-		_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, head = ?, path = ?, findings = ?, raw = ?, raw_hash = ?, failures = 0, last_crawled_at = ? WHERE id = ?`,
-			string(catalogue.StatusSkipped), "hidden by the operator: "+prev.hidden, r.Head, r.Path, string(findings), string(r.Raw), hash(r.Raw), t.now, prev.id)
-		return catalogue.StatusSkipped, err
+			string(d.Status), reason, r.Head, r.Path, string(findings), string(r.Raw), hash(r.Raw), t.now, prev.id)
+		return d.Status, err
 	}
 	return t.applyListable(ctx, prev, r, string(findings))
 }
 
-// fail counts a failed crawl. What was listed stays listed (failures are usually
-// passing) until the repository has failed GoneAfter times in a row: then it is
-// gone, and the software it carried is hidden unless another repository carries it.
-func (t *tx) fail(ctx context.Context, prev repoState, r catalogue.CrawlResult) (catalogue.RepoStatus, error) {
-	failures := prev.failures + 1
-	if r.GoneAfter > 0 && failures >= r.GoneAfter {
-		reason := fmt.Sprintf("%s (gone after %d failed crawls in a row; listed again when it comes back)", r.Reason, failures)
+// fail counts a failed crawl (catalogue.StepFailed) or marks the repository gone
+// (catalogue.StepGone): the software it carried is then hidden unless another
+// repository carries it.
+func (t *tx) fail(ctx context.Context, prev repoState, r catalogue.CrawlResult, d catalogue.CrawlDecision) (catalogue.RepoStatus, error) {
+	if d.Step == catalogue.StepGone {
+		reason := fmt.Sprintf("%s (gone after %d failed crawls in a row; listed again when it comes back)", r.Reason, d.Failures)
 		if _, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, failures = ?, software_id = NULL, role = '', raw_hash = '',
-			last_crawled_at = ? WHERE id = ?`, string(catalogue.StatusGone), reason, failures, t.now, prev.id); err != nil {
+			last_crawled_at = ? WHERE id = ?`, string(d.Status), reason, d.Failures, t.now, prev.id); err != nil {
 			return "", err
 		}
-		return catalogue.StatusGone, t.refreshSoftware(ctx, prev.softwareID)
+		return d.Status, t.refreshSoftware(ctx, prev.softwareID)
 	}
 	_, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = ?, failures = ?, last_crawled_at = ? WHERE id = ?`,
-		string(catalogue.StatusFailed), r.Reason, failures, t.now, prev.id)
-	return catalogue.StatusFailed, err
+		string(d.Status), r.Reason, d.Failures, t.now, prev.id)
+	return d.Status, err
 }
 
-// applyListable lists or links the software a listable file names.
+// presence answers the listing policy's questions about what is crawled here,
+// inside the transaction, for the repository self.
+type presence struct {
+	ctx  context.Context
+	t    *tx
+	self int64
+}
+
+func (p presence) CrawledHere(c string) bool { return p.t.crawledHere(p.ctx, c, p.self) }
+func (p presence) GoneHere(c string) bool    { return p.t.goneHere(p.ctx, c) }
+
+// applyListable lists or links the software a listable file names, as the
+// listing policy decides.
 func (t *tx) applyListable(ctx context.Context, prev repoState, r catalogue.CrawlResult, findings string) (catalogue.RepoStatus, error) {
-	role, swURL := catalogue.RoleOf(r.RepoURL, r.File.URL, func(c string) bool { return t.crawledHere(ctx, c, prev.id) })
-	if role == catalogue.RoleMirror && t.goneHere(ctx, swURL) {
-		// The repository its file names was crawled here and is gone: this one is
-		// where it moved (without a redirect), and it is the software's origin now.
-		role = catalogue.RoleOrigin
-	}
+	role, swURL := catalogue.ListingRole(r.RepoURL, r.File.URL, presence{ctx: ctx, t: t, self: prev.id})
 	content, err := encodeFile(r.File)
 	if err != nil {
 		return "", err
 	}
 	rawHash := hash(r.Raw)
-	valid := publiccode.Valid(r.Findings)
-
-	var status catalogue.RepoStatus
-	swID := ""
-	if role == catalogue.RoleFork {
-		status = catalogue.StatusFork
-	} else {
-		swID, status, err = t.listSoftware(ctx, prev, role, swURL, r, content, valid)
-		if err != nil {
+	facts := catalogue.ListingFacts{Role: role, Valid: publiccode.Valid(r.Findings), Read: prev.rawHash != "", Changed: prev.rawHash != rawHash}
+	var sw *softwareRow
+	if role != catalogue.RoleFork {
+		if sw, err = t.entryFor(ctx, swURL); err != nil {
 			return "", err
 		}
+		if sw != nil {
+			facts.Entry = sw.facts(prev, r.Raw)
+		}
 	}
-	if !valid {
-		status = catalogue.StatusInvalid
+	d := catalogue.DecideListing(facts)
+	swID, err := t.listSoftware(ctx, prev, swURL, sw, d, r, content, facts.Valid)
+	if err != nil {
+		return "", err
 	}
 	var swIDArg any
 	if swID != "" {
@@ -277,7 +280,7 @@ func (t *tx) applyListable(ctx context.Context, prev repoState, r catalogue.Craw
 	}
 	if _, err := t.exec(ctx, `UPDATE repositories SET status = ?, reason = '', role = ?, software_id = ?, software_url = ?, head = ?, path = ?,
 		findings = ?, raw = ?, raw_hash = ?, content = ?, failures = 0, last_crawled_at = ? WHERE id = ?`,
-		string(status), string(role), swIDArg, swURL, r.Head, r.Path, findings, string(r.Raw), rawHash, content, t.now, prev.id); err != nil {
+		string(d.Status), string(role), swIDArg, swURL, r.Head, r.Path, findings, string(r.Raw), rawHash, content, t.now, prev.id); err != nil {
 		return "", err
 	}
 	if prev.softwareID != "" && prev.softwareID != swID {
@@ -285,7 +288,23 @@ func (t *tx) applyListable(ctx context.Context, prev repoState, r catalogue.Craw
 			return "", err
 		}
 	}
-	return status, nil
+	return d.Status, nil
+}
+
+// entryFor is the software entry at swURL, taken over from a peer when only a
+// peer listed it; nil when there is none.
+func (t *tx) entryFor(ctx context.Context, swURL string) (*softwareRow, error) {
+	if err := t.takeOverHarvested(ctx, swURL); err != nil {
+		return nil, err
+	}
+	sw, err := t.softwareByURL(ctx, swURL)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("software %s: %w", swURL, err)
+	}
+	return &sw, nil
 }
 
 // crawledHere reports whether a repository other than self, at canonical URL c,
@@ -343,78 +362,69 @@ type softwareRow struct {
 	sourceOri bool // the source repository is the origin
 }
 
-// listSoftware lists, updates or links the software a listable file names, and
-// returns its ID with the repository's status.
-func (t *tx) listSoftware(ctx context.Context, prev repoState, role catalogue.RepoRole, swURL string, r catalogue.CrawlResult,
-	content string, valid bool) (string, catalogue.RepoStatus, error) {
-	if err := t.takeOverHarvested(ctx, swURL); err != nil {
-		return "", "", err
+// facts are the entry as the listing policy sees it, for the repository prev
+// whose file is raw.
+func (sw softwareRow) facts(prev repoState, raw []byte) *catalogue.EntryFacts {
+	return &catalogue.EntryFacts{
+		SourceIsSelf:   sw.source.Valid && sw.source.Int64 == prev.id,
+		SameRaw:        sw.raw == string(raw),
+		Valid:          sw.valid,
+		Hidden:         sw.hidden,
+		SourceCarries:  sw.sourceOK,
+		SourceIsOrigin: sw.sourceOri,
+		CarriedBefore:  prev.softwareID == sw.id,
 	}
-	sw, err := t.softwareByURL(ctx, swURL)
-	counts := publiccode.Count(r.Findings)
-	st := catalogue.StatusUnchanged
-	switch {
-	case role == catalogue.RoleMirror:
-		st = catalogue.StatusMirror
-	case prev.rawHash == "":
-		st = catalogue.StatusNew
-	case prev.rawHash != hash(r.Raw):
-		st = catalogue.StatusUpdated
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		id := catalogue.NewID()
-		if _, err := t.exec(ctx, `INSERT INTO software (id, url, name, source_repo_id, content, raw, valid, errors, warnings, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, swURL, r.File.Name, prev.id, content, string(r.Raw), valid, counts.Errors, counts.Warnings, t.now, t.now); err != nil {
-			return "", "", fmt.Errorf("list software %s: %w", swURL, err)
-		}
-		if err := t.setBasedOn(ctx, id, r.File); err != nil {
-			return "", "", err
-		}
-		return id, st, t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpUpsert, id)
-	}
-	if err != nil {
-		return "", "", fmt.Errorf("software %s: %w", swURL, err)
-	}
+}
 
-	isSource := sw.source.Valid && sw.source.Int64 == prev.id
-	if !isSource && (sw.hidden || !sw.sourceOK || (role == catalogue.RoleOrigin && !sw.sourceOri)) {
-		isSource = true
-	}
-	changed := false
-	if isSource {
-		sameContent := sw.raw == string(r.Raw) && sw.source.Valid && sw.source.Int64 == prev.id
-		// A file that was valid and became invalid keeps its last valid content listed.
-		replace := !sameContent && (valid || !sw.valid)
-		switch {
-		case replace:
-			if _, err := t.exec(ctx, `UPDATE software SET name = ?, source_repo_id = ?, content = ?, raw = ?, valid = ?, errors = ?, warnings = ?, hidden = FALSE, updated_at = ? WHERE id = ?`,
-				r.File.Name, prev.id, content, string(r.Raw), valid, counts.Errors, counts.Warnings, t.now, sw.id); err != nil {
-				return "", "", fmt.Errorf("update software %s: %w", sw.id, err)
-			}
-			if err := t.setBasedOn(ctx, sw.id, r.File); err != nil {
-				return "", "", err
-			}
-			changed = true
-		case sw.hidden:
-			if _, err := t.exec(ctx, `UPDATE software SET hidden = FALSE, source_repo_id = ?, updated_at = ? WHERE id = ?`, prev.id, t.now, sw.id); err != nil {
-				return "", "", err
-			}
-			changed = true
+// listSoftware applies the listing decision d to the software entry sw (nil
+// when it is to be created at swURL), and returns the ID of the entry the
+// repository carries ("" for none).
+func (t *tx) listSoftware(ctx context.Context, prev repoState, swURL string, sw *softwareRow, d catalogue.ListingDecision,
+	r catalogue.CrawlResult, content string, valid bool) (string, error) {
+	counts := publiccode.Count(r.Findings)
+	switch {
+	case !d.Link:
+		return "", nil
+	case d.Create:
+		return t.createSoftware(ctx, prev, swURL, r, content, valid)
+	case d.Replace:
+		if _, err := t.exec(ctx, `UPDATE software SET name = ?, source_repo_id = ?, content = ?, raw = ?, valid = ?, errors = ?, warnings = ?, hidden = FALSE, updated_at = ? WHERE id = ?`,
+			r.File.Name, prev.id, content, string(r.Raw), valid, counts.Errors, counts.Warnings, t.now, sw.id); err != nil {
+			return "", fmt.Errorf("update software %s: %w", sw.id, err)
 		}
-	}
-	if !changed && prev.softwareID != sw.id {
-		// A new repository carries it: its publishers and repositories changed.
+		if err := t.setBasedOn(ctx, sw.id, r.File); err != nil {
+			return "", err
+		}
+	case d.Unhide:
+		if _, err := t.exec(ctx, `UPDATE software SET hidden = FALSE, source_repo_id = ?, updated_at = ? WHERE id = ?`, prev.id, t.now, sw.id); err != nil {
+			return "", fmt.Errorf("show software %s: %w", sw.id, err)
+		}
+	case d.Touch:
 		if _, err := t.exec(ctx, `UPDATE software SET updated_at = ? WHERE id = ?`, t.now, sw.id); err != nil {
-			return "", "", err
+			return "", fmt.Errorf("touch software %s: %w", sw.id, err)
 		}
-		changed = true
 	}
-	if changed {
+	if d.Changed() {
 		if err := t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpUpsert, sw.id); err != nil {
-			return "", "", err
+			return "", err
 		}
 	}
-	return sw.id, st, nil
+	return sw.id, nil
+}
+
+// createSoftware lists a new software entry at swURL with the file r read
+// from the repository prev, its source.
+func (t *tx) createSoftware(ctx context.Context, prev repoState, swURL string, r catalogue.CrawlResult, content string, valid bool) (string, error) {
+	counts := publiccode.Count(r.Findings)
+	id := catalogue.NewID()
+	if _, err := t.exec(ctx, `INSERT INTO software (id, url, name, source_repo_id, content, raw, valid, errors, warnings, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, swURL, r.File.Name, prev.id, content, string(r.Raw), valid, counts.Errors, counts.Warnings, t.now, t.now); err != nil {
+		return "", fmt.Errorf("list software %s: %w", swURL, err)
+	}
+	if err := t.setBasedOn(ctx, id, r.File); err != nil {
+		return "", err
+	}
+	return id, t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpUpsert, id)
 }
 
 func (t *tx) softwareByURL(ctx context.Context, swURL string) (softwareRow, error) {
@@ -426,71 +436,91 @@ func (t *tx) softwareByURL(ctx context.Context, swURL string) (softwareRow, erro
 	return sw, err
 }
 
+// carriers are the repositories that carry the software entry id.
+func (t *tx) carriers(ctx context.Context, id string) ([]catalogue.Carrier, error) {
+	rows, err := t.query(ctx, `SELECT id, role FROM repositories WHERE software_id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []catalogue.Carrier
+	for rows.Next() {
+		var c catalogue.Carrier
+		var role string
+		if err := rows.Scan(&c.Repository, &role); err != nil {
+			return nil, err
+		}
+		c.Role = catalogue.RepoRole(role)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // refreshSoftware re-derives a software entry after a repository stopped carrying
-// it: another repository becomes its source, or it is hidden when none is left.
+// it: the listing policy's successor becomes its source, or, when none is
+// left, it is lost (see lostSoftware).
 func (t *tx) refreshSoftware(ctx context.Context, id string) error {
 	if id == "" {
 		return nil
 	}
-	var (
-		repoID  int64
-		content string
-		raw     string
-		status  string
-	)
-	err := t.queryRow(ctx, `SELECT r.id, r.content, r.raw, r.status FROM repositories r JOIN software s ON s.id = r.software_id
-		WHERE r.software_id = ? ORDER BY CASE WHEN r.role = 'origin' THEN 0 ELSE 1 END, r.id LIMIT 1`, id).Scan(&repoID, &content, &raw, &status)
-	if errors.Is(err, sql.ErrNoRows) {
-		// A fork of the repository that stopped carrying it, when that one is no
-		// longer crawled (it moved without a redirect, and the fork's file still
-		// names the old URL), carries it now.
-		var fork int64
-		err := t.queryRow(ctx, `SELECT r.id FROM repositories r JOIN software s ON s.url = r.software_url
-			WHERE s.id = ? AND r.role = ? AND r.status <> ? AND r.hidden_reason = ''
-				AND NOT EXISTS (SELECT 1 FROM repositories o WHERE o.canonical_url = r.software_url AND o.id <> r.id AND o.status <> ?)
-			ORDER BY r.id LIMIT 1`,
-			id, string(catalogue.RoleFork), string(catalogue.StatusGone), string(catalogue.StatusGone)).Scan(&fork)
-		switch {
-		case err == nil:
-			_, err := t.reapplyStored(ctx, fork)
-			return err
-		case !errors.Is(err, sql.ErrNoRows):
-			return fmt.Errorf("refresh software %s: %w", id, err)
-		}
-		if shown, err := t.peerFallback(ctx, id); err != nil || shown {
-			return err
-		}
-		res, err := t.exec(ctx, `UPDATE software SET hidden = TRUE, updated_at = ? WHERE id = ? AND hidden = FALSE`, t.now, id)
-		if err != nil {
-			return fmt.Errorf("hide software %s: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			return t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpHide, id)
-		}
-		return nil
-	}
+	carriers, err := t.carriers(ctx, id)
 	if err != nil {
+		return fmt.Errorf("refresh software %s: %w", id, err)
+	}
+	next, ok := catalogue.Successor(carriers)
+	if !ok {
+		return t.lostSoftware(ctx, id)
+	}
+	var content, raw, findingsJSON string
+	if err := t.queryRow(ctx, `SELECT content, raw, findings FROM repositories WHERE id = ?`, next.Repository).Scan(&content, &raw, &findingsJSON); err != nil {
 		return fmt.Errorf("refresh software %s: %w", id, err)
 	}
 	f, err := decodeFile(content)
 	if err != nil {
 		return fmt.Errorf("refresh software %s: %w", id, err)
 	}
-	var findingsJSON string
-	if err := t.queryRow(ctx, `SELECT findings FROM repositories WHERE id = ?`, repoID).Scan(&findingsJSON); err != nil {
-		return err
-	}
 	var fs []publiccode.Finding
 	_ = json.Unmarshal([]byte(findingsJSON), &fs)
 	c := publiccode.Count(fs)
 	if _, err := t.exec(ctx, `UPDATE software SET name = ?, source_repo_id = ?, content = ?, raw = ?, valid = ?, errors = ?, warnings = ?, updated_at = ? WHERE id = ?`,
-		f.Name, repoID, content, raw, c.Errors == 0, c.Errors, c.Warnings, t.now, id); err != nil {
+		f.Name, next.Repository, content, raw, c.Errors == 0, c.Errors, c.Warnings, t.now, id); err != nil {
 		return fmt.Errorf("refresh software %s: %w", id, err)
 	}
 	if err := t.setBasedOn(ctx, id, f); err != nil {
 		return err
 	}
 	return t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpUpsert, id)
+}
+
+// lostSoftware handles a software entry no repository carries: a fork of the
+// repository that stopped carrying it, when that one is no longer crawled (it
+// moved without a redirect, and the fork's file still names the old URL),
+// carries it now; else a peer's copy is shown; else it is hidden.
+func (t *tx) lostSoftware(ctx context.Context, id string) error {
+	var fork int64
+	err := t.queryRow(ctx, `SELECT r.id FROM repositories r JOIN software s ON s.url = r.software_url
+		WHERE s.id = ? AND r.role = ? AND r.status <> ? AND r.hidden_reason = ''
+			AND NOT EXISTS (SELECT 1 FROM repositories o WHERE o.canonical_url = r.software_url AND o.id <> r.id AND o.status <> ?)
+		ORDER BY r.id LIMIT 1`,
+		id, string(catalogue.RoleFork), string(catalogue.StatusGone), string(catalogue.StatusGone)).Scan(&fork)
+	switch {
+	case err == nil:
+		_, err := t.reapplyStored(ctx, fork)
+		return err
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("refresh software %s: %w", id, err)
+	}
+	if shown, err := t.peerFallback(ctx, id); err != nil || shown {
+		return err
+	}
+	res, err := t.exec(ctx, `UPDATE software SET hidden = TRUE, updated_at = ? WHERE id = ? AND hidden = FALSE`, t.now, id)
+	if err != nil {
+		return fmt.Errorf("hide software %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpHide, id)
+	}
+	return nil
 }
 
 // setBasedOn keeps the upstreams a software's file names in isBasedOn, by

@@ -195,7 +195,7 @@ func (s *Store) contractors(ctx context.Context) ([]catalogue.OrgContractor, err
 // their e-mail domains in contribution figures (on) or not. Members only.
 func (s *Store) SetMembersCounting(ctx context.Context, a catalogue.Actor, publisher string, on bool) error {
 	err := s.write(ctx, func(t *tx) error {
-		if err := t.mustBeMember(ctx, a, publisher); err != nil {
+		if err := t.authorize(ctx, a, catalogue.ActSetMembersCounting, publisher); err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, `UPDATE publishers SET members_counting_off = ?, updated_at = ? WHERE id = ?`, !on, t.now, publisher); err != nil {

@@ -20,7 +20,7 @@ func (s *Store) HookSecrets(ctx context.Context, a catalogue.Actor, publisher st
 		if _, err := t.publisher(ctx, publisher); err != nil {
 			return err
 		}
-		if err := t.mustBeMember(ctx, a, publisher); err != nil {
+		if err := t.authorize(ctx, a, catalogue.ActSeeHookSecrets, publisher); err != nil {
 			return err
 		}
 		rows, err := t.query(ctx, `SELECT url FROM code_hosting WHERE publisher_id = ? ORDER BY origin, url`, publisher)
@@ -68,7 +68,7 @@ func (s *Store) HookSecrets(ctx context.Context, a catalogue.Actor, publisher st
 func (s *Store) RotateHookSecret(ctx context.Context, a catalogue.Actor, publisher, hostingURL string) (catalogue.HookSecret, error) {
 	var h catalogue.HookSecret
 	err := s.write(ctx, func(t *tx) error {
-		if err := t.mustBeMember(ctx, a, publisher); err != nil {
+		if err := t.authorize(ctx, a, catalogue.ActRotateHookSecret, publisher); err != nil {
 			return err
 		}
 		var n int

@@ -29,7 +29,7 @@ func (s *Store) AddCodeHosting(ctx context.Context, a catalogue.Actor, publisher
 		if _, err := t.publisher(ctx, publisher); err != nil {
 			return err
 		}
-		if err := t.mustBeMember(ctx, a, publisher); err != nil {
+		if err := t.authorize(ctx, a, catalogue.ActAddHosting, publisher); err != nil {
 			return err
 		}
 		if blocked, err := t.blocked(ctx, canonical); err != nil || blocked {
@@ -128,7 +128,7 @@ func (t *tx) linkHosting(ctx context.Context, publisher string, h catalogue.Code
 // gone rule.
 func (s *Store) RemoveCodeHosting(ctx context.Context, a catalogue.Actor, publisher, url string) error {
 	err := s.write(ctx, func(t *tx) error {
-		if err := t.mustBeMember(ctx, a, publisher); err != nil {
+		if err := t.authorize(ctx, a, catalogue.ActRemoveHosting, publisher); err != nil {
 			return err
 		}
 		var origin string
@@ -154,13 +154,12 @@ func (s *Store) RemoveCodeHosting(ctx context.Context, a catalogue.Actor, publis
 
 // VerifyCodeHosting implements catalogue.JoinStore.
 func (s *Store) VerifyCodeHosting(ctx context.Context, a catalogue.Actor, publisher, url, how string) error {
-	switch {
-	case how == catalogue.VerifiedByAdmin:
-		if err := mustBeAdmin(a); err != nil {
-			return err
-		}
-	case a != catalogue.System:
-		return fmt.Errorf("%w: only the catalogue verifies by %s", catalogue.ErrForbidden, how)
+	act := catalogue.ActVerifyHostingItself
+	if how == catalogue.VerifiedByAdmin {
+		act = catalogue.ActVerifyHosting
+	}
+	if err := catalogue.Authorize(ctx, nil, a, act); err != nil {
+		return fmt.Errorf("verify code hosting by %s: %w", how, err)
 	}
 	err := s.write(ctx, func(t *tx) error { return t.verifyHosting(ctx, a, publisher, url, how) })
 	if err != nil {

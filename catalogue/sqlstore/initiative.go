@@ -79,7 +79,7 @@ func (s *Store) CreateInitiative(ctx context.Context, a catalogue.Actor, in cata
 	}
 	in.ID = catalogue.NewID()
 	err := s.txn(ctx, func(t *tx) error {
-		if err := t.mustBeMember(ctx, a, in.Publisher); err != nil {
+		if err := t.authorize(ctx, a, catalogue.ActCreateInitiative, in.Publisher); err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, `INSERT INTO initiatives (id, publisher_id, title, problem, requirements, budget, created_by, created_at, updated_at)
@@ -112,7 +112,7 @@ func (s *Store) Pledge(ctx context.Context, a catalogue.Actor, initiative string
 		if n == 0 {
 			return catalogue.ErrNotFound
 		}
-		if err := t.mustBeMember(ctx, a, p.Publisher); err != nil {
+		if err := t.authorize(ctx, a, catalogue.ActPledge, p.Publisher); err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, `INSERT INTO pledges (initiative_id, publisher_id, kind, note, pledged_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -139,7 +139,7 @@ func (s *Store) LinkInitiative(ctx context.Context, a catalogue.Actor, initiativ
 		return nil, err
 	}
 	err = s.txn(ctx, func(t *tx) error {
-		if err := t.mustBeMember(ctx, a, in.Publisher); err != nil {
+		if err := t.authorize(ctx, a, catalogue.ActLinkInitiative, in.Publisher); err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, `UPDATE initiatives SET software_id = ?, updated_at = ? WHERE id = ?`, software, t.now, initiative); err != nil {

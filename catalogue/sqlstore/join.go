@@ -77,7 +77,7 @@ func (s *Store) DeclareJoin(ctx context.Context, a catalogue.Actor, j catalogue.
 		if n == 0 {
 			return fmt.Errorf("software %s: %w", j.Software, catalogue.ErrNotFound)
 		}
-		if err := t.mustBeMember(ctx, a, j.Publisher); err != nil {
+		if err := t.authorize(ctx, a, catalogue.ActDeclareJoin, j.Publisher); err != nil {
 			return err
 		}
 		var id string
@@ -120,7 +120,7 @@ func (s *Store) ConfirmJoin(ctx context.Context, a catalogue.Actor, id string) (
 		if j, err = t.join(ctx, id); err != nil {
 			return err
 		}
-		if err := t.mustBeMember(ctx, a, j.Publisher); err != nil {
+		if err := t.authorize(ctx, a, catalogue.ActConfirmJoin, j.Publisher); err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, `UPDATE joins SET confirmed_until = ?, reminded_at = NULL, lapsed = FALSE, updated_at = ? WHERE id = ?`,
@@ -149,7 +149,7 @@ func (s *Store) WithdrawJoin(ctx context.Context, a catalogue.Actor, id string) 
 		if err != nil {
 			return err
 		}
-		if err := t.mustBeMember(ctx, a, j.Publisher); err != nil {
+		if err := t.authorize(ctx, a, catalogue.ActWithdrawJoin, j.Publisher); err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, `DELETE FROM joins WHERE id = ?`, id); err != nil {
@@ -334,19 +334,9 @@ func (s *Store) SetJoinInfo(ctx context.Context, a catalogue.Actor, info catalog
 		return fmt.Errorf("%w: the coordination group and contribution guide are at most 500 characters, the meetings 2000", catalogue.ErrInvalid)
 	}
 	err = s.write(ctx, func(t *tx) error {
-		member := ""
-		for _, p := range sw.Publishers {
-			ok, err := t.isMember(ctx, a.Person, p)
-			if err != nil {
-				return err
-			}
-			if ok {
-				member = p
-				break
-			}
-		}
-		if member == "" {
-			return fmt.Errorf("%w: only members of an administration that publishes %s may say how to join it", catalogue.ErrForbidden, sw.Name)
+		member, err := catalogue.ActingFor(ctx, txMembers{t}, a, catalogue.ActSetJoinInfo, sw.Publishers...)
+		if err != nil {
+			return fmt.Errorf("%s: %w", sw.Name, err)
 		}
 		if _, err := t.exec(ctx, `INSERT INTO join_info (software_id, open, coordination, meetings, contributing, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (software_id) DO UPDATE SET open = excluded.open, coordination = excluded.coordination, meetings = excluded.meetings,
@@ -421,20 +411,21 @@ func (s *Store) CoUsers(ctx context.Context, a catalogue.Actor, software string)
 	if err != nil {
 		return nil, err
 	}
-	mine := map[string]bool{}
+	mine := catalogue.KnownMembers{}
+	var related []string
 	for _, j := range list {
+		if _, ok := mine[j.Publisher]; ok {
+			continue
+		}
 		ok, err := s.IsMember(ctx, a.Person, j.Publisher)
 		if err != nil {
 			return nil, err
 		}
 		mine[j.Publisher] = ok
+		related = append(related, j.Publisher)
 	}
-	member := false
-	for _, ok := range mine {
-		member = member || ok
-	}
-	if !member {
-		return nil, fmt.Errorf("%w: only members of an administration that declared a relation to this software may write to its co-users", catalogue.ErrForbidden)
+	if err := catalogue.Authorize(ctx, mine, a, catalogue.ActWriteCoUsers, related...); err != nil {
+		return nil, err
 	}
 	seen := map[string]bool{}
 	var out []catalogue.Contact

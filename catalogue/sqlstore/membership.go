@@ -66,23 +66,17 @@ func (t *tx) isMember(ctx context.Context, person, publisher string) (bool, erro
 	return isMember(ctx, t.Tx, t.d, person, publisher)
 }
 
-// mustBeMember refuses an actor who is not an approved member of publisher.
-func (t *tx) mustBeMember(ctx context.Context, a catalogue.Actor, publisher string) error {
-	ok, err := t.isMember(ctx, a.Person, publisher)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return fmt.Errorf("%w: only members of %s may do this", catalogue.ErrForbidden, publisher)
-	}
-	return nil
+// txMembers answers catalogue.Authorize's questions inside the transaction.
+type txMembers struct{ t *tx }
+
+func (m txMembers) IsMember(ctx context.Context, person, publisher string) (bool, error) {
+	return m.t.isMember(ctx, person, publisher)
 }
 
-func mustBeAdmin(a catalogue.Actor) error {
-	if !a.Admin {
-		return fmt.Errorf("%w: only instance administrators may do this", catalogue.ErrForbidden)
-	}
-	return nil
+// authorize applies the authorisation rule of act (catalogue.Authorize) inside
+// the transaction.
+func (t *tx) authorize(ctx context.Context, a catalogue.Actor, act catalogue.Act, publishers ...string) error {
+	return catalogue.Authorize(ctx, txMembers{t}, a, act, publishers...)
 }
 
 // IsMember implements catalogue.Accounts.
@@ -225,7 +219,7 @@ func (s *Store) RequestMembership(ctx context.Context, a catalogue.Actor, publis
 
 // DecideMembership implements catalogue.Accounts.
 func (s *Store) DecideMembership(ctx context.Context, a catalogue.Actor, person, publisher string, status catalogue.MembershipStatus) error {
-	if err := mustBeAdmin(a); err != nil {
+	if err := catalogue.Authorize(ctx, nil, a, catalogue.ActDecideMembership); err != nil {
 		return err
 	}
 	if status != catalogue.MemberApproved && status != catalogue.MemberRevoked {
@@ -269,8 +263,8 @@ var slugRE = regexp.MustCompile(`[^a-z0-9]+`)
 // RegisterAdministration implements catalogue.Accounts. The registrant becomes a
 // member when the administration is approved.
 func (s *Store) RegisterAdministration(ctx context.Context, a catalogue.Actor, p catalogue.Publisher) (catalogue.Publisher, error) {
-	if a.Person == "" {
-		return p, fmt.Errorf("%w: sign in to register an administration", catalogue.ErrForbidden)
+	if err := catalogue.Authorize(ctx, nil, a, catalogue.ActRegisterAdministration); err != nil {
+		return p, err
 	}
 	p.Name, p.Country, p.URI = strings.TrimSpace(p.Name), strings.ToUpper(strings.TrimSpace(p.Country)), strings.TrimSpace(p.URI)
 	if len(p.Country) != 2 {
@@ -354,7 +348,7 @@ func cleanDomains(in []string) ([]string, error) {
 // ApproveAdministration implements catalogue.Accounts: the administration and its
 // registrant's membership are approved.
 func (s *Store) ApproveAdministration(ctx context.Context, a catalogue.Actor, id string) error {
-	if err := mustBeAdmin(a); err != nil {
+	if err := catalogue.Authorize(ctx, nil, a, catalogue.ActApproveAdministration); err != nil {
 		return err
 	}
 	err := s.write(ctx, func(t *tx) error {
@@ -414,7 +408,7 @@ func (s *Store) PendingAdministrations(ctx context.Context) ([]catalogue.Publish
 
 // SetEmailDomains implements catalogue.Accounts.
 func (s *Store) SetEmailDomains(ctx context.Context, a catalogue.Actor, publisher string, domains []string) error {
-	if err := mustBeAdmin(a); err != nil {
+	if err := catalogue.Authorize(ctx, nil, a, catalogue.ActSetEmailDomains); err != nil {
 		return err
 	}
 	clean, err := cleanDomains(domains)
@@ -478,7 +472,7 @@ func (s *Store) Subscribe(ctx context.Context, a catalogue.Actor, publisher stri
 			_, err := t.exec(ctx, `DELETE FROM subscriptions WHERE person_id = ? AND publisher_id = ?`, a.Person, publisher)
 			return err
 		}
-		if err := t.mustBeMember(ctx, a, publisher); err != nil {
+		if err := t.authorize(ctx, a, catalogue.ActSubscribe, publisher); err != nil {
 			return err
 		}
 		// A new subscriber hears of what happens from now on, not of the past.
