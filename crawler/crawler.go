@@ -211,6 +211,10 @@ func (s Summary) Failed() bool {
 // runGroup is the job group of a run.
 func runGroup(id int64) string { return fmt.Sprintf("crawl-run:%d", id) }
 
+// RunGroup is the job group of a run: its jobs still to do are the live jobs
+// of the group (for the operator's status).
+func RunGroup(id int64) string { return runGroup(id) }
+
 // finishGroup is the group of a run's finish job (apart, so that it does not
 // count as the run's work left).
 func finishGroup(id int64) string { return fmt.Sprintf("crawl-finish:%d", id) }
