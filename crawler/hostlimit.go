@@ -31,3 +31,7 @@ func (o hostObserver) RateLimitWait(host string, d time.Duration) {
 	defer cancel()
 	o.gate.RateLimited(ctx, host)
 }
+
+// Hosts is the crawler's per-host limiter (nil without one), whose Hosts the
+// operator's status lists.
+func (c *Crawler) Hosts() catalogue.HostLimiter { return c.opts.Hosts }
