@@ -103,6 +103,7 @@ func TestBrowser_JoinPagesWorkWithoutJavaScriptAndPassAxe(t *testing.T) {
 
 	signIn("root@example.org")
 	check("admin", "/admin")
+	check("admin-status", "/admin/status")
 	check("publisher-admin", "/publishers/eksempel-kommune")
 	do(t, ctx, scripts(true))
 }
