@@ -207,6 +207,8 @@ type adminStatusPage struct {
 	ChangeLog catalogue.ChangeLogBounds
 }
 
+func (adminStatusPage) template() string { return "admin_status" }
+
 type queueRow struct {
 	Kind string
 	queueItem
@@ -233,7 +235,7 @@ func (s *Server) adminStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "admin_status", view{Title: s.localiser(c).T("ui.status.title"), Robots: "noindex", Page: p})
+	return s.page(c, http.StatusOK, s.localiser(c).T("ui.status.title"), p)
 }
 
 func (s *Server) statusRoutes(e *echo.Echo, api *echo.Group) {

@@ -184,9 +184,9 @@ func adminStatusTemplateCases() []templateCase {
 	done := busy
 	done.Crawl = &crawlProgressItem{ID: 3, StartedAt: "2026-12-01T08:00:00Z", FinishedAt: &finished, Done: 50, Total: 50}
 	return []templateCase{
-		{name: "status of a quiet instance", page: "admin_status", v: view{Title: "Status", Page: adminStatusPage{}}},
-		{name: "status of a busy cluster", page: "admin_status", v: view{Title: "Status", Page: busy}},
-		{name: "status after a crawl", page: "admin_status", v: view{Title: "Status", Page: done}},
+		{name: "status of a quiet instance", page: adminStatusPage{}.template(), v: view{Title: "Status", Page: adminStatusPage{}}},
+		{name: "status of a busy cluster", page: adminStatusPage{}.template(), v: view{Title: "Status", Page: busy}},
+		{name: "status after a crawl", page: adminStatusPage{}.template(), v: view{Title: "Status", Page: done}},
 	}
 }
 
