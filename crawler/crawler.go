@@ -41,6 +41,12 @@ type Options struct {
 	Workers int
 	// PerHost caps this process's jobs on one host (default 4).
 	PerHost int
+	// Hosts, when set, holds the per-host limits across every worker of the
+	// instance (the store's limiter, see sqlstore.Store.HostLimiter): a job on a
+	// host runs only while it holds one of the host's slots, and each request
+	// toward a host takes one of its tokens. It also keeps what the operator's
+	// status shows of each host.
+	Hosts catalogue.HostLimiter
 	// Fetch bounds transfers; Fetch.Timeout also bounds each repository's whole
 	// crawl (default 2 minutes).
 	Fetch gitfetch.Options
@@ -82,7 +88,9 @@ type Options struct {
 
 // Crawler runs crawls over the catalogue's publishers.
 type Crawler struct {
-	store   catalogue.CrawlStore
+	store catalogue.CrawlStore
+	// queue is the store's job queue, behind the per-host slots when Hosts is set.
+	queue   catalogue.JobQueue
 	fetch   *gitfetch.Fetcher
 	client  *forge.Client
 	listers map[catalogue.HostingType]forge.Lister
@@ -135,19 +143,29 @@ func New(store catalogue.CrawlStore, opts Options) *Crawler {
 	if log == nil {
 		log = slog.Default()
 	}
+	var queue catalogue.JobQueue = store
+	var observer forge.Observer
+	if opts.Metrics != nil {
+		observer = opts.Metrics
+	}
+	if opts.Hosts != nil {
+		gate := catalogue.HostRequests{Limiter: opts.Hosts, Logger: log}
+		opts.Policy.Gate = gate
+		queue = &catalogue.HostSlotQueue{JobQueue: store, Limiter: opts.Hosts, Logger: log}
+		observer = hostObserver{next: observer, gate: gate}
+	}
 	fo := opts.Fetch
 	fo.Policy = opts.Policy
 	client := forge.NewClient(opts.Policy)
 	client.Tokens, client.APIBase, client.Cache = opts.Tokens, opts.APIBase, forgeCache{store: store}
-	if opts.Metrics != nil {
-		client.Observer = opts.Metrics
-	}
+	client.Observer = observer
 	gitea := forge.Gitea{Client: client}
 	contribs, _ := store.(ContributionStore)
 	return &Crawler{
 		contribs: contribs,
 		ledger:   contrib.NewLedger(ledgerDir(fo.CacheDir)),
 		store:    store,
+		queue:    queue,
 		fetch:    gitfetch.New(fo),
 		client:   client,
 		listers: map[catalogue.HostingType]forge.Lister{
@@ -193,6 +211,10 @@ func (s Summary) Failed() bool {
 // runGroup is the job group of a run.
 func runGroup(id int64) string { return fmt.Sprintf("crawl-run:%d", id) }
 
+// RunGroup is the job group of a run: its jobs still to do are the live jobs
+// of the group (for the operator's status).
+func RunGroup(id int64) string { return runGroup(id) }
+
 // finishGroup is the group of a run's finish job (apart, so that it does not
 // count as the run's work left).
 func finishGroup(id int64) string { return fmt.Sprintf("crawl-finish:%d", id) }
@@ -221,7 +243,7 @@ func (c *Crawler) Start(ctx context.Context, trigger string) (catalogue.CrawlRun
 // workers, so that long listings never hold the workers that fetch.
 func (c *Crawler) Runners() (listings, repos *catalogue.JobRunner) {
 	runner := func(workers int, handlers map[catalogue.JobKind]catalogue.JobHandler) *catalogue.JobRunner {
-		return &catalogue.JobRunner{Queue: c.store, Handlers: handlers, Workers: workers, PerConcurrency: c.opts.PerHost,
+		return &catalogue.JobRunner{Queue: c.queue, Handlers: handlers, Workers: workers, PerConcurrency: c.opts.PerHost,
 			Lease: c.opts.Lease, Poll: c.opts.Poll, Backoff: c.opts.Backoff, Logger: c.log}
 	}
 	listings = runner(max(1, c.opts.Workers/2), map[catalogue.JobKind]catalogue.JobHandler{

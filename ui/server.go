@@ -75,6 +75,8 @@ type Options struct {
 	// RepositoryFiles, when set, lists on publisher pages the publiccode files
 	// of repositories that hold several.
 	RepositoryFiles RepositoryFiles
+	// Status feeds the operator's status (see admin_status.go).
+	Status StatusOptions
 }
 
 // CrawlTrigger is what the site asks of the crawler.
@@ -107,6 +109,8 @@ type Server struct {
 	// validation bounds the anonymous validator.
 	validation *validationGate
 	limits     siteLimits
+	// status are the operator's status's sources.
+	status statusSources
 	// key is the store's site key (see siteKey).
 	keyMu sync.Mutex
 	key   []byte
@@ -148,6 +152,7 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	}
 	s.validation = newValidationGate(opts.ValidateConcurrency, opts.ValidatePerMinute)
 	s.limits = newSiteLimits()
+	s.status = resolveStatus(opts.Status, store)
 	if opts.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: opts.OIDC, http: opts.FetchPolicy.Client()}
 	}
@@ -197,6 +202,7 @@ func (s *Server) routes(e *echo.Echo) {
 	}
 	s.federationRoutes(e, api)
 	s.hookRoutes(e)
+	s.statusRoutes(e, api)
 }
 
 // ServeHTTP makes the server an http.Handler.

@@ -48,6 +48,7 @@ func TestBrowser_JoinPagesWorkWithoutJavaScriptAndPassAxe(t *testing.T) {
 
 	b.signIn("root@example.org")
 	b.check("admin", "/admin")
+	b.check("admin-status", "/admin/status")
 	b.check("publisher-admin", "/publishers/eksempel-kommune")
 	do(t, b.ctx, scripts(true))
 }

@@ -22,6 +22,8 @@ import (
 type crawlerFlags struct {
 	workers      int
 	perHost      int
+	hostJobs     int
+	hostRate     float64
 	repoTimeout  time.Duration
 	repoBytes    int64
 	historyDepth int
@@ -39,6 +41,8 @@ type crawlerFlags struct {
 func (f *crawlerFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.workers, "workers", 4, "repositories crawled at once by this process")
 	fs.IntVar(&f.perHost, "per-host", 4, "repositories and listings at once on one host, by this process")
+	fs.IntVar(&f.hostJobs, "host-jobs", 0, "repositories and listings at once on one host, by all processes on the store together (default --per-host)")
+	fs.Float64Var(&f.hostRate, "host-rate", 0, "requests a second toward one host, by all processes on the store together (0: no limit beyond the forge's own)")
 	fs.DurationVar(&f.repoTimeout, "repo-timeout", 2*time.Minute, "time allowed to crawl one repository")
 	fs.Int64Var(&f.repoBytes, "repo-max-bytes", 256<<20, "bytes allowed to transfer for one repository's files (and, separately, its commit graph)")
 	fs.IntVar(&f.historyDepth, "history-depth", 1000, "commits fetched for activity where the server cannot filter out files")
@@ -90,6 +94,9 @@ func (f crawlerFlags) options(c common, log *slog.Logger) (crawler.Options, erro
 	}
 	if f.perHost < 1 {
 		return crawler.Options{}, usageError("--per-host must be at least 1")
+	}
+	if f.hostJobs < 0 || f.hostRate < 0 {
+		return crawler.Options{}, usageError("--host-jobs and --host-rate must be 0 or more")
 	}
 	if f.pcDepth < 0 || f.pcFiles < 1 {
 		return crawler.Options{}, usageError("--publiccode-depth must be 0 or more and --publiccode-files at least 1")
@@ -205,6 +212,7 @@ func crawl(ctx context.Context, f crawlFlags, stdout, stderr io.Writer) error {
 		bar = newProgressBar(stderr)
 		onProgress = bar.update
 	}
+	withHostLimits(&opts, store, f.crawlerFlags)
 	sum, err := crawler.New(store, opts).Run(ctx, "cli", onProgress)
 	if bar != nil {
 		bar.done(sum.Run.Seen())

@@ -179,7 +179,7 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		Outbox:              filepath.Join(f.data, "outbox"),
 		ValidateConcurrency: f.validateConcurrency, ValidatePerMinute: f.validatePerMinute,
 		Hooks:       &push.Receiver{Store: store, Crawler: crawl, Secret: f.hookSecret, Log: log},
-		HookSecrets: store, HooksPerMinute: f.hookRate, RepositoryFiles: store}
+		HookSecrets: store, HooksPerMinute: f.hookRate, RepositoryFiles: store, Status: statusOptions(crawl)}
 	if err := f.joinFlags.joinOptions(&opts, store); err != nil {
 		ln.Close()
 		return err
@@ -188,6 +188,9 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	if err := metrics.reg.Register(srv.StatusCollector()); err != nil {
+		log.Warn("the operator's gauges are not in /metrics", "err", err)
 	}
 	wg.Go(func() {
 		if err := fd.run(ctx); err != nil {
@@ -214,6 +217,7 @@ func scheduler(f serveFlags, store *sqlstore.Store, log *slog.Logger, metrics *c
 		return nil, nil, err
 	}
 	opts.Metrics = metrics
+	withHostLimits(&opts, store, f.crawlerFlags)
 	c := crawler.New(store, opts)
 	if f.crawlSchedule == "off" || f.crawlSchedule == "" {
 		return nil, c, nil

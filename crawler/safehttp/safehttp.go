@@ -44,6 +44,9 @@ type Policy struct {
 	// checked again, so a name answering differently the second time gains
 	// nothing.
 	Resolver Resolver
+	// Gate, when set, paces each request toward a host and keeps its failures
+	// (the crawler's per-host limits).
+	Gate HostGate
 
 	// exempt are address:port pairs the dialer lets through whatever the policy;
 	// only this package's tests set it, to put a redirector on loopback.
@@ -244,9 +247,13 @@ func (p Policy) Client() *http.Client {
 	if ua == "" {
 		ua = DefaultUserAgent
 	}
+	var next http.RoundTripper = hostCheck{policy: p, next: tr}
+	if p.Gate != nil {
+		next = gated{gate: p.Gate, next: next}
+	}
 	return &http.Client{
 		Timeout:   timeout,
-		Transport: userAgent{ua: ua, next: hostCheck{policy: p, next: tr}},
+		Transport: userAgent{ua: ua, next: next},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 5 {
 				return errors.New("stopped after 5 redirects")
