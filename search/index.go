@@ -60,6 +60,9 @@ func (ix *Index) open(ctx context.Context) error {
 		var sh *shard
 		if sh, err = openShard(ix.dir, name); err == nil {
 			if err = sh.fill(ctx, ix.src, false); err == nil {
+				err = passed(ctx, ix.src, sh.seq)
+			}
+			if err == nil {
 				ix.sh = sh
 				defer sh.warm()
 				return ix.CatchUp(ctx)
@@ -87,6 +90,32 @@ func (ix *Index) open(ctx context.Context) error {
 	removeOld(ix.dir, name)
 	defer sh.warm()
 	return ix.CatchUp(ctx)
+}
+
+// prunedLog is a Source whose change log is pruned: an index whose position is
+// below the last entry pruned missed entries.
+type prunedLog interface {
+	ChangesPrunedTo(ctx context.Context) (int64, error)
+}
+
+// errPassed says that the change log was pruned past an index's position.
+var errPassed = errors.New("the change log was pruned past the index's position (the node was down longer than the retention)")
+
+// passed fails with errPassed when src's change log was pruned past seq: the
+// index must be rebuilt, since catching up would skip what was pruned.
+func passed(ctx context.Context, src Source, seq int64) error {
+	p, ok := src.(prunedLog)
+	if !ok {
+		return nil
+	}
+	pruned, err := p.ChangesPrunedTo(ctx)
+	if err != nil {
+		return err
+	}
+	if seq < pruned {
+		return fmt.Errorf("%w: index at %d, pruned up to %d", errPassed, seq, pruned)
+	}
+	return nil
 }
 
 // shard returns the shard in use, for its name and position; to read it, use
