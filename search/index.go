@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,6 +32,9 @@ type Index struct {
 	sh *shard
 	// writeMu serialises catch-ups and switches.
 	writeMu sync.Mutex
+	// position is the shard's seq after its last catch-up, read without
+	// waiting for one in progress.
+	position atomic.Int64
 }
 
 // Open opens the index in use under dir, building one when there is none or when
@@ -181,8 +185,15 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 	if sh == nil {
 		return errors.New("search index is closed")
 	}
-	return sh.catchUp(ctx, ix.src)
+	err := sh.catchUp(ctx, ix.src)
+	ix.position.Store(sh.seq)
+	return err
 }
+
+// Position is how far the index has read the change log, as of its last
+// catch-up: unlike Seq, it does not wait for one in progress. A node reports
+// it in the store, so that pruning never passes it.
+func (ix *Index) Position() int64 { return ix.position.Load() }
 
 // Follow keeps the index up to date until ctx ends: it catches up with the change
 // log every interval, and switches to a rebuilt index when `oscat index rebuild`
@@ -232,6 +243,7 @@ func (ix *Index) switchTo(ctx context.Context, name string) error {
 	old := ix.sh
 	ix.sh = sh
 	ix.mu.Unlock()
+	ix.position.Store(sh.seq)
 	if old != nil {
 		if err := retire(old); err != nil {
 			ix.log.Warn("close the replaced search index", "folder", old.name, "err", err)
