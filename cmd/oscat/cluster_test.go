@@ -386,3 +386,175 @@ func TestCluster_ACrawlSurvivesAKilledWorkerAndARestartedWebNode(t *testing.T) {
 		t.Errorf("nodes %+v, %v: want 4 (web2 restarted as itself)", nodes, err)
 	}
 }
+
+var tickLine = regexp.MustCompile(`msg="scheduled crawl[^"]*".* tick="at ([^"]+)"`)
+
+// ticksRun are the scheduled runs a node's log says it ran, by tick.
+func ticksRun(p *proc) map[string]int {
+	out := map[string]int{}
+	for _, m := range tickLine.FindAllStringSubmatch(p.logs(), -1) {
+		out[m[1]]++
+	}
+	return out
+}
+
+// scheduledTicks are the crawl ticks enqueued in the store, oldest first.
+func scheduledTicks(t *testing.T, db *sql.DB) []time.Time {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(), `SELECT run_key FROM scheduled_runs WHERE kind = 'crawl.schedule' ORDER BY run_key`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var key string
+		if err := rows.Scan(&key); err != nil {
+			t.Fatal(err)
+		}
+		at, err := time.Parse(time.RFC3339Nano, strings.TrimPrefix(key, "at "))
+		if err != nil {
+			t.Fatalf("tick key %q: %v", key, err)
+		}
+		out = append(out, at)
+	}
+	return out
+}
+
+// Two nodes both configured to crawl every 3 s: one at a time enqueues the
+// ticks, each once; when it is killed, the other takes the schedule over.
+func TestCluster_EachScheduledRunIsEnqueuedOnceAndTheScheduleFailsOver(t *testing.T) {
+	t.Parallel()
+	dsn := clusterDSN(t)
+	_, _, list := clusterWorld(t, 3)
+	store := openClusterStore(t, dsn)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(6 * time.Minute) // a generous bound on a loaded machine
+	every := []string{"--crawl-schedule", "@every 3s", "--publishers", list}
+	a := serveNodeProc(t, "node a", "worker", dsn, t.TempDir(), every...)
+	b := serveNodeProc(t, "node b", "worker", dsn, t.TempDir(), every...)
+	a.addr(deadline)
+	b.addr(deadline)
+	until(t, deadline, "three scheduled runs", func() bool { return len(scheduledTicks(t, db)) >= 3 })
+	holder, err := store.LeaseHolder(t.Context(), scheduleLease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim, survivor := a, b
+	if holder == b.nodeOf() {
+		victim, survivor = b, a
+	} else if holder != a.nodeOf() {
+		t.Fatalf("the schedule is held by %q, neither node", holder)
+	}
+	victim.stop(syscall.SIGKILL)
+	killedAt := time.Now()
+	until(t, deadline, "the other node taking the schedule over", func() bool {
+		h, _ := store.LeaseHolder(t.Context(), scheduleLease)
+		return h == survivor.nodeOf()
+	})
+	until(t, deadline, "two ticks after the take-over run", func() bool {
+		after := 0
+		for tick := range ticksRun(survivor) {
+			if at, err := time.Parse(time.RFC3339Nano, tick); err == nil && at.After(killedAt) {
+				after++
+			}
+		}
+		return after >= 2
+	})
+
+	ticks := scheduledTicks(t, db)
+	for i, at := range ticks {
+		if at.UnixNano()%int64(3*time.Second) != 0 {
+			t.Errorf("tick %s is not on the schedule's 3 s grid: nodes would key it apart", at)
+		}
+		if i > 0 && !at.After(ticks[i-1]) {
+			t.Errorf("ticks out of order: %s after %s", at, ticks[i-1])
+		}
+	}
+	ran := ticksRun(survivor)
+	for tick, n := range ran {
+		if n != 1 {
+			t.Errorf("tick %s ran %d times on %s", tick, n, survivor.name)
+		}
+	}
+	for tick, n := range ticksRun(victim) {
+		if n != 1 {
+			t.Errorf("tick %s ran %d times on %s", tick, n, victim.name)
+		}
+		ran[tick] += n
+	}
+	last := ticks[len(ticks)-1]
+	for _, at := range ticks {
+		if key := at.Format(time.RFC3339Nano); at.Before(last.Add(-10*time.Second)) && ran[key] == 0 {
+			t.Errorf("tick %s was enqueued but never ran", key)
+		}
+	}
+}
+
+// A web node kept down past the change log's retention comes back to a log
+// pruned past its index: it rebuilds by itself, and serves what the other does.
+func TestCluster_AWebNodeDownPastTheRetentionRebuildsAndServes(t *testing.T) {
+	t.Parallel()
+	dsn := clusterDSN(t)
+	const n = 5
+	forge, _, list := clusterWorld(t, n)
+	store := openClusterStore(t, dsn)
+	deadline := time.Now().Add(6 * time.Minute) // a generous bound on a loaded machine
+	off := []string{"--crawl-schedule", "off"}
+	web1 := serveNodeProc(t, "web1", "web", dsn, t.TempDir(), off...)
+	dir2 := t.TempDir()
+	web2 := serveNodeProc(t, "web2", "web", dsn, dir2, off...)
+	serveNodeProc(t, "worker", "worker", dsn, t.TempDir(), append(off, "--change-retention", "12s")...).addr(deadline)
+	addr1, addr2 := web1.addr(deadline), web2.addr(deadline)
+	crawlOnce := func() {
+		dir := t.TempDir()
+		c := startProc(t, "crawl", dir, "crawl", "--postgres", dsn, "--data", dir, "--publishers", list, "--allow-private-networks", "--log-level", "warn")
+		select {
+		case <-c.done:
+		case <-time.After(time.Until(deadline)):
+			t.Fatal("the crawl did not end")
+		}
+		if c.code != 0 {
+			t.Fatalf("oscat crawl: exit %d\n%s", c.code, tail(c.logs(), 3000))
+		}
+	}
+	crawlOnce()
+	caughtUp(t, store, web1, addr1, deadline)
+	caughtUp(t, store, web2, addr2, deadline)
+	web2.stop(syscall.SIGTERM)
+	var left int64
+	nodes, _ := store.Nodes(t.Context())
+	for _, nd := range nodes {
+		if nd.ID == web2.nodeOf() {
+			left = nd.IndexPosition
+		}
+	}
+	for i := n; i < 2*n; i++ {
+		pushApp(t, forge, i)
+	}
+	crawlOnce()
+	until(t, deadline, "the change log pruned past the stopped node", func() bool {
+		p, err := store.ChangesPrunedTo(t.Context())
+		return err == nil && p > left
+	})
+	web2 = serveNodeProc(t, "web2 again", "web", dsn, dir2, off...)
+	addr2 = web2.addr(deadline)
+	caughtUp(t, store, web1, addr1, deadline)
+	caughtUp(t, store, web2, addr2, deadline)
+	if !strings.Contains(web2.logs(), "rebuilding it from the catalogue") {
+		t.Error("the node passed by pruning did not rebuild its index")
+	}
+	for _, q := range []string{"q=gemeente", "q=app007", "sort=name"} {
+		a, b := nodeSearch(t, addr1, q), nodeSearch(t, addr2, q)
+		if strings.Join(a, ",") != strings.Join(b, ",") || len(a) == 0 {
+			t.Errorf("search %q: web1 finds %v, web2 %v", q, a, b)
+		}
+	}
+	if got := nodeSearch(t, addr2, "q=gemeente"); len(got) != 2*n {
+		t.Errorf("the rebuilt node finds %d entries, want %d", len(got), 2*n)
+	}
+}
