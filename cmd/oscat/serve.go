@@ -279,13 +279,15 @@ func (n *serveNode) background(ctx context.Context, wg *sync.WaitGroup, position
 		return err
 	}
 	duties = append(duties, &duty{name: "schedule mails", every: 30 * time.Second, run: mailer.Ensure})
-	if n.sched != nil {
+	work := n.sched
+	if work != nil {
 		duties = append(duties, &duty{name: "schedule crawls", every: scheduleTick, run: n.sched.Ensure})
-		wg.Go(func() { n.sched.Work(ctx) })
 	} else {
-		// No schedule: crawls still run on demand ("crawl now", oscat crawl).
-		wg.Go(func() { n.crawl.Work(ctx) })
+		// No schedule: crawls still run on demand ("crawl now", oscat crawl, a
+		// run left by a killed process), and are finished here.
+		work = &crawler.Scheduler{Crawler: n.crawl}
 	}
+	wg.Go(func() { work.Work(ctx) })
 	if n.f.retention > 0 {
 		duties = append(duties, pruneDuty(n.store, n.f.retention, position, n.log))
 	}
