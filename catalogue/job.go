@@ -71,6 +71,10 @@ type NewJob struct {
 	// First puts the job ahead of every job of its kind already waiting ("crawl
 	// now"); a waiting job with its key is moved ahead instead of added twice.
 	First bool
+	// Once marks a scheduled run (its Key names the scheduled time): it is
+	// enqueued at most once ever, even after it finished and its job was
+	// deleted, whichever node enqueues it.
+	Once bool
 }
 
 // Claim asks for up to Limit runnable jobs of Kinds for Worker, held for Lease.

@@ -53,72 +53,34 @@ type runningJob struct {
 	cancel context.CancelFunc
 }
 
-// Run claims and runs jobs until ctx ends, then waits for the running ones to stop
-// and gives their jobs back to the queue.
+// pool is the state of one Run: the jobs this runner holds.
+type pool struct {
+	r       *JobRunner
+	kinds   []JobKind
+	mu      sync.Mutex
+	running map[int64]*runningJob
+	perKey  map[string]int
+	wg      sync.WaitGroup
+	wake    chan struct{}
+}
+
+// Run claims and runs jobs until ctx ends. Then it stops claiming, and hands the
+// jobs it holds back to the queue: their handlers are cancelled, and each job
+// interrupted so is released untried, for another worker to claim at once.
 func (r *JobRunner) Run(ctx context.Context) error {
 	r.defaults()
-	kinds := make([]JobKind, 0, len(r.Handlers))
+	p := &pool{r: r, running: map[int64]*runningJob{}, perKey: map[string]int{}, wake: make(chan struct{}, 1)}
 	for k := range r.Handlers {
-		kinds = append(kinds, k)
+		p.kinds = append(p.kinds, k)
 	}
-	var (
-		mu      sync.Mutex
-		running = map[int64]*runningJob{}
-		perKey  = map[string]int{}
-		wg      sync.WaitGroup
-		wake    = make(chan struct{}, 1)
-	)
-	defer wg.Wait()
+	defer p.wg.Wait()
 	renew := time.NewTicker(r.Lease / 3)
 	defer renew.Stop()
 	for {
-		mu.Lock()
-		free := r.Workers - len(running)
-		var exclude []string
-		if r.PerConcurrency > 0 {
-			for k, n := range perKey {
-				if n >= r.PerConcurrency && k != "" {
-					exclude = append(exclude, k)
-				}
-			}
-		}
-		mu.Unlock()
+		free, exclude := p.room()
 		claimed := 0
 		if free > 0 && ctx.Err() == nil {
-			jobs, err := r.Queue.ClaimJobs(ctx, Claim{Worker: r.Worker, Kinds: kinds, Limit: free, Lease: r.Lease, Exclude: exclude})
-			if err != nil && ctx.Err() == nil {
-				r.Logger.Warn("claiming jobs failed", "err", err)
-			}
-			for _, j := range jobs {
-				mu.Lock()
-				if r.PerConcurrency > 0 && j.Concurrency != "" && perKey[j.Concurrency] >= r.PerConcurrency {
-					mu.Unlock()
-					// Its resource filled up within this batch: give it back untried.
-					if err := r.Queue.ReleaseJob(context.WithoutCancel(ctx), j.ID, r.Worker, time.Now().Add(200*time.Millisecond)); err != nil {
-						r.Logger.Warn("releasing a job failed", "job", j.ID, "err", err)
-					}
-					continue
-				}
-				jctx, cancel := context.WithCancel(ctx)
-				running[j.ID] = &runningJob{job: j, cancel: cancel}
-				perKey[j.Concurrency]++
-				mu.Unlock()
-				claimed++
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					r.runOne(jctx, j)
-					cancel()
-					mu.Lock()
-					delete(running, j.ID)
-					perKey[j.Concurrency]--
-					mu.Unlock()
-					select {
-					case wake <- struct{}{}:
-					default:
-					}
-				}()
-			}
+			claimed = p.claim(ctx, free, exclude)
 		}
 		if ctx.Err() != nil {
 			return nil
@@ -129,22 +91,87 @@ func (r *JobRunner) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-wake:
+		case <-p.wake:
 		case <-time.After(r.Poll):
 		case <-renew.C:
-			mu.Lock()
-			held := make([]*runningJob, 0, len(running))
-			for _, rj := range running {
-				held = append(held, rj)
+			p.renew(ctx)
+		}
+	}
+}
+
+// room is how many more jobs the pool may run, and the resources that are full.
+func (p *pool) room() (free int, exclude []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.r.PerConcurrency > 0 {
+		for k, n := range p.perKey {
+			if n >= p.r.PerConcurrency && k != "" {
+				exclude = append(exclude, k)
 			}
-			mu.Unlock()
-			for _, rj := range held {
-				err := r.Queue.ExtendJob(ctx, rj.job.ID, r.Worker, r.Lease)
-				if errors.Is(err, ErrLeaseLost) {
-					r.Logger.Warn("a job's lease was lost; stopping it", "job", rj.job.ID, "kind", rj.job.Kind)
-					rj.cancel()
-				}
-			}
+		}
+	}
+	return p.r.Workers - len(p.running), exclude
+}
+
+// claim claims up to free jobs and starts them; it returns how many started.
+func (p *pool) claim(ctx context.Context, free int, exclude []string) int {
+	r := p.r
+	jobs, err := r.Queue.ClaimJobs(ctx, Claim{Worker: r.Worker, Kinds: p.kinds, Limit: free, Lease: r.Lease, Exclude: exclude})
+	if err != nil && ctx.Err() == nil {
+		r.Logger.Warn("claiming jobs failed", "err", err)
+	}
+	started := 0
+	for _, j := range jobs {
+		if p.start(ctx, j) {
+			started++
+			continue
+		}
+		// Its resource filled up within this batch: give it back untried.
+		if err := r.Queue.ReleaseJob(context.WithoutCancel(ctx), j.ID, r.Worker, time.Now().Add(200*time.Millisecond)); err != nil {
+			r.Logger.Warn("releasing a job failed", "job", j.ID, "err", err)
+		}
+	}
+	return started
+}
+
+// start runs a claimed job in a goroutine of its own, unless its resource is full.
+func (p *pool) start(ctx context.Context, j Job) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.r.PerConcurrency > 0 && j.Concurrency != "" && p.perKey[j.Concurrency] >= p.r.PerConcurrency {
+		return false
+	}
+	jctx, cancel := context.WithCancel(ctx)
+	p.running[j.ID] = &runningJob{job: j, cancel: cancel}
+	p.perKey[j.Concurrency]++
+	p.wg.Go(func() {
+		p.r.runOne(jctx, j)
+		cancel()
+		p.mu.Lock()
+		delete(p.running, j.ID)
+		p.perKey[j.Concurrency]--
+		p.mu.Unlock()
+		select {
+		case p.wake <- struct{}{}:
+		default:
+		}
+	})
+	return true
+}
+
+// renew extends the leases of the running jobs, stopping any whose lease was lost.
+func (p *pool) renew(ctx context.Context) {
+	p.mu.Lock()
+	held := make([]*runningJob, 0, len(p.running))
+	for _, rj := range p.running {
+		held = append(held, rj)
+	}
+	p.mu.Unlock()
+	for _, rj := range held {
+		err := p.r.Queue.ExtendJob(ctx, rj.job.ID, p.r.Worker, p.r.Lease)
+		if errors.Is(err, ErrLeaseLost) {
+			p.r.Logger.Warn("a job's lease was lost; stopping it", "job", rj.job.ID, "kind", rj.job.Kind)
+			rj.cancel()
 		}
 	}
 }

@@ -8,23 +8,27 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 )
 
-// Scheduler starts crawl runs on a schedule, through the job queue: the next
-// tick is a job of its own (keyed by its time), so that any number of serving
-// processes start one run per tick, and a tick missed while every process was
-// down runs when one comes back.
+// Scheduler starts crawl runs on a schedule, through the job queue: each tick is
+// a job of its own, keyed by its time and enqueued once ever (NewJob.Once), so
+// that any number of processes start one run per tick, and a tick missed while
+// every process was down runs when one comes back. In a cluster one node at a
+// time calls Ensure (the holder of the schedule's lease); every worker runs the
+// ticks' jobs (Work).
 type Scheduler struct {
 	Crawler *Crawler
 	// Next is the schedule: the first tick after a time (a cron expression's).
+	// Nodes that compute the same tick give it the same key, so it must not
+	// depend on when a node asks (align periods on the clock).
 	Next func(time.Time) time.Time
 	// BeforeRun, when set, runs before each scheduled run (re-reading the
 	// publishers list); its failure is logged and the run goes on.
 	BeforeRun func(ctx context.Context) error
 }
 
-// Ensure queues the next tick unless it is queued already.
+// Ensure queues the next tick unless it was queued already.
 func (s *Scheduler) Ensure(ctx context.Context) error {
 	next := s.Next(s.Crawler.opts.Now()).UTC()
-	_, err := s.Crawler.store.Enqueue(ctx, catalogue.NewJob{Kind: KindSchedule, Key: "at " + next.Format(time.RFC3339Nano), RunAt: next, MaxAttempts: 3})
+	_, err := s.Crawler.store.Enqueue(ctx, catalogue.NewJob{Kind: KindSchedule, Key: "at " + next.Format(time.RFC3339Nano), RunAt: next, MaxAttempts: 3, Once: true})
 	return err
 }
 
@@ -44,14 +48,35 @@ func (s *Scheduler) handle(ctx context.Context, j catalogue.Job) error {
 	} else {
 		log.Info("scheduled crawl: a crawl is still going; it goes on", "run", run.ID, "tick", j.Key)
 	}
-	return s.Ensure(ctx)
+	return nil
 }
 
-// Run works the crawler's jobs and the schedule's until ctx ends.
+// Run enqueues the ticks and works the crawler's jobs until ctx ends: the
+// single process's schedule.
 func (s *Scheduler) Run(ctx context.Context) error {
 	if err := s.Ensure(ctx); err != nil {
 		return err
 	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { s.Work(ctx) })
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+		if err := s.Ensure(ctx); err != nil && ctx.Err() == nil {
+			s.Crawler.log.Warn("queueing the next scheduled crawl failed", "err", err)
+		}
+	}
+}
+
+// Work works the crawler's jobs and the ticks' until ctx ends, without
+// enqueuing ticks.
+func (s *Scheduler) Work(ctx context.Context) {
 	listings, repos := s.Crawler.Runners()
 	listings.Handlers[KindSchedule] = s.handle
 	var wg sync.WaitGroup
@@ -62,7 +87,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-tick.C:
 		}
 		if err := s.Crawler.MaybeFinish(ctx); err != nil && ctx.Err() == nil {

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,6 +32,9 @@ type Index struct {
 	sh *shard
 	// writeMu serialises catch-ups and switches.
 	writeMu sync.Mutex
+	// position is the shard's seq after its last catch-up, read without
+	// waiting for one in progress.
+	position atomic.Int64
 }
 
 // Open opens the index in use under dir, building one when there is none or when
@@ -60,6 +64,9 @@ func (ix *Index) open(ctx context.Context) error {
 		var sh *shard
 		if sh, err = openShard(ix.dir, name, ix.log); err == nil {
 			if err = sh.fill(ctx, ix.src, false); err == nil {
+				err = passed(ctx, ix.src, sh.seq)
+			}
+			if err == nil {
 				ix.sh = sh
 				defer sh.warm()
 				return ix.CatchUp(ctx)
@@ -87,6 +94,32 @@ func (ix *Index) open(ctx context.Context) error {
 	removeOld(ix.dir, name)
 	defer sh.warm()
 	return ix.CatchUp(ctx)
+}
+
+// prunedLog is a Source whose change log is pruned: an index whose position is
+// below the last entry pruned missed entries.
+type prunedLog interface {
+	ChangesPrunedTo(ctx context.Context) (int64, error)
+}
+
+// errPassed says that the change log was pruned past an index's position.
+var errPassed = errors.New("the change log was pruned past the index's position (the node was down longer than the retention)")
+
+// passed fails with errPassed when src's change log was pruned past seq: the
+// index must be rebuilt, since catching up would skip what was pruned.
+func passed(ctx context.Context, src Source, seq int64) error {
+	p, ok := src.(prunedLog)
+	if !ok {
+		return nil
+	}
+	pruned, err := p.ChangesPrunedTo(ctx)
+	if err != nil {
+		return err
+	}
+	if seq < pruned {
+		return fmt.Errorf("%w: index at %d, pruned up to %d", errPassed, seq, pruned)
+	}
+	return nil
 }
 
 // shard returns the shard in use, for its name and position; to read it, use
@@ -152,8 +185,15 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 	if sh == nil {
 		return errors.New("search index is closed")
 	}
-	return sh.catchUp(ctx, ix.src)
+	err := sh.catchUp(ctx, ix.src)
+	ix.position.Store(sh.seq)
+	return err
 }
+
+// Position is how far the index has read the change log, as of its last
+// catch-up: unlike Seq, it does not wait for one in progress. A node reports
+// it in the store, so that pruning never passes it.
+func (ix *Index) Position() int64 { return ix.position.Load() }
 
 // Follow keeps the index up to date until ctx ends: it catches up with the change
 // log every interval, and switches to a rebuilt index when `oscat index rebuild`
@@ -203,6 +243,7 @@ func (ix *Index) switchTo(ctx context.Context, name string) error {
 	old := ix.sh
 	ix.sh = sh
 	ix.mu.Unlock()
+	ix.position.Store(sh.seq)
 	if old != nil {
 		if err := retire(old); err != nil {
 			ix.log.Warn("close the replaced search index", "folder", old.name, "err", err)

@@ -90,7 +90,7 @@ func TestIndex_FindsFollowsAndForgets(t *testing.T) {
 		t.Errorf("a hidden entry is still found: %v", res.IDs)
 	}
 	head, _ := s.ChangeHead(ctx)
-	if ix.Seq() != head {
+	if ix.Seq() != head || ix.Position() != head {
 		t.Errorf("index at %d, log at %d", ix.Seq(), head)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -76,5 +77,40 @@ func TestFollow_SearchesInFlightSurviveRepeatedRebuilds(t *testing.T) {
 	searches.Wait()
 	if answered.Load() == 0 {
 		t.Fatal("no search was answered")
+	}
+}
+
+// A node kept down past the change log's retention comes back to a log pruned
+// past its index: it rebuilds by itself rather than skip what was pruned.
+func TestOpen_RebuildsAnIndexTheChangeLogWasPrunedPast(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openStore(t)
+	list(t, s, "https://example.org/a/agenda0", "name: Agenda 0\n")
+	dir := t.TempDir()
+	ix, err := Open(ctx, dir, s, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ {
+		list(t, s, fmt.Sprintf("https://example.org/a/agenda%d", i), fmt.Sprintf("name: Agenda %d\n", i))
+	}
+	if n, err := s.PruneChanges(ctx, time.Now().Add(time.Hour), math.MaxInt64); err != nil || n == 0 {
+		t.Fatalf("pruned %d: %v", n, err)
+	}
+	ix, err = Open(ctx, dir, s, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(ctx, Request{Text: "agenda"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.IDs) != 4 {
+		t.Errorf("after the log was pruned past it, the index finds %d entries, want 4: %v", len(res.IDs), names(t, s, res.IDs))
 	}
 }

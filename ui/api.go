@@ -260,11 +260,13 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
 }
 
-// readyz says the process can serve: the store answers and the index is open.
+// readyz says the process can serve: the store answers, and it is ready for
+// its role (Options.Ready).
 func (s *Server) readyz(c echo.Context) error {
 	if err := s.store.Ping(c.Request().Context()); err != nil {
 		s.log.Warn("not ready: store", "err", err)
 		return c.String(http.StatusServiceUnavailable, "store unavailable\n")
 	}
-	return c.String(http.StatusOK, "ready\n")
+	writeReadiness(c.Response(), c.Request(), s.opts.Ready, s.log)
+	return nil
 }

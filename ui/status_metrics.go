@@ -2,7 +2,10 @@ package ui
 
 import (
 	"context"
+	"log/slog"
 	"time"
+
+	"github.com/oscat-eu/oscat/catalogue"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -46,6 +49,12 @@ func newStatusDescs() statusDescs {
 // process's Prometheus registry.
 func (s *Server) StatusCollector() prometheus.Collector {
 	return &statusCollector{src: s.status, log: s.log.Warn, descs: newStatusDescs()}
+}
+
+// NewStatusCollector is StatusCollector for a process without a site (a
+// worker, which may be the node that schedules).
+func NewStatusCollector(o StatusOptions, store catalogue.Store, log *slog.Logger) prometheus.Collector {
+	return &statusCollector{src: resolveStatus(o, store), log: log.Warn, descs: newStatusDescs()}
 }
 
 // Describe implements prometheus.Collector.

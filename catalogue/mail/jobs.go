@@ -91,13 +91,14 @@ func (w *Worker) Runner() *catalogue.JobRunner {
 	return &catalogue.JobRunner{Queue: w.Store, Handlers: w.Handlers(), Workers: 2, Logger: w.log()}
 }
 
-// Ensure queues the next runs of the scheduled jobs unless they are queued: one
-// per period, keyed by its time, so that any number of processes queue one.
+// Ensure queues the next runs of the scheduled jobs unless they were queued: one
+// per period, keyed by its time and enqueued once ever, so that any number of
+// processes queue one.
 func (w *Worker) Ensure(ctx context.Context) error {
 	next := w.now().UTC().Truncate(w.every()).Add(w.every())
 	_, err := w.Store.Enqueue(ctx,
-		catalogue.NewJob{Kind: KindDigest, Key: "at " + next.Format(time.RFC3339), RunAt: next, MaxAttempts: 3},
-		catalogue.NewJob{Kind: KindReminder, Key: "at " + next.Format(time.RFC3339), RunAt: next, MaxAttempts: 3})
+		catalogue.NewJob{Kind: KindDigest, Key: "at " + next.Format(time.RFC3339), RunAt: next, MaxAttempts: 3, Once: true},
+		catalogue.NewJob{Kind: KindReminder, Key: "at " + next.Format(time.RFC3339), RunAt: next, MaxAttempts: 3, Once: true})
 	return err
 }
 

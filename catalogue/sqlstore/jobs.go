@@ -65,6 +65,16 @@ func (t *tx) enqueue(ctx context.Context, j catalogue.NewJob) (int, error) {
 	if runAt.IsZero() || runAt.Before(t.now) {
 		runAt = t.now
 	}
+	if j.Once {
+		res, err := t.exec(ctx, `INSERT INTO scheduled_runs (kind, run_key, enqueued_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			string(j.Kind), j.Key, t.now)
+		if err != nil {
+			return 0, fmt.Errorf("enqueue scheduled %s %s: %w", j.Kind, j.Key, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return 0, nil // enqueued before, by this node or another
+		}
+	}
 	maxAttempts := j.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = catalogue.DefaultMaxAttempts

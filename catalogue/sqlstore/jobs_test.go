@@ -202,3 +202,45 @@ func TestJobRunner_ConcurrentRunnersRunEveryJobOnce(t *testing.T) {
 		}
 	})
 }
+
+// A runner stopped while it holds jobs (SIGTERM) hands them back: another
+// worker claims them at once rather than after their lease, and the
+// interrupted attempt is not counted.
+func TestJobRunner_AStoppedRunnerHandsItsJobsBackAtOnce(t *testing.T) {
+	backends(t, func(t *testing.T, s *Store) {
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // a generous bound
+		defer cancel()
+		_, err := s.Enqueue(ctx, catalogue.NewJob{Kind: "slow", Key: "a"}, catalogue.NewJob{Kind: "slow", Key: "b"})
+		must(t, err)
+		started := make(chan string, 2)
+		handler := func(ctx context.Context, j catalogue.Job) error {
+			started <- j.Key
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		r := &catalogue.JobRunner{Queue: s, Handlers: map[catalogue.JobKind]catalogue.JobHandler{"slow": handler},
+			Worker: "leaving", Workers: 2, Lease: time.Hour, Poll: 20 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)}
+		rctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); _ = r.Run(rctx) }()
+		for range 2 {
+			select {
+			case <-started:
+			case <-ctx.Done():
+				t.Fatal("the runner did not start both jobs")
+			}
+		}
+		stop()
+		<-done
+		jobs, err := s.ClaimJobs(ctx, catalogue.Claim{Worker: "staying", Kinds: []catalogue.JobKind{"slow"}, Limit: 5, Lease: time.Minute})
+		must(t, err)
+		if len(jobs) != 2 {
+			t.Fatalf("another worker claimed %d jobs at once, want both handed back (their hour-long leases notwithstanding)", len(jobs))
+		}
+		for _, j := range jobs {
+			if j.Attempts != 1 {
+				t.Errorf("job %s at attempt %d: the interrupted attempt was counted", j.Key, j.Attempts)
+			}
+		}
+	})
+}

@@ -11,7 +11,7 @@ import (
 // runBench dispatches `oscat bench KIND`: commands that measure and print figures.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "oscat bench: say what to measure: oscat bench search|crawl|harvest|web|validate|push [flags]")
+		fmt.Fprintln(stderr, "oscat bench: say what to measure: oscat bench search|crawl|harvest|web|validate|push|cluster [flags]")
 		return 2
 	}
 	switch args[0] {
@@ -27,8 +27,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return runBenchValidate(ctx, args[1:], stdout, stderr)
 	case "push":
 		return runBenchPush(ctx, args[1:], stdout, stderr)
+	case "cluster":
+		return runBenchCluster(ctx, args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "oscat bench: unknown benchmark %q (search, crawl, harvest, web, validate, push)\n", args[0])
+	fmt.Fprintf(stderr, "oscat bench: unknown benchmark %q (search, crawl, harvest, web, validate, push, cluster)\n", args[0])
 	return 2
 }
 

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
@@ -82,30 +80,31 @@ func (f federationFlags) uiOptions(instance string) ui.FederationOptions {
 		StaleAfter: f.staleAfter, AdminToken: f.adminToken}
 }
 
-// federation runs serve's background federation work: harvesting peers on
-// schedule, delivering webhooks, pruning the change log.
+// federation is serve's background federation work: harvesting peers on
+// schedule and delivering webhooks.
 type federation struct {
 	store     *sqlstore.Store
 	flags     federationFlags
 	publicURL string
 	policy    safehttp.Policy
 	log       *slog.Logger
-	// indexSeq is the search index's position in the change log.
-	indexSeq func() int64
 }
 
-func (fd federation) run(ctx context.Context) error {
+// start makes the configured peers the harvested ones, and returns the job
+// runner of harvests and webhook deliveries, and the duties of the node that
+// holds the schedule: dispatching webhook events, scheduling harvests.
+func (fd federation) start(ctx context.Context) (*catalogue.JobRunner, []*duty, error) {
 	every, err := fd.flags.every()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	peers, err := fd.flags.peerList()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	known, err := fd.store.SyncPeers(ctx, peers)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for _, p := range known {
 		if p.Stale {
@@ -117,40 +116,12 @@ func (fd federation) run(ctx context.Context) error {
 	d := webhook.New(fd.store, fd.publicURL, fd.policy, fd.log)
 	runner := &catalogue.JobRunner{Queue: fd.store, Workers: 4, Lease: 2 * time.Minute, Logger: fd.log,
 		Handlers: map[catalogue.JobKind]catalogue.JobHandler{webhook.KindDeliver: d.Deliver, harvest.KindPeer: h.Handle}}
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	wg.Go(func() { _ = runner.Run(ctx) })
-	tick := time.NewTicker(2 * time.Second)
-	defer tick.Stop()
-	var lastSchedule, lastPrune time.Time
-	for {
-		if err := d.Dispatch(ctx); err != nil && ctx.Err() == nil {
-			fd.log.Warn("dispatching webhook deliveries failed", "err", err)
-		}
-		if every > 0 && time.Since(lastSchedule) > 30*time.Second {
-			lastSchedule = time.Now()
-			if err := h.Schedule(ctx, every); err != nil && ctx.Err() == nil {
-				fd.log.Warn("scheduling harvests failed", "err", err)
-			}
-		}
-		if fd.flags.retention > 0 && time.Since(lastPrune) > time.Hour {
-			lastPrune = time.Now()
-			upTo := int64(math.MaxInt64)
-			if fd.indexSeq != nil {
-				upTo = fd.indexSeq() // the search index must not miss an entry
-			}
-			if n, err := fd.store.PruneChanges(ctx, time.Now().Add(-fd.flags.retention), upTo); err != nil && ctx.Err() == nil {
-				fd.log.Warn("pruning the change log failed", "err", err)
-			} else if n > 0 {
-				fd.log.Info("change log pruned", "entries", n)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		}
+	duties := []*duty{{name: "dispatch webhook events", every: scheduleTick, run: d.Dispatch}}
+	if every > 0 {
+		duties = append(duties, &duty{name: "schedule harvests", every: 30 * time.Second,
+			run: func(ctx context.Context) error { return h.Schedule(ctx, every) }})
 	}
+	return runner, duties, nil
 }
 
 // runHarvest is `oscat harvest --peer URL…`: one harvest of each peer now, for

@@ -25,9 +25,9 @@ func withHostLimits(opts *crawler.Options, store *sqlstore.Store, f crawlerFlags
 
 // statusOptions feed the operator's status from the crawler's limits (the store
 // gives the rest, nodes included once it records them).
-func statusOptions(c *crawler.Crawler) ui.StatusOptions {
-	var o ui.StatusOptions
-	if h := c.Hosts(); h != nil {
+func (n *serveNode) statusOptions() ui.StatusOptions {
+	o := ui.StatusOptions{ExportClusterGauges: n.scheduling.Load}
+	if h := n.crawl.Hosts(); h != nil {
 		o.Hosts = h
 	}
 	return o

@@ -31,6 +31,7 @@ Usage:
   oscat bench harvest [flags]       measure harvesting a peer
   oscat bench validate [flags]      measure the validator under its worst inputs
   oscat bench push [flags]          measure a push's way to search, through a webhook
+  oscat bench cluster --postgres DSN  measure oscat processes on PostgreSQL: crawls, results page, start to ready
   oscat version                     print the version
 
 A command's name comes first; its flags may stand before or after its arguments,

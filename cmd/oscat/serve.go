@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/robfig/cron/v3"
 
+	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 	"github.com/oscat-eu/oscat/crawler"
 	"github.com/oscat-eu/oscat/crawler/push"
@@ -42,6 +46,8 @@ type serveFlags struct {
 	// one client's deliveries a minute.
 	hookSecret string
 	hookRate   int
+	// role is what this node does: web, worker or all.
+	role string
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -58,6 +64,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.validateConcurrency, "validate-concurrency", 0, "validations this process runs at once (default the number of CPUs, at least 2)")
 	fs.IntVar(&f.validatePerMinute, "validate-per-minute", ui.DefaultValidatePerMinute, "validations one client may ask for in a minute")
 	fs.StringVar(&f.hookSecret, "forge-webhook-secret", "", "secret verifying forges' push webhooks (/hooks/FORGE) for any repository, beside each code-hosting entry's own")
+	fs.StringVar(&f.role, "role", string(catalogue.RoleAll), "what this node does: web (site, API, feeds, its own search index), worker (background jobs: crawls, harvests, mails, webhook deliveries; answers only /healthz, /readyz, /metrics), or all (both; the only role on SQLite)")
 	fs.IntVar(&f.hookRate, "forge-webhook-rate", 120, "push-webhook deliveries one client may send a minute (more get 429)")
 }
 
@@ -117,32 +124,42 @@ func newProcessMetrics() *processMetrics {
 	return &processMetrics{reg: reg, crawl: crawler.NewMetrics(reg)}
 }
 
+// drainFor bounds how long a node shutting down waits for requests in flight.
+const drainFor = 10 * time.Second
+
+// serveNode is what the parts of a serving node share.
+type serveNode struct {
+	f         serveFlags
+	store     *sqlstore.Store
+	log       *slog.Logger
+	proxies   []*net.IPNet
+	metrics   *processMetrics
+	ln        net.Listener
+	publicURL string
+	node      *node
+	sched     *crawler.Scheduler
+	crawl     *crawler.Crawler
+	ready     func(string)
+	// scheduling is true while this node holds the schedule lease: then it
+	// alone exports the cluster-wide gauges.
+	scheduling atomic.Bool
+}
+
+// serveStore serves in the node's role (--role) until ctx ends: the site and
+// its index (web), the background jobs (worker), or both (all).
 func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *slog.Logger, proxies []*net.IPNet, metrics *processMetrics, ready func(string)) error {
+	role, err := f.nodeRole(store.Dialect())
+	if err != nil {
+		return err
+	}
+	id, err := nodeID(f.data)
+	if err != nil {
+		return err
+	}
 	sched, crawl, err := scheduler(f, store, log, metrics.crawl)
 	if err != nil {
 		return err
 	}
-	index, err := search.Open(ctx, searchDir(f.common), store, log)
-	if err != nil {
-		return err
-	}
-	defer index.Close()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
-	wg.Go(func() { index.Follow(ctx, f.follow) })
-	if sched != nil {
-		wg.Go(func() {
-			if err := sched.Run(ctx); err != nil {
-				log.Error("the crawl scheduler stopped", "err", err)
-			}
-		})
-	} else {
-		// No schedule: crawls still run on demand ("crawl now", oscat crawl).
-		wg.Go(func() { crawl.Work(ctx) })
-	}
-
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another oscat serve running? use --addr)", f.addr, err)
@@ -151,62 +168,145 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 	if publicURL == "" {
 		publicURL = "http://" + ln.Addr().String()
 	}
-	instance, err := store.InstanceID(ctx, f.instanceID)
+	n := &serveNode{f: f, store: store, log: log.With("node", id, "role", string(role)), proxies: proxies, metrics: metrics, ln: ln,
+		publicURL: publicURL, sched: sched, crawl: crawl, ready: ready,
+		node: &node{self: catalogue.Node{ID: id, Role: role, Version: version, StartedAt: time.Now()}, store: store}}
+	n.node.log = n.log
+	if err := metrics.reg.Register(ui.NewStatusCollector(n.statusOptions(), store, n.log)); err != nil {
+		n.log.Warn("the operator's gauges are not in /metrics", "err", err)
+	}
+	if role == catalogue.RoleWorker {
+		return n.serveWorker(ctx)
+	}
+	return n.serveSite(ctx, role == catalogue.RoleAll)
+}
+
+func (n *serveNode) metricsHandler() http.Handler {
+	return promhttp.HandlerFor(n.metrics.reg, promhttp.HandlerOpts{})
+}
+
+// serveWorker runs the background jobs, answering only the probes, until ctx
+// ends; then it stops claiming and hands its jobs back.
+func (n *serveNode) serveWorker(ctx context.Context) error {
+	ctx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() { stop(); wg.Wait() }()
+	if err := n.background(ctx, &wg, nil); err != nil {
+		n.ln.Close()
+		return err
+	}
+	wg.Go(func() { n.node.beat(ctx) })
+	rd := readiness{stopping: ctx, ping: n.store.Ping}
+	n.log.Info("serving as a worker (probes only)", "url", "http://"+n.ln.Addr().String(), "store", n.store.Dialect(), "crawl schedule", n.f.crawlSchedule)
+	if n.ready != nil {
+		n.ready(n.ln.Addr().String())
+	}
+	return ui.ServeHandler(ctx, n.ln, ui.Probes{Ready: rd.ready, Metrics: n.metricsHandler(), Logger: n.log}, n.log, drainFor)
+}
+
+// serveSite serves the site with its own search index, and with jobs when the
+// node does everything. It listens at once: /readyz is 503 until the index is
+// open and caught up with the change log's head seen at start.
+func (n *serveNode) serveSite(ctx context.Context, withJobs bool) error {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	sw := &switchable{}
+	opening := readiness{stopping: ctx, ping: n.store.Ping, caughtUp: func() error { return errors.New("search index opening") }}
+	sw.set(ui.Probes{Ready: opening.ready, Metrics: n.metricsHandler(), Logger: n.log})
+	served := make(chan error, 1)
+	go func() { served <- ui.ServeHandler(ctx, n.ln, sw, n.log, drainFor) }()
+	fail := func(err error) error { stop(); <-served; return err }
+	head, err := n.store.ChangeHead(ctx)
 	if err != nil {
-		ln.Close()
-		return err
+		return fail(err)
 	}
-	fd := federation{store: store, flags: f.federationFlags, publicURL: publicURL, policy: safehttp.Policy{AllowPrivate: f.allowPrivate}, log: log,
-		indexSeq: index.Seq}
-	if _, err := fd.flags.every(); err != nil {
-		ln.Close()
-		return err
-	}
-	if _, err := fd.flags.peerList(); err != nil {
-		ln.Close()
-		return err
-	}
-	mailer, err := mailWorker(f, store, publicURL, log)
+	index, err := search.Open(ctx, searchDir(n.f.common), n.store, n.log)
 	if err != nil {
-		ln.Close()
-		return err
+		return fail(err)
 	}
-	opts := ui.Options{PublicURL: publicURL, TrustedProxies: proxies, Logger: log, Crawler: crawl, Drafter: crawl,
-		Metrics: promhttp.HandlerFor(metrics.reg, promhttp.HandlerOpts{}), Federation: f.federationFlags.uiOptions(instance),
+	defer index.Close()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	rd := readiness{stopping: ctx, ping: n.store.Ping, caughtUp: indexCaughtUp(index.Position, head)}
+	srv, err := n.site(ctx, index, rd.ready)
+	if err != nil {
+		return fail(err)
+	}
+	if withJobs {
+		if err := n.background(ctx, &wg, index.Position); err != nil {
+			return fail(err)
+		}
+	}
+	n.node.position = index.Position
+	wg.Go(func() { index.Follow(ctx, n.f.follow) })
+	wg.Go(func() { n.node.beat(ctx) })
+	sw.set(srv)
+	n.log.Info("serving", "url", "http://"+n.ln.Addr().String(), "store", n.store.Dialect(), "data", n.f.data, "crawl schedule", n.f.crawlSchedule)
+	if n.ready != nil {
+		n.ready(n.ln.Addr().String())
+	}
+	err = <-served
+	stop()
+	return err
+}
+
+// site builds the web server.
+func (n *serveNode) site(ctx context.Context, index *search.Index, ready func(context.Context) error) (*ui.Server, error) {
+	f := n.f
+	instance, err := n.store.InstanceID(ctx, f.instanceID)
+	if err != nil {
+		return nil, err
+	}
+	opts := ui.Options{PublicURL: n.publicURL, TrustedProxies: n.proxies, Logger: n.log, Crawler: n.crawl, Drafter: n.crawl,
+		Metrics: n.metricsHandler(), Federation: f.federationFlags.uiOptions(instance), Ready: ready,
 		// The validator's URL field and OpenID Connect discovery fetch under the
 		// same address policy as crawls.
 		FetchPolicy:         safehttp.Policy{AllowPrivate: f.allowPrivate},
 		Outbox:              filepath.Join(f.data, "outbox"),
 		ValidateConcurrency: f.validateConcurrency, ValidatePerMinute: f.validatePerMinute,
-		Hooks:       &push.Receiver{Store: store, Crawler: crawl, Secret: f.hookSecret, Log: log},
-		HookSecrets: store, HooksPerMinute: f.hookRate, RepositoryFiles: store, Status: statusOptions(crawl)}
-	if err := f.joinFlags.joinOptions(&opts, store); err != nil {
-		ln.Close()
-		return err
+		Hooks:       &push.Receiver{Store: n.store, Crawler: n.crawl, Secret: f.hookSecret, Log: n.log},
+		HookSecrets: n.store, HooksPerMinute: f.hookRate, RepositoryFiles: n.store, Status: n.statusOptions()}
+	if err := f.joinFlags.joinOptions(&opts, n.store); err != nil {
+		return nil, err
 	}
-	srv, err := ui.New(store, index, opts)
+	return ui.New(n.store, index, opts)
+}
+
+// background starts the jobs of a worker (crawls, harvests, mails, webhook
+// deliveries) in wg, and the schedule's duties, done while this node holds
+// the schedule lease. position, when set, is this node's search index's.
+func (n *serveNode) background(ctx context.Context, wg *sync.WaitGroup, position func() int64) error {
+	fd := federation{store: n.store, flags: n.f.federationFlags, publicURL: n.publicURL, policy: safehttp.Policy{AllowPrivate: n.f.allowPrivate}, log: n.log}
+	harvests, duties, err := fd.start(ctx)
 	if err != nil {
-		ln.Close()
 		return err
 	}
-	if err := metrics.reg.Register(srv.StatusCollector()); err != nil {
-		log.Warn("the operator's gauges are not in /metrics", "err", err)
+	mailer, err := mailWorker(n.f, n.store, n.publicURL, n.log)
+	if err != nil {
+		return err
 	}
+	duties = append(duties, &duty{name: "schedule mails", every: 30 * time.Second, run: mailer.Ensure})
+	work := n.sched
+	if work != nil {
+		duties = append(duties, &duty{name: "schedule crawls", every: scheduleTick, run: n.sched.Ensure})
+	} else {
+		// No schedule: crawls still run on demand ("crawl now", oscat crawl, a
+		// run left by a killed process), and are finished here.
+		work = &crawler.Scheduler{Crawler: n.crawl}
+	}
+	wg.Go(func() { work.Work(ctx) })
+	if n.f.retention > 0 {
+		duties = append(duties, pruneDuty(n.store, n.f.retention, position, n.log))
+	}
+	wg.Go(func() { _ = harvests.Run(ctx) })
 	wg.Go(func() {
-		if err := fd.run(ctx); err != nil {
-			log.Error("federation stopped", "err", err)
+		if err := mailer.Runner().Run(ctx); err != nil && ctx.Err() == nil {
+			n.log.Error("the mail worker stopped", "err", err)
 		}
 	})
-	wg.Go(func() {
-		if err := mailer.Run(ctx); err != nil && ctx.Err() == nil {
-			log.Error("the mail worker stopped", "err", err)
-		}
-	})
-	log.Info("serving", "url", "http://"+ln.Addr().String(), "store", store.Dialect(), "data", f.data, "crawl schedule", f.crawlSchedule)
-	if ready != nil {
-		ready(ln.Addr().String())
-	}
-	return srv.Serve(ctx, ln)
+	co := &coordinator{store: n.store, holder: n.node.self.ID, duties: duties, log: n.log, holding: &n.scheduling}
+	wg.Go(func() { co.run(ctx) })
+	return nil
 }
 
 // scheduler builds the crawler and, unless crawling on a schedule is off, its
@@ -226,7 +326,13 @@ func scheduler(f serveFlags, store *sqlstore.Store, log *slog.Logger, metrics *c
 	if err != nil {
 		return nil, nil, usageError("--crawl-schedule %q: %v (write a cron expression such as \"0 */6 * * *\", or off)", f.crawlSchedule, err)
 	}
-	s := &crawler.Scheduler{Crawler: c, Next: spec.Next}
+	next := spec.Next
+	if every, ok := spec.(cron.ConstantDelaySchedule); ok {
+		// @every D counts from the clock's zero, not from when a node asks: every
+		// node computes the same ticks, which keeps each tick's key one.
+		next = func(t time.Time) time.Time { return t.Truncate(every.Delay).Add(every.Delay) }
+	}
+	s := &crawler.Scheduler{Crawler: c, Next: next}
 	if f.publishers != "" {
 		s.BeforeRun = func(ctx context.Context) error { return syncPublishers(ctx, store, f.publishers, log) }
 	}
