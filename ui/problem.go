@@ -27,6 +27,9 @@ type badRequest struct{ msg string }
 
 func (e badRequest) Error() string { return e.msg }
 
+// errorPage is the error page's data: what the visitor may change, if anything.
+type errorPage struct{ Detail string }
+
 // handleError turns errors into problem+json for the API and an error page for
 // people. Internal details are logged, not shown.
 func (s *Server) handleError(err error, c echo.Context) {
@@ -78,7 +81,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if key := "ui.error." + strconv.Itoa(status); s.texts.Has(i18n.English, key) {
 		title = l.T(key)
 	}
-	_ = s.render(c, status, "error", view{Title: title, Robots: "noindex", Page: map[string]any{"Detail": detail}})
+	_ = s.render(c, status, "error", view{Title: title, Robots: "noindex", Page: errorPage{Detail: detail}})
 }
 
 // userMessage is the part of a catalogue error meant for the user: what follows

@@ -68,13 +68,6 @@ var templateFuncs = template.FuncMap{
 	"datetime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"markdown": renderMarkdown,
 	"add":      func(a, b int) int { return a + b },
-	"dict": func(kv ...any) map[string]any {
-		m := make(map[string]any, len(kv)/2)
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i].(string)] = kv[i+1]
-		}
-		return m
-	},
 }
 
 // loadTemplates parses each page together with the shared layout and partials.
@@ -89,7 +82,7 @@ func loadTemplates() (map[string]*template.Template, error) {
 		if base == "layout" || base == "partials" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", n)
+		t, err := template.New("layout.html").Funcs(templateFuncs).Funcs(partialFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", base, err)
 		}
