@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -537,7 +536,7 @@ func (s *Server) mustBeMember(c echo.Context, a catalogue.Actor, publisher strin
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("%w: only members of %s may do this", catalogue.ErrForbidden, publisher)
+		return catalogue.Forbiddenf("only members of %s may do this", publisher)
 	}
 	return nil
 }
@@ -564,7 +563,7 @@ func (s *Server) crawlRepositoryNow(c echo.Context, url string) error {
 		}
 	}
 	if !member {
-		return fmt.Errorf("%w: only members of an administration that lists this repository may crawl it now", catalogue.ErrForbidden)
+		return catalogue.Forbiddenf("only members of an administration that lists this repository may crawl it now")
 	}
 	if s.opts.Crawler == nil {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "this server does not crawl")
@@ -632,7 +631,7 @@ func (s *Server) mustBeAdmin(c echo.Context) error {
 		return err
 	}
 	if !a.Admin {
-		return fmt.Errorf("%w: only instance administrators may do this", catalogue.ErrForbidden)
+		return catalogue.Forbiddenf("only instance administrators may do this")
 	}
 	return nil
 }

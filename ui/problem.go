@@ -53,9 +53,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.Is(err, catalogue.ErrNotFound):
 		status = http.StatusNotFound
 	case errors.Is(err, catalogue.ErrForbidden):
-		status, detail = http.StatusForbidden, userMessage(err, catalogue.ErrForbidden)
+		status, detail = http.StatusForbidden, catalogue.UserMessage(err)
 	case errors.Is(err, catalogue.ErrInvalid):
-		status, detail = http.StatusBadRequest, userMessage(err, catalogue.ErrInvalid)
+		status, detail = http.StatusBadRequest, catalogue.UserMessage(err)
 	case errors.As(err, &he):
 		status = he.Code
 		if m, ok := he.Message.(string); ok && status < 500 {
@@ -82,14 +82,4 @@ func (s *Server) handleError(err error, c echo.Context) {
 		title = l.T(key)
 	}
 	_ = s.render(c, status, "error", view{Title: title, Robots: "noindex", Page: errorPage{Detail: detail}})
-}
-
-// userMessage is the part of a catalogue error meant for the user: what follows
-// the sentinel's own words ("invalid: kind \"x\": use …" gives "kind \"x\": use …").
-func userMessage(err, sentinel error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, sentinel.Error()+": "); i >= 0 {
-		return msg[i+len(sentinel.Error())+2:]
-	}
-	return msg
 }

@@ -331,7 +331,7 @@ func (s *Store) SetJoinInfo(ctx context.Context, a catalogue.Actor, info catalog
 		return err
 	}
 	if len(info.Coordination) > 500 || len(info.Meetings) > 2000 || len(info.Contributing) > 500 {
-		return fmt.Errorf("%w: the coordination group and contribution guide are at most 500 characters, the meetings 2000", catalogue.ErrInvalid)
+		return catalogue.Invalidf("the coordination group and contribution guide are at most 500 characters, the meetings 2000")
 	}
 	err = s.write(ctx, func(t *tx) error {
 		member := ""
@@ -346,7 +346,7 @@ func (s *Store) SetJoinInfo(ctx context.Context, a catalogue.Actor, info catalog
 			}
 		}
 		if member == "" {
-			return fmt.Errorf("%w: only members of an administration that publishes %s may say how to join it", catalogue.ErrForbidden, sw.Name)
+			return catalogue.Forbiddenf("only members of an administration that publishes %s may say how to join it", sw.Name)
 		}
 		if _, err := t.exec(ctx, `INSERT INTO join_info (software_id, open, coordination, meetings, contributing, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (software_id) DO UPDATE SET open = excluded.open, coordination = excluded.coordination, meetings = excluded.meetings,
@@ -434,7 +434,7 @@ func (s *Store) CoUsers(ctx context.Context, a catalogue.Actor, software string)
 		member = member || ok
 	}
 	if !member {
-		return nil, fmt.Errorf("%w: only members of an administration that declared a relation to this software may write to its co-users", catalogue.ErrForbidden)
+		return nil, catalogue.Forbiddenf("only members of an administration that declared a relation to this software may write to its co-users")
 	}
 	seen := map[string]bool{}
 	var out []catalogue.Contact
