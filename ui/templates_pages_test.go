@@ -101,7 +101,7 @@ func searchCases(f fixtures) []templateCase {
 		{name: "search, nothing found", page: "search", v: view{Section: "search", Page: searchPage{Sorts: sorts}}},
 		{name: "search, results with filters", page: "search", v: view{Section: "search", Query: "park", Page: searchPage{
 			Text: "park", Total: 2, Results: f.summaries, Facets: []facetView{facet, {Name: "license", Label: "Licence"}},
-			Chips: []filterChip{{Facet: "categories", Value: "it-development", Label: "IT development", FacetLabel: "Categories", RemoveHref: "/search"}},
+			Chips:    []filterChip{{Facet: "categories", Value: "it-development", Label: "IT development", FacetLabel: "Categories", RemoveHref: "/search"}},
 			ClearAll: "/search?q=park", Sorts: sorts, Sort: "name", Next: "/search?page[after]=x", First: "/search?q=park", PageSize: "5",
 			Suggestion: "parking", SuggestionHref: "/search?q=parking", CodeCount: 3, CodeHref: "/code?q=park",
 		}}},
