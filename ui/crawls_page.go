@@ -27,7 +27,7 @@ type crawlView struct {
 type crawlsPage struct {
 	Runs    []crawlView
 	Running bool
-	Next    any
+	Next    string
 }
 
 // crawlsPage lists crawl runs, newest first: a running one with its progress,
@@ -57,6 +57,6 @@ func (s *Server) crawlsPage(c echo.Context) error {
 	l := s.localiser(c)
 	return s.render(c, http.StatusOK, "crawls", view{
 		Title: l.T("ui.crawls.title"), Section: "crawls",
-		Page: crawlsPage{Runs: views, Running: running, Next: nextLink(c, next)},
+		Page: crawlsPage{Runs: views, Running: running, Next: nextHref(c, next)},
 	})
 }

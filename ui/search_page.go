@@ -35,7 +35,7 @@ type searchPage struct {
 	ClearAll       string
 	Sorts          []sortChoice
 	Sort           string
-	Next           any
+	Next           string
 	First          string
 	PageSize       string
 	Suggestion     string
@@ -61,7 +61,7 @@ func (s *Server) searchPageData(c echo.Context, l localiser, req search.Request)
 	}
 	p := searchPage{Text: req.Text, Total: res.Total, Results: summaries(l, snap, list, res.Terms),
 		Facets: facetPanel(c, l, snap, res.Facets, req.Filters), Chips: selectedFilters(c, l, snap, req.Filters),
-		Sort: req.Sort, Next: nextLink(c, res.Next), Suggestion: res.Suggestion}
+		Sort: req.Sort, Next: nextHref(c, res.Next), Suggestion: res.Suggestion}
 	p.Sorts = make([]sortChoice, 0, len(sortChoices))
 	for _, v := range sortChoices {
 		p.Sorts = append(p.Sorts, sortChoice{Value: v, Label: l.T("ui.sort." + sortKey(v)), Selected: v == req.Sort})

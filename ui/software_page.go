@@ -241,66 +241,67 @@ func vocabLinks(l localiser, kind, facet string, values []string) []labelled {
 	return out
 }
 
+// softwareLD is an entry in schema.org terms; its fields are in the order the
+// JSON keys used to be sorted. License is one URL or a list of them.
+type softwareLD struct {
+	Context             string           `json:"@context"`
+	ID                  string           `json:"@id"`
+	Type                []string         `json:"@type"`
+	ApplicationCategory []string         `json:"applicationCategory,omitempty"`
+	CodeRepository      string           `json:"codeRepository,omitempty"`
+	DateModified        string           `json:"dateModified,omitempty"`
+	DatePublished       string           `json:"datePublished,omitempty"`
+	Description         string           `json:"description,omitempty"`
+	FeatureList         []string         `json:"featureList,omitempty"`
+	InLanguage          []string         `json:"inLanguage,omitempty"`
+	License             any              `json:"license,omitempty"`
+	MainEntityOfPage    string           `json:"mainEntityOfPage"`
+	Name                string           `json:"name"`
+	Publisher           []publisherRefLD `json:"publisher,omitempty"`
+	RuntimePlatform     []string         `json:"runtimePlatform,omitempty"`
+	SameAs              string           `json:"sameAs,omitempty"`
+	SoftwareVersion     string           `json:"softwareVersion,omitempty"`
+	URL                 string           `json:"url"`
+}
+
+// publisherRefLD is a publisher as an entry's schema.org node names it.
+type publisherRefLD struct {
+	Type       string `json:"@type"`
+	Identifier string `json:"identifier,omitempty"`
+	Name       string `json:"name"`
+}
+
 // softwareJSONLD describes the entry for search engines in schema.org terms:
 // one node typed both SoftwareSourceCode (the code, its repository) and
 // SoftwareApplication (what it does: categories, features, version), named
 // like the DCAT-AP dataset. Its dates are the software's (the release date of
 // its version, its last commit), never our crawl's.
-func (s *Server) softwareJSONLD(sw catalogue.Software, f *publiccode.File, d publiccode.Description, pubs []catalogue.Publisher) map[string]any {
+func (s *Server) softwareJSONLD(sw catalogue.Software, f *publiccode.File, d publiccode.Description, pubs []catalogue.Publisher) softwareLD {
 	page := s.absolute("/software/" + url.PathEscape(sw.ID))
-	ld := map[string]any{
-		"@context": "https://schema.org", "@type": []string{"SoftwareSourceCode", "SoftwareApplication"},
-		"@id": s.datasetIRI(sw.ID), "name": sw.Name, "url": page, "mainEntityOfPage": page,
-	}
+	ld := softwareLD{Context: "https://schema.org", Type: []string{"SoftwareSourceCode", "SoftwareApplication"},
+		ID: s.datasetIRI(sw.ID), Name: sw.Name, URL: page, MainEntityOfPage: page,
+		Description: d.ShortDescription, SoftwareVersion: f.SoftwareVersion,
+		ApplicationCategory: slices.Clone(f.Categories), RuntimePlatform: f.Platforms, InLanguage: f.Languages, FeatureList: d.Features}
 	if u, ok := webIRI(sw.URL); ok {
-		ld["codeRepository"] = u
-	}
-	if d.ShortDescription != "" {
-		ld["description"] = d.ShortDescription
+		ld.CodeRepository = u
 	}
 	if lic := spdxLicenceURLs(f.Legal.License); len(lic) == 1 {
-		ld["license"] = lic[0]
+		ld.License = lic[0]
 	} else if len(lic) > 1 {
-		ld["license"] = lic
+		ld.License = lic
 	}
-	if f.SoftwareVersion != "" {
-		ld["softwareVersion"] = f.SoftwareVersion
-	}
-	released := ""
 	if t, err := time.Parse(time.DateOnly, f.ReleaseDate); err == nil {
-		released = t.Format(time.DateOnly)
-		ld["datePublished"] = released
+		ld.DatePublished = t.Format(time.DateOnly)
 	}
+	ld.DateModified = ld.DatePublished
 	if sw.Activity != nil && sw.Activity.LastCommit != nil {
-		ld["dateModified"] = sw.Activity.LastCommit.UTC().Format(time.DateOnly)
-	} else if released != "" {
-		ld["dateModified"] = released
+		ld.DateModified = sw.Activity.LastCommit.UTC().Format(time.DateOnly)
 	}
 	if u, ok := webIRI(f.LandingURL); ok {
-		ld["sameAs"] = u
+		ld.SameAs = u
 	}
-	if len(f.Categories) > 0 {
-		ld["applicationCategory"] = slices.Clone(f.Categories)
-	}
-	if len(f.Platforms) > 0 {
-		ld["runtimePlatform"] = f.Platforms
-	}
-	if len(f.Languages) > 0 {
-		ld["inLanguage"] = f.Languages
-	}
-	if len(d.Features) > 0 {
-		ld["featureList"] = d.Features
-	}
-	var orgs []map[string]any
 	for _, p := range pubs {
-		o := map[string]any{"@type": "GovernmentOrganization", "name": p.Name}
-		if p.URI != "" {
-			o["identifier"] = p.URI
-		}
-		orgs = append(orgs, o)
-	}
-	if len(orgs) > 0 {
-		ld["publisher"] = orgs
+		ld.Publisher = append(ld.Publisher, publisherRefLD{Type: "GovernmentOrganization", Name: p.Name, Identifier: p.URI})
 	}
 	return ld
 }
