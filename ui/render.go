@@ -22,7 +22,8 @@ var templateFiles embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// view is what the layout needs to draw any page; Page is the page's own data.
+// view is what the layout needs to draw any page; Page is the page's own data,
+// a struct named after its template (homePage, softwarePage…), never a map.
 type view struct {
 	L     localiser
 	Title string
