@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -46,7 +45,7 @@ func (p Person) Domain() string { return EmailDomain(p.Email) }
 func NormaliseLanguage(lang string) (string, error) {
 	l := strings.ToLower(strings.TrimSpace(lang))
 	if !slices.Contains(i18n.Languages(), l) {
-		return "", fmt.Errorf("%w: language %q: use one of %s", ErrInvalid, lang, strings.Join(i18n.Languages(), ", "))
+		return "", Invalidf("language %q: use one of %s", lang, strings.Join(i18n.Languages(), ", "))
 	}
 	return l, nil
 }

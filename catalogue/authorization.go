@@ -137,7 +137,7 @@ func Authorize(ctx context.Context, members MemberCheck, a Actor, act Act, publi
 func ActingFor(ctx context.Context, members MemberCheck, a Actor, act Act, publishers ...string) (string, error) {
 	r, ok := rules[act]
 	if !ok {
-		return "", fmt.Errorf("%w: %q is not an act this catalogue knows", ErrForbidden, act)
+		return "", Forbiddenf("%q is not an act this catalogue knows", act)
 	}
 	var allowed bool
 	var member string
@@ -151,7 +151,7 @@ func ActingFor(ctx context.Context, members MemberCheck, a Actor, act Act, publi
 		allowed = a.Person != ""
 	case admitsMemberOfOne:
 		if len(publishers) != 1 {
-			return "", fmt.Errorf("%w: %s names one administration, not %d", ErrForbidden, act, len(publishers))
+			return "", Forbiddenf("%s names one administration, not %d", act, len(publishers))
 		}
 		member, err = memberOfAny(ctx, members, a, publishers)
 	case admitsMemberOfAny:
@@ -163,9 +163,9 @@ func ActingFor(ctx context.Context, members MemberCheck, a Actor, act Act, publi
 	case allowed || member != "":
 		return member, nil
 	case r.admits == admitsMemberOfOne:
-		return "", fmt.Errorf("%w: "+r.refusal, ErrForbidden, publishers[0])
+		return "", Forbiddenf(r.refusal, publishers[0])
 	}
-	return "", fmt.Errorf("%w: %s", ErrForbidden, r.refusal)
+	return "", Forbiddenf("%s", r.refusal)
 }
 
 // memberOfAny is the first of publishers whose approved member a is, "" for

@@ -1,7 +1,6 @@
 package catalogue
 
 import (
-	"fmt"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -30,7 +29,7 @@ func EmailDomain(addr string) string {
 // ("Ada <ada@x.org>") is refused: the catalogue wants the address alone.
 func NormaliseEmail(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
-	refuse := fmt.Errorf("%w: %q is not an e-mail address such as name@example.org", ErrInvalid, raw)
+	refuse := Invalidf("%q is not an e-mail address such as name@example.org", raw)
 	a, err := mail.ParseAddress(raw)
 	if err != nil || a.Address != raw || len(raw) > 254 {
 		return "", refuse
@@ -57,7 +56,7 @@ func NormaliseDomain(d string) (string, error) {
 	d = strings.TrimSuffix(strings.TrimSpace(d), ".")
 	ascii, err := idna.Lookup.ToASCII(d)
 	if err != nil || !hostName(ascii) {
-		return "", fmt.Errorf("%w: %q is not a domain such as gemeente.example.nl", ErrInvalid, orig)
+		return "", Invalidf("%q is not a domain such as gemeente.example.nl", orig)
 	}
 	return ascii, nil
 }

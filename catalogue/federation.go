@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -287,16 +286,16 @@ func NewWebhookSecret() string {
 func (w Webhook) Validate() error {
 	u, err := url.Parse(w.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("%w: webhook URL %q: write an absolute http or https URL", ErrInvalid, w.URL)
+		return Invalidf("webhook URL %q: write an absolute http or https URL", w.URL)
 	}
 	for _, e := range w.Events {
 		if !slices.Contains(WebhookEvents, e) {
-			return fmt.Errorf("%w: unknown event %q: use %s", ErrInvalid, e, strings.Join(WebhookEvents, ", "))
+			return Invalidf("unknown event %q: use %s", e, strings.Join(WebhookEvents, ", "))
 		}
 	}
 	key, ok := strings.CutPrefix(w.Secret, "whsec_")
 	if b, err := base64.StdEncoding.DecodeString(key); !ok || err != nil || len(b) < 16 {
-		return fmt.Errorf("%w: the secret must be whsec_ and the base64 of at least 16 bytes", ErrInvalid)
+		return Invalidf("the secret must be whsec_ and the base64 of at least 16 bytes")
 	}
 	return nil
 }

@@ -91,16 +91,16 @@ func (j Join) Confirmed(now time.Time) bool { return now.Before(j.ConfirmedUntil
 // Validate checks what a declaration must say.
 func (j *Join) Validate() error {
 	if !j.Kind.Valid() {
-		return fmt.Errorf("%w: kind %q: use uses, co-develops, funds or interested", ErrInvalid, j.Kind)
+		return Invalidf("kind %q: use uses, co-develops, funds or interested", j.Kind)
 	}
 	j.Since = strings.TrimSpace(j.Since)
 	if _, err := time.Parse(time.DateOnly, j.Since); err != nil {
-		return fmt.Errorf("%w: since %q: write a date such as 2024-03-01", ErrInvalid, j.Since)
+		return Invalidf("since %q: write a date such as 2024-03-01", j.Since)
 	}
 	j.Contact.Name = strings.TrimSpace(j.Contact.Name)
 	j.Contact.Role = strings.TrimSpace(j.Contact.Role)
 	if j.Contact.Name == "" {
-		return fmt.Errorf("%w: a contact person's name is required", ErrInvalid)
+		return Invalidf("a contact person's name is required")
 	}
 	email, err := NormaliseEmail(j.Contact.Email)
 	if err != nil {
@@ -109,7 +109,7 @@ func (j *Join) Validate() error {
 	j.Contact.Email = email
 	j.Note = strings.TrimSpace(j.Note)
 	if len(j.Note) > 2000 || len(j.Contact.Name) > 200 || len(j.Contact.Role) > 200 {
-		return fmt.Errorf("%w: the note is at most 2000 characters, the contact's name and role 200", ErrInvalid)
+		return Invalidf("the note is at most 2000 characters, the contact's name and role 200")
 	}
 	return nil
 }
@@ -163,10 +163,10 @@ func (in *Initiative) Validate() error {
 	in.Title, in.Problem = strings.TrimSpace(in.Title), strings.TrimSpace(in.Problem)
 	in.Requirements, in.Budget = strings.TrimSpace(in.Requirements), strings.TrimSpace(in.Budget)
 	if in.Title == "" || in.Problem == "" {
-		return fmt.Errorf("%w: an initiative needs a title and the problem it solves", ErrInvalid)
+		return Invalidf("an initiative needs a title and the problem it solves")
 	}
 	if len(in.Title) > 200 || len(in.Problem) > 10000 || len(in.Requirements) > 10000 || len(in.Budget) > 200 {
-		return fmt.Errorf("%w: the title is at most 200 characters, the problem and requirements 10000, the budget range 200", ErrInvalid)
+		return Invalidf("the title is at most 200 characters, the problem and requirements 10000, the budget range 200")
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package catalogue
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -110,14 +109,14 @@ func IsPublisherID(id string) bool { return publisherIDRE.MatchString(id) }
 // Validate checks what the catalogue needs to keep a publisher.
 func (p Publisher) Validate() error {
 	if !publisherIDRE.MatchString(p.ID) {
-		return fmt.Errorf("%w: publisher id %q: use 1 to 100 lower-case letters, digits, '.', '_' or '-'", ErrInvalid, p.ID)
+		return Invalidf("publisher id %q: use 1 to 100 lower-case letters, digits, '.', '_' or '-'", p.ID)
 	}
 	if strings.TrimSpace(p.Name) == "" {
-		return fmt.Errorf("%w: publisher %s: name is required", ErrInvalid, p.ID)
+		return Invalidf("publisher %s: name is required", p.ID)
 	}
 	for _, h := range p.CodeHosting {
 		if !h.Type.Valid() {
-			return fmt.Errorf("%w: publisher %s: code hosting %s: unknown type %q", ErrInvalid, p.ID, h.URL, h.Type)
+			return Invalidf("publisher %s: code hosting %s: unknown type %q", p.ID, h.URL, h.Type)
 		}
 	}
 	return nil

@@ -1,7 +1,6 @@
 package catalogue
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 )
@@ -22,17 +21,17 @@ var caseInsensitiveHosts = map[string]bool{
 func CanonicalURL(raw string) (string, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return "", fmt.Errorf("%w: empty URL", ErrInvalid)
+		return "", Invalidf("empty URL")
 	}
 	if i := strings.Index(s, ":"); i > 0 && !strings.Contains(s, "://") && strings.Contains(s[:i], "@") {
 		s = "ssh://" + s[:i] + "/" + strings.TrimPrefix(s[i+1:], "/")
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return "", fmt.Errorf("%w: URL %q: %v", ErrInvalid, raw, err)
+		return "", Invalidf("URL %q: %v", raw, err)
 	}
 	if u.Scheme == "" || u.Host == "" {
-		return "", fmt.Errorf("%w: URL %q: write an absolute URL such as https://example.org/org/repo", ErrInvalid, raw)
+		return "", Invalidf("URL %q: write an absolute URL such as https://example.org/org/repo", raw)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	host := strings.ToLower(u.Hostname())

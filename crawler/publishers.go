@@ -160,7 +160,7 @@ func (e publisherEntry) publisher() (catalogue.Publisher, error) {
 		}
 	}
 	if err := p.Validate(); err != nil {
-		return p, errors.New(strings.TrimPrefix(err.Error(), catalogue.ErrInvalid.Error()+": "))
+		return p, errors.New(catalogue.UserMessage(err))
 	}
 	return p, nil
 }

@@ -22,12 +22,20 @@ const (
 	maxReportField = 300
 )
 
+// accessibilityPage is the accessibility statement's data: the barrier form,
+// filled with what was sent (Where, What, Contact), an Error, or Thanks.
+type accessibilityPage struct {
+	Where, What, Contact string
+	Error                string
+	Thanks               bool
+}
+
 // accessibilityPage is the accessibility statement the Web Accessibility
 // Directive asks for, with a form to report a barrier.
 func (s *Server) accessibilityPage(c echo.Context) error {
 	l := s.localiser(c)
 	return s.render(c, http.StatusOK, "accessibility", view{Title: l.T("ui.a11y.title"), Section: "accessibility",
-		Page: map[string]any{"Where": c.QueryParam("page")}})
+		Page: accessibilityPage{Where: c.QueryParam("page")}})
 }
 
 // reportBarrier takes a barrier report: it is logged and, when the server has
@@ -39,15 +47,15 @@ func (s *Server) reportBarrier(c echo.Context) error {
 	where := oneLine(clipText(c.FormValue("where"), maxReportField))
 	what := clipText(c.FormValue("what"), maxReportText)
 	contact := oneLine(clipText(c.FormValue("contact"), maxReportField))
-	page := map[string]any{"Where": where, "What": what, "Contact": contact}
+	page := accessibilityPage{Where: where, What: what, Contact: contact}
 	if strings.TrimSpace(what) == "" {
-		page["Error"] = l.T("ui.a11y.report.missing")
+		page.Error = l.T("ui.a11y.report.missing")
 		return s.render(c, http.StatusUnprocessableEntity, "accessibility", view{Title: l.T("ui.a11y.title"), Section: "accessibility", Page: page})
 	}
 	var le limitExceeded
 	if err := take("ui.limit.report", limitKey{s.limits.report, c.RealIP()}); errors.As(err, &le) {
 		setRetryAfter(c, le)
-		page["Error"] = l.T(le.text)
+		page.Error = l.T(le.text)
 		return s.render(c, http.StatusTooManyRequests, "accessibility", view{Title: l.T("ui.a11y.title"), Section: "accessibility", Robots: "noindex", Page: page})
 	}
 	s.log.Warn("accessibility barrier reported", "page", where, "contact", contact, "report", what)
@@ -57,7 +65,7 @@ func (s *Server) reportBarrier(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, "accessibility", view{Title: l.T("ui.a11y.title"), Section: "accessibility", Robots: "noindex",
-		Page: map[string]any{"Thanks": true}})
+		Page: accessibilityPage{Thanks: true}})
 }
 
 func writeReport(dir, where, what, contact string) error {

@@ -81,7 +81,7 @@ func (s *Server) adminAddWebhook(c echo.Context) error {
 		w.Secret = catalogue.NewWebhookSecret()
 	}
 	if err := w.Validate(); err != nil {
-		return badRequest{strings.TrimPrefix(err.Error(), catalogue.ErrInvalid.Error()+": ")}
+		return badRequest{catalogue.UserMessage(err)}
 	}
 	// Refused now, not only at each delivery: a webhook that can never be
 	// delivered is a mistake to say at once, and an internal one an attack.

@@ -14,21 +14,45 @@ import (
 )
 
 // listResponse is the envelope of every API list.
+// Links is a listLinks and Meta, when the list has any, a struct of the list's
+// own (searchMeta for searches).
 type listResponse struct {
-	Data  any            `json:"data"`
-	Links map[string]any `json:"links"`
-	Meta  map[string]any `json:"meta,omitempty"`
+	Data  any `json:"data"`
+	Links any `json:"links"`
+	Meta  any `json:"meta,omitempty"`
 }
 
-// nextLink is the relative URL of the following page: the same query with
-// page[after] set to the cursor.
-func nextLink(c echo.Context, cursor string) any {
+// listLinks are a list's links: Next is null on its last page.
+type listLinks struct {
+	Next *string `json:"next"`
+}
+
+// searchMeta is the meta of a search's list: how many entries match, the
+// facets' counts, and a spelling the index suggests.
+type searchMeta struct {
+	DidYouMean string                         `json:"didYouMean,omitempty"`
+	Facets     map[string][]search.ValueCount `json:"facets"`
+	Total      int                            `json:"total"`
+}
+
+// nextLink is the relative URL of the following page, nil on the last: the
+// same query with page[after] set to the cursor.
+func nextLink(c echo.Context, cursor string) *string {
 	if cursor == "" {
 		return nil
 	}
 	q := c.Request().URL.Query()
 	q.Set("page[after]", cursor)
-	return c.Request().URL.Path + "?" + encodeQuery(q)
+	l := c.Request().URL.Path + "?" + encodeQuery(q)
+	return &l
+}
+
+// nextHref is nextLink for a page: empty on the last.
+func nextHref(c echo.Context, cursor string) string {
+	if l := nextLink(c, cursor); l != nil {
+		return *l
+	}
+	return ""
 }
 
 // softwareItem is a software entry as the API shows it.
@@ -173,11 +197,8 @@ func (s *Server) apiListSoftware(c echo.Context) error {
 		}
 		items = append(items, it)
 	}
-	meta := map[string]any{"total": res.Total, "facets": facetsMeta(res.Facets)}
-	if res.Suggestion != "" {
-		meta["didYouMean"] = res.Suggestion
-	}
-	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nextLink(c, res.Next)}, Meta: meta})
+	meta := searchMeta{Total: res.Total, Facets: facetsMeta(res.Facets), DidYouMean: res.Suggestion}
+	return jsonOK(c, listResponse{Data: items, Links: listLinks{Next: nextLink(c, res.Next)}, Meta: meta})
 }
 
 // apiSoftware answers GET /api/v1/software/{id}.
@@ -231,7 +252,7 @@ func (s *Server) apiListPublishers(c echo.Context) error {
 	for _, p := range list {
 		items = append(items, newPublisherItem(p))
 	}
-	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nextLink(c, next)}})
+	return jsonOK(c, listResponse{Data: items, Links: listLinks{Next: nextLink(c, next)}})
 }
 
 // apiPublisher answers GET /api/v1/publishers/{id}.

@@ -96,11 +96,8 @@ func (s *Server) apiListCode(c echo.Context) error {
 	for _, e := range res.Entries {
 		items = append(items, newCodeItem(e))
 	}
-	meta := map[string]any{"total": res.Total, "facets": facetsMeta(res.Facets)}
-	if res.Suggestion != "" {
-		meta["didYouMean"] = res.Suggestion
-	}
-	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nextLink(c, res.Next)}, Meta: meta})
+	meta := searchMeta{Total: res.Total, Facets: facetsMeta(res.Facets), DidYouMean: res.Suggestion}
+	return jsonOK(c, listResponse{Data: items, Links: listLinks{Next: nextLink(c, res.Next)}, Meta: meta})
 }
 
 // apiCode answers GET /api/v1/code/{id}; once the repository gained a

@@ -111,7 +111,7 @@ func (s *Server) apiListRepositories(c echo.Context) error {
 		}
 		items = append(items, it)
 	}
-	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nextLink(c, next)}})
+	return jsonOK(c, listResponse{Data: items, Links: listLinks{Next: nextLink(c, next)}})
 }
 
 // crawlItem is a crawl run as GET /api/v1/crawls shows it.
@@ -152,7 +152,7 @@ func (s *Server) apiListCrawls(c echo.Context) error {
 		}
 		items = append(items, it)
 	}
-	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nextLink(c, next)}})
+	return jsonOK(c, listResponse{Data: items, Links: listLinks{Next: nextLink(c, next)}})
 }
 
 var hashRE = regexp.MustCompile(`^[0-9a-f]{64}$`)

@@ -69,10 +69,24 @@ func diLink(c echo.Context, param, cursor string) *string {
 	return &l
 }
 
+// diProblemBody is DI's error body; its fields are in the order the JSON keys
+// used to be sorted.
+type diProblemBody struct {
+	Detail string `json:"detail"`
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+}
+
+// diList is a page of DI's list, with the links before and after it.
+type diList[T any] struct {
+	Data  []T     `json:"data"`
+	Links diLinks `json:"links"`
+}
+
 func diProblem(c echo.Context, status int, title, detail string) error {
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	c.Response().WriteHeader(status)
-	return jsonEncode(c.Response(), map[string]any{"title": title, "detail": detail, "status": status})
+	return jsonEncode(c.Response(), diProblemBody{Title: title, Detail: detail, Status: status})
 }
 
 // diPage reads DI's list parameters.
@@ -137,7 +151,7 @@ func (s *Server) diListSoftware(c echo.Context) error {
 	for _, sw := range list {
 		data = append(data, s.newDISoftware(sw, !inactive[sw.ID]))
 	}
-	return jsonOK(c, map[string]any{"data": data, "links": diLinks{Prev: diLink(c, "before", prev), Next: diLink(c, "after", next)}})
+	return jsonOK(c, diList[diSoftware]{Data: data, Links: diLinks{Prev: diLink(c, "before", prev), Next: diLink(c, "after", next)}})
 }
 
 // diSoftware answers GET /di/v1/software/{id}.
@@ -178,7 +192,7 @@ func (s *Server) diListPublishers(c echo.Context) error {
 	for _, pub := range list {
 		data = append(data, newDIPublisher(pub))
 	}
-	return jsonOK(c, map[string]any{"data": data, "links": diLinks{Prev: diLink(c, "before", prev), Next: diLink(c, "after", next)}})
+	return jsonOK(c, diList[diPublisher]{Data: data, Links: diLinks{Prev: diLink(c, "before", prev), Next: diLink(c, "after", next)}})
 }
 
 // diPublisher answers GET /di/v1/publishers/{id}, by ID or alternativeId.

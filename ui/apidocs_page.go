@@ -41,11 +41,17 @@ type apiParameter struct {
 
 type apiResponse struct{ Code, Description, Media string }
 
+// apiPage is the OpenAPI document as the API page lists it.
+type apiPage struct {
+	Title, Version, Description string
+	Operations                  []apiOperation
+}
+
 // apiDocs is the OpenAPI document read once into what the page lists.
-var apiDocs = sync.OnceValues(func() (map[string]any, error) {
+var apiDocs = sync.OnceValues(func() (apiPage, error) {
 	b, err := schemas.Read(openAPIName)
 	if err != nil {
-		return nil, err
+		return apiPage{}, err
 	}
 	var doc struct {
 		Info struct {
@@ -61,7 +67,7 @@ var apiDocs = sync.OnceValues(func() (map[string]any, error) {
 		} `json:"components"`
 	}
 	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", openAPIName, err)
+		return apiPage{}, fmt.Errorf("%s: %w", openAPIName, err)
 	}
 	base := ""
 	if len(doc.Servers) > 0 {
@@ -93,7 +99,7 @@ var apiDocs = sync.OnceValues(func() (map[string]any, error) {
 				Responses map[string]json.RawMessage `json:"responses"`
 			}
 			if err := json.Unmarshal(raw, &op); err != nil {
-				return nil, fmt.Errorf("%s %s: %w", method, path, err)
+				return apiPage{}, fmt.Errorf("%s %s: %w", method, path, err)
 			}
 			o := apiOperation{ID: op.OperationID, Method: strings.ToUpper(method), Path: prefix + path, Summary: op.Summary, Description: op.Description}
 			for _, pr := range op.Parameters {
@@ -146,7 +152,7 @@ var apiDocs = sync.OnceValues(func() (map[string]any, error) {
 		}
 		return ops[i].Method < ops[j].Method
 	})
-	return map[string]any{"Title": doc.Info.Title, "Version": doc.Info.Version, "Description": doc.Info.Description, "Operations": ops}, nil
+	return apiPage{Title: doc.Info.Title, Version: doc.Info.Version, Description: doc.Info.Description, Operations: ops}, nil
 })
 
 // httpMethods are the keys of an OpenAPI path item that are operations.

@@ -222,6 +222,21 @@ func TestAttacks_Headers(t *testing.T) {
 	}
 }
 
+// tooMany checks a refusal by a limit: 429 with Retry-After, problem+json for
+// the API, a message on a page.
+func tooMany(t *testing.T, resp *http.Response, body string, api bool) {
+	t.Helper()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("status %d, Retry-After %q, want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if api && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("a refused API call answers %s", resp.Header.Get("Content-Type"))
+	}
+	if !api && !strings.Contains(body, `role="alert"`) && !strings.Contains(body, "<h1") {
+		t.Errorf("a refused form shows no message: %s", body)
+	}
+}
+
 // TestAttacks_Limits: work a request makes the site do is limited; a refusal is
 // 429 with Retry-After, problem+json for the API, a message on the page, and
 // nothing written is lost.
@@ -231,18 +246,6 @@ func TestAttacks_Limits(t *testing.T) {
 	js := newJoinSite(t, func(o *Options) { o.Outbox = outbox })
 	ada := js.signIn(t, "ada@a.example")
 	token := ada.token()
-	tooMany := func(t *testing.T, resp *http.Response, body string, api bool) {
-		t.Helper()
-		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
-			t.Fatalf("status %d, Retry-After %q, want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
-		}
-		if api && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
-			t.Errorf("a refused API call answers %s", resp.Header.Get("Content-Type"))
-		}
-		if !api && !strings.Contains(body, `role="alert"`) && !strings.Contains(body, "<h1") {
-			t.Errorf("a refused form shows no message: %s", body)
-		}
-	}
 	t.Run("crawl now of one repository, again and again", func(t *testing.T) {
 		var resp *http.Response
 		var body string
@@ -287,6 +290,12 @@ func TestAttacks_Limits(t *testing.T) {
 			t.Error("the refused report is not shown back to send later")
 		}
 	})
+}
+
+// TestAttacks_BarrierReportKeepsItsHeaderLines: no field of a barrier report
+// adds a header line to the report the outbox keeps.
+func TestAttacks_BarrierReportKeepsItsHeaderLines(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, field, value string }{
 		{"a header line in the page field", "where", "/search\r\nBcc: everyone@evil.example"},
 		{"a header line after a bare LF in the contact field", "contact", "ana@example.org\nSubject: Urgent: pay now"},

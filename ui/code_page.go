@@ -39,7 +39,7 @@ type codeListPage struct {
 	Total    int
 	Results  []codeSummary
 	Facets   []facetView
-	Next     any
+	Next     string
 	First    string
 	Software string // the same search among described software
 }
@@ -60,7 +60,7 @@ func (s *Server) buildCodeList(c echo.Context, l localiser) (codeListPage, error
 	if err != nil {
 		return codeListPage{}, err
 	}
-	p := codeListPage{Text: req.Text, Total: res.Total, Next: nextLink(c, res.Next),
+	p := codeListPage{Text: req.Text, Total: res.Total, Next: nextHref(c, res.Next),
 		Facets: facetPanelOf(c, l, snap, res.Facets, req.Filters, search.KindCode, "/code")}
 	for _, e := range res.Entries {
 		p.Results = append(p.Results, newCodeSummary(e, snap))

@@ -22,6 +22,14 @@ type crawlView struct {
 	Counts  []statusCount
 }
 
+// crawlsPage is the list of crawl runs; Running says one is under way, and
+// Next links to older runs.
+type crawlsPage struct {
+	Runs    []crawlView
+	Running bool
+	Next    string
+}
+
 // crawlsPage lists crawl runs, newest first: a running one with its progress,
 // a finished one with its counts per status.
 func (s *Server) crawlsPage(c echo.Context) error {
@@ -49,6 +57,6 @@ func (s *Server) crawlsPage(c echo.Context) error {
 	l := s.localiser(c)
 	return s.render(c, http.StatusOK, "crawls", view{
 		Title: l.T("ui.crawls.title"), Section: "crawls",
-		Page: map[string]any{"Runs": views, "Running": running, "Next": nextLink(c, next)},
+		Page: crawlsPage{Runs: views, Running: running, Next: nextHref(c, next)},
 	})
 }

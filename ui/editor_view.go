@@ -220,3 +220,29 @@ func parentKey(k string) string {
 	}
 	return ""
 }
+
+// The editor's partials take typed data too (see partials.go).
+type (
+	editorBlockPart struct {
+		L localiser
+		B editorBlockView
+	}
+	editorInputPart struct {
+		L localiser
+		F editorInputView
+	}
+	editorFindingsPart struct {
+		L    localiser
+		List []findingView
+		ID   string
+	}
+)
+
+// editorPartialFuncs make the editor's partials' data in its template.
+var editorPartialFuncs = map[string]any{
+	"editorBlockOf": func(l localiser, b editorBlockView) editorBlockPart { return editorBlockPart{L: l, B: b} },
+	"editorInputOf": func(l localiser, f editorInputView) editorInputPart { return editorInputPart{L: l, F: f} },
+	"editorFindingsOf": func(l localiser, list []findingView, id string) editorFindingsPart {
+		return editorFindingsPart{L: l, List: list, ID: id}
+	},
+}

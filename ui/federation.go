@@ -98,7 +98,8 @@ func (s *Server) withStale(it softwareItem) softwareItem {
 	return it
 }
 
-// writeProblem answers with an RFC 9457 problem and extension members.
+// writeProblem answers with an RFC 9457 problem and extension members; the
+// body is a map because the members are the caller's.
 func writeProblem(c echo.Context, status int, detail string, ext map[string]any) error {
 	body := map[string]any{"type": "about:blank", "title": http.StatusText(status), "status": status, "instance": c.Request().URL.Path}
 	if detail != "" {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -14,47 +15,78 @@ type categoryLink struct {
 	Label string
 }
 
-// home is the front page: a search box, what the catalogue holds, its
-// categories, and what was added and updated last.
-func (s *Server) home(c echo.Context) error {
-	ctx := c.Request().Context()
+// homePage is the front page's data.
+type homePage struct {
+	// Software and Publishers count what the catalogue holds; Users the
+	// administrations that use software of it, or -1 without accounts.
+	Software, Publishers, Users int
+	Categories                  []categoryLink
+	Updated, Added              []summary
+	// BuiltTogether are entries several administrations build, with a link
+	// to all of them.
+	BuiltTogether     []summary
+	BuiltTogetherHref string
+}
+
+// webSiteLD is the front page's schema.org WebSite node, with the search it
+// offers. Its fields are in the order the JSON keys used to be sorted.
+type webSiteLD struct {
+	Context         string         `json:"@context"`
+	Type            string         `json:"@type"`
+	Name            string         `json:"name"`
+	PotentialAction searchActionLD `json:"potentialAction"`
+	URL             string         `json:"url"`
+}
+
+type searchActionLD struct {
+	Type       string `json:"@type"`
+	QueryInput string `json:"query-input"`
+	Target     string `json:"target"`
+}
+
+// homePageData gathers the front page in the visitor's language.
+func (s *Server) homePageData(ctx context.Context, l localiser) (homePage, error) {
 	snap, err := s.snapshot(ctx)
 	if err != nil {
-		return err
+		return homePage{}, err
 	}
-	l := s.localiser(c)
 	updated, err := s.store.SoftwareByIDs(ctx, snap.home.Updated)
 	if err != nil {
-		return err
+		return homePage{}, err
 	}
 	added, err := s.store.SoftwareByIDs(ctx, snap.home.Added)
 	if err != nil {
-		return err
+		return homePage{}, err
 	}
-	cats := make([]categoryLink, 0, len(snap.home.Categories))
+	p := homePage{Software: snap.home.Software, Publishers: snap.home.Publishers, Users: -1,
+		Updated: summaries(l, snap, updated, nil), Added: summaries(l, snap, added, nil), BuiltTogetherHref: builtTogetherHref}
+	p.Categories = make([]categoryLink, 0, len(snap.home.Categories))
 	for _, v := range snap.home.Categories {
-		cats = append(cats, categoryLink{ValueCount: v, Label: l.Label("category", v.Value)})
+		p.Categories = append(p.Categories, categoryLink{ValueCount: v, Label: l.Label("category", v.Value)})
 	}
-	together, err := s.builtTogether(ctx, l, snap)
+	if p.BuiltTogether, err = s.builtTogether(ctx, l, snap); err != nil {
+		return homePage{}, err
+	}
+	if s.opts.Community != nil {
+		if p.Users, err = s.opts.Community.CountUsingAdministrations(ctx); err != nil {
+			return homePage{}, err
+		}
+	}
+	return p, nil
+}
+
+// home is the front page: a search box, what the catalogue holds, its
+// categories, and what was added and updated last.
+func (s *Server) home(c echo.Context) error {
+	l := s.localiser(c)
+	p, err := s.homePageData(c.Request().Context(), l)
 	if err != nil {
 		return err
 	}
-	users := -1
-	if s.opts.Community != nil {
-		if users, err = s.opts.Community.CountUsingAdministrations(ctx); err != nil {
-			return err
-		}
-	}
 	return s.render(c, http.StatusOK, "home", view{
 		Title: l.T("ui.home.title"), Section: "home", Description: l.T("ui.home.lead"),
-		JSONLD: map[string]any{
-			"@context": "https://schema.org", "@type": "WebSite", "name": "Oscat", "url": s.absolute("/"),
-			"potentialAction": map[string]any{"@type": "SearchAction", "target": s.absolute("/search") + "?q={query}", "query-input": "required name=query"},
-		},
-		Page: map[string]any{
-			"Software": snap.home.Software, "Publishers": snap.home.Publishers, "Categories": cats,
-			"Updated": summaries(l, snap, updated, nil), "Added": summaries(l, snap, added, nil), "Users": users,
-			"BuiltTogether": together, "BuiltTogetherHref": builtTogetherHref,
-		},
+		JSONLD: webSiteLD{Context: "https://schema.org", Type: "WebSite", Name: "Oscat", URL: s.absolute("/"),
+			PotentialAction: searchActionLD{Type: "SearchAction", Target: s.absolute("/search") + "?q={query}", QueryInput: "required name=query"}},
+		Page: p,
 	})
 }

@@ -394,41 +394,40 @@ func (s *Server) joinPanelFor(c echo.Context, sw catalogue.Software) (*joinPanel
 	return jp, nil
 }
 
-// maintainPanel adds to the publisher page what its members and visitors may
-// do: members manage code hosting, crawl now and subscribe; others ask to join.
-func (s *Server) maintainPanel(c echo.Context, p catalogue.Publisher, data map[string]any) error {
+// maintainPanel is what the publisher page offers its members and visitors:
+// members manage code hosting, crawl now and subscribe; others ask to join.
+func (s *Server) maintainPanel(c echo.Context, p catalogue.Publisher) (publisherMaintain, error) {
 	a := s.actor(c)
-	data["Pending"] = p.Status == catalogue.PublisherPending
-	data["Now"] = time.Now().UTC().Format(time.RFC3339)
+	m := publisherMaintain{Pending: p.Status == catalogue.PublisherPending, Now: time.Now().UTC().Format(time.RFC3339)}
 	if a.Person == "" {
-		return nil
+		return m, nil
 	}
 	ctx := c.Request().Context()
 	if a.Admin {
 		members, err := s.opts.Community.Members(ctx, p.ID)
 		if err != nil {
-			return err
+			return m, err
 		}
-		data["Members"] = members
+		m.Members = members
 	}
 	member, err := s.opts.Community.IsMember(ctx, a.Person, p.ID)
 	if err != nil {
-		return err
+		return m, err
 	}
-	data["Member"] = member
+	m.Member = member
 	if member {
 		subs, err := s.opts.Community.Subscriptions(ctx, a.Person)
 		if err != nil {
-			return err
+			return m, err
 		}
 		for _, id := range subs {
 			if id == p.ID {
-				data["Subscribed"] = true
+				m.Subscribed = true
 			}
 		}
-		data["CanCrawl"] = s.opts.Crawler != nil
-		data["HostingTypes"] = []catalogue.HostingType{"", catalogue.HostingGitHub, catalogue.HostingGitLab, catalogue.HostingGitea,
+		m.CanCrawl = s.opts.Crawler != nil
+		m.HostingTypes = []catalogue.HostingType{"", catalogue.HostingGitHub, catalogue.HostingGitLab, catalogue.HostingGitea,
 			catalogue.HostingForgejo, catalogue.HostingBitbucket}
 	}
-	return nil
+	return m, nil
 }

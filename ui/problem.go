@@ -27,6 +27,9 @@ type badRequest struct{ msg string }
 
 func (e badRequest) Error() string { return e.msg }
 
+// errorPage is the error page's data: what the visitor may change, if anything.
+type errorPage struct{ Detail string }
+
 // handleError turns errors into problem+json for the API and an error page for
 // people. Internal details are logged, not shown.
 func (s *Server) handleError(err error, c echo.Context) {
@@ -50,9 +53,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.Is(err, catalogue.ErrNotFound):
 		status = http.StatusNotFound
 	case errors.Is(err, catalogue.ErrForbidden):
-		status, detail = http.StatusForbidden, userMessage(err, catalogue.ErrForbidden)
+		status, detail = http.StatusForbidden, catalogue.UserMessage(err)
 	case errors.Is(err, catalogue.ErrInvalid):
-		status, detail = http.StatusBadRequest, userMessage(err, catalogue.ErrInvalid)
+		status, detail = http.StatusBadRequest, catalogue.UserMessage(err)
 	case errors.As(err, &he):
 		status = he.Code
 		if m, ok := he.Message.(string); ok && status < 500 {
@@ -78,15 +81,5 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if key := "ui.error." + strconv.Itoa(status); s.texts.Has(i18n.English, key) {
 		title = l.T(key)
 	}
-	_ = s.render(c, status, "error", view{Title: title, Robots: "noindex", Page: map[string]any{"Detail": detail}})
-}
-
-// userMessage is the part of a catalogue error meant for the user: what follows
-// the sentinel's own words ("invalid: kind \"x\": use …" gives "kind \"x\": use …").
-func userMessage(err, sentinel error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, sentinel.Error()+": "); i >= 0 {
-		return msg[i+len(sentinel.Error())+2:]
-	}
-	return msg
+	_ = s.render(c, status, "error", view{Title: title, Robots: "noindex", Page: errorPage{Detail: detail}})
 }

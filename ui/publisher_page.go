@@ -21,33 +21,105 @@ type repoView struct {
 	Files []catalogue.RepoFile
 }
 
+// publisherPage is an administration's page: P with its software, how each of
+// its repositories fared (Problems count those that need attention), what it
+// builds with others, and what the visitor may do for it.
+type publisherPage struct {
+	P            catalogue.Publisher
+	Country      string
+	Software     []summary
+	Repositories []repoView
+	Problems     int
+	Collab       publisherCollab
+	// Done names what a form the visitor sent just did.
+	Done string
+	publisherMaintain
+	// Hooks are the webhook secrets, shown to members.
+	Hooks *hookPanel
+}
+
+// publisherMaintain is what a publisher's members and visitors may do there:
+// members manage code hosting, crawl now and subscribe; others ask to join;
+// an instance administrator sees the Members.
+type publisherMaintain struct {
+	Pending bool
+	// Now is when the page was made, for the script that watches a crawl.
+	Now                          string
+	Members                      []catalogue.Membership
+	Member, Subscribed, CanCrawl bool
+	HostingTypes                 []catalogue.HostingType
+}
+
+// organizationLD is a publisher as schema.org sees it; its fields are in the
+// order the JSON keys used to be sorted.
+type organizationLD struct {
+	Context    string `json:"@context"`
+	Type       string `json:"@type"`
+	Identifier string `json:"identifier,omitempty"`
+	Name       string `json:"name"`
+	URL        string `json:"url"`
+}
+
 // publisherPage shows an administration, its software and how each of its
 // repositories fared in the last crawl, so that a maintainer sees at once why
 // a repository is not listed.
 func (s *Server) publisherPage(c echo.Context) error {
+	p, err := s.publisherPageData(c, s.localiser(c))
+	if err != nil {
+		return err
+	}
+	ld := organizationLD{Context: "https://schema.org", Type: "GovernmentOrganization", Name: p.P.Name, URL: s.absolute("/publishers/" + p.P.ID), Identifier: p.P.URI}
+	return s.render(c, http.StatusOK, "publisher", view{Title: p.P.Name, Section: "search", JSONLD: ld, Page: p})
+}
+
+// publisherPageData gathers the publisher the request names.
+func (s *Server) publisherPageData(c echo.Context, l localiser) (publisherPage, error) {
 	ctx := c.Request().Context()
 	p, err := s.store.Publisher(ctx, c.Param("id"))
 	if err != nil {
-		return err
+		return publisherPage{}, err
 	}
 	snap, err := s.snapshot(ctx)
 	if err != nil {
-		return err
+		return publisherPage{}, err
 	}
 	list, _, err := s.store.ListSoftware(ctx, p.ID, catalogue.Page{Size: 1000})
 	if err != nil {
-		return err
+		return publisherPage{}, err
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	page := publisherPage{P: p, Country: l.CountryName(p.Country), Software: summaries(l, snap, list, nil), Done: c.QueryParam("done")}
+	if page.Repositories, page.Problems, err = s.publisherRepositories(ctx, l, p); err != nil {
+		return publisherPage{}, err
+	}
+	if page.Collab, err = s.publisherCollabView(ctx, l, p, list); err != nil {
+		return publisherPage{}, err
+	}
+	if s.opts.Community == nil {
+		return page, nil
+	}
+	if page.publisherMaintain, err = s.maintainPanel(c, p); err != nil {
+		return publisherPage{}, err
+	}
+	if page.Member && s.opts.HookSecrets != nil {
+		if page.Hooks, err = s.hookPanelData(ctx, s.actor(c), p); err != nil {
+			return publisherPage{}, err
+		}
+	}
+	return page, nil
+}
+
+// publisherRepositories are the publisher's repositories with their findings,
+// those that need a maintainer's attention first, and how many need it.
+func (s *Server) publisherRepositories(ctx context.Context, l localiser, p catalogue.Publisher) ([]repoView, int, error) {
 	repos, _, err := s.store.Repositories(ctx, catalogue.RepositoryFilter{Publisher: p.ID}, catalogue.Page{Size: 1000})
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	files, err := s.repositoryFiles(ctx, repos)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	l := s.localiser(c)
 	views := make([]repoView, 0, len(repos))
 	problems := 0
 	for _, r := range repos {
@@ -58,28 +130,8 @@ func (s *Server) publisherPage(c echo.Context) error {
 		}
 		views = append(views, v)
 	}
-	// Repositories that need a maintainer's attention come first.
 	sort.SliceStable(views, func(i, j int) bool { return rank(views[i]) < rank(views[j]) })
-	ld := map[string]any{"@context": "https://schema.org", "@type": "GovernmentOrganization", "name": p.Name, "url": s.absolute("/publishers/" + p.ID)}
-	if p.URI != "" {
-		ld["identifier"] = p.URI
-	}
-	page := map[string]any{"P": p, "Country": l.CountryName(p.Country), "Software": summaries(l, snap, list, nil), "Repositories": views, "Problems": problems,
-		"Done": c.QueryParam("done")}
-	if page["Collab"], err = s.publisherCollabView(ctx, l, p, list); err != nil {
-		return err
-	}
-	if s.opts.Community != nil {
-		if err := s.maintainPanel(c, p, page); err != nil {
-			return err
-		}
-		if member, _ := page["Member"].(bool); member && s.opts.HookSecrets != nil {
-			if page["Hooks"], err = s.hookPanelData(ctx, s.actor(c), p); err != nil {
-				return err
-			}
-		}
-	}
-	return s.render(c, http.StatusOK, "publisher", view{Title: p.Name, Section: "search", JSONLD: ld, Page: page})
+	return views, problems, nil
 }
 
 // rank orders repositories: failed and unlisted first, then with findings, then the rest.

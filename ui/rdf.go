@@ -111,19 +111,8 @@ func (g *graph) writeJSONLD(w io.Writer) error {
 				types = append(types, p.obj.iri)
 				continue
 			}
-			var v map[string]any
-			switch {
-			case !p.obj.literal:
-				v = map[string]any{"@id": p.obj.iri}
-			case p.obj.lang != "":
-				v = map[string]any{"@value": p.obj.value, "@language": p.obj.lang}
-			case p.obj.datatype != "":
-				v = map[string]any{"@value": p.obj.value, "@type": p.obj.datatype}
-			default:
-				v = map[string]any{"@value": p.obj.value}
-			}
-			list, _ := obj[p.pred].([]any)
-			obj[p.pred] = append(list, v)
+			list, _ := obj[p.pred].([]jsonldTerm)
+			obj[p.pred] = append(list, p.obj.jsonld())
 		}
 		if len(types) > 0 {
 			obj["@type"] = types
@@ -132,7 +121,35 @@ func (g *graph) writeJSONLD(w io.Writer) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", " ")
-	return enc.Encode(map[string]any{"@context": ctx, "@graph": nodes})
+	return enc.Encode(jsonldDocument{Context: ctx, Graph: nodes})
+}
+
+// jsonldDocument is a graph written as JSON-LD. Its nodes are maps: their keys
+// are the graph's predicates, known only when it is written.
+type jsonldDocument struct {
+	Context map[string]string `json:"@context"`
+	Graph   []map[string]any  `json:"@graph"`
+}
+
+// jsonldTerm is an object in JSON-LD: an IRI, or a literal with its language
+// or its datatype. Its fields are in the order the JSON keys used to be sorted.
+type jsonldTerm struct {
+	ID       *string `json:"@id,omitempty"`
+	Language string  `json:"@language,omitempty"`
+	Type     string  `json:"@type,omitempty"`
+	Value    *string `json:"@value,omitempty"`
+}
+
+func (t term) jsonld() jsonldTerm {
+	switch {
+	case !t.literal:
+		return jsonldTerm{ID: &t.iri}
+	case t.lang != "":
+		return jsonldTerm{Value: &t.value, Language: t.lang}
+	case t.datatype != "":
+		return jsonldTerm{Value: &t.value, Type: t.datatype}
+	}
+	return jsonldTerm{Value: &t.value}
 }
 
 // writeRDFXML writes the graph as RDF/XML, one rdf:Description per subject.

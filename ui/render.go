@@ -22,7 +22,8 @@ var templateFiles embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// view is what the layout needs to draw any page; Page is the page's own data.
+// view is what the layout needs to draw any page; Page is the page's own data,
+// a struct named after its template (homePage, softwarePage…), never a map.
 type view struct {
 	L     localiser
 	Title string
@@ -68,13 +69,6 @@ var templateFuncs = template.FuncMap{
 	"datetime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"markdown": renderMarkdown,
 	"add":      func(a, b int) int { return a + b },
-	"dict": func(kv ...any) map[string]any {
-		m := make(map[string]any, len(kv)/2)
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i].(string)] = kv[i+1]
-		}
-		return m
-	},
 }
 
 // loadTemplates parses each page together with the shared layout and partials.
@@ -89,7 +83,7 @@ func loadTemplates() (map[string]*template.Template, error) {
 		if base == "layout" || base == "partials" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", n)
+		t, err := template.New("layout.html").Funcs(templateFuncs).Funcs(partialFuncs).Funcs(editorPartialFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", base, err)
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/oscat-eu/oscat/search"
 )
 
 // pageFacetValues is how many values of each facet the panel offers; more
@@ -21,69 +23,90 @@ type sortChoice struct {
 	Selected     bool
 }
 
-// searchPage shows one page of results with the filter panel. Every state is a
-// URL: the text, each filter, the order and the page's cursor.
-func (s *Server) searchPage(c echo.Context) error {
+// searchPage is the results page's data. Next and First link to the next
+// and the first page of results, when there are such; ClearAll drops every
+// filter; CodeCount and CodeHref are the code entries the search also matches.
+type searchPage struct {
+	Text           string
+	Total          int
+	Results        []summary
+	Facets         []facetView
+	Chips          []filterChip
+	ClearAll       string
+	Sorts          []sortChoice
+	Sort           string
+	Next           string
+	First          string
+	PageSize       string
+	Suggestion     string
+	SuggestionHref string
+	CodeCount      int
+	CodeHref       string
+}
+
+// searchPageData runs the search the request asks for and lays out its page.
+func (s *Server) searchPageData(c echo.Context, l localiser, req search.Request) (searchPage, error) {
 	ctx := c.Request().Context()
-	req, err := searchRequest(c)
-	if err != nil {
-		return err
-	}
-	req.FacetValues = pageFacetValues
 	snap, err := s.snapshot(ctx)
 	if err != nil {
-		return err
+		return searchPage{}, err
 	}
 	res, err := s.index.Search(ctx, req)
 	if err != nil {
-		return err
+		return searchPage{}, err
 	}
 	list, err := s.store.SoftwareByIDs(ctx, res.IDs)
 	if err != nil {
-		return err
+		return searchPage{}, err
 	}
-	l := s.localiser(c)
-	title := l.T("ui.search.all")
-	if req.Text != "" {
-		title = l.T("ui.search.titleText", "text", req.Text)
-	}
-	sorts := make([]sortChoice, 0, len(sortChoices))
+	p := searchPage{Text: req.Text, Total: res.Total, Results: summaries(l, snap, list, res.Terms),
+		Facets: facetPanel(c, l, snap, res.Facets, req.Filters), Chips: selectedFilters(c, l, snap, req.Filters),
+		Sort: req.Sort, Next: nextHref(c, res.Next), Suggestion: res.Suggestion}
+	p.Sorts = make([]sortChoice, 0, len(sortChoices))
 	for _, v := range sortChoices {
-		sorts = append(sorts, sortChoice{Value: v, Label: l.T("ui.sort." + sortKey(v)), Selected: v == req.Sort})
+		p.Sorts = append(p.Sorts, sortChoice{Value: v, Label: l.T("ui.sort." + sortKey(v)), Selected: v == req.Sort})
 	}
-	first := ""
 	if req.After != "" {
-		first = "/search?" + encodeQuery(searchState(c))
+		p.First = "/search?" + encodeQuery(searchState(c))
 	}
-	var suggestion string
 	if res.Suggestion != "" {
-		suggestion = "/search?q=" + url.QueryEscape(res.Suggestion)
+		p.SuggestionHref = "/search?q=" + url.QueryEscape(res.Suggestion)
 	}
-	chips := selectedFilters(c, l, snap, req.Filters)
-	clearAll := ""
-	if len(chips) > 0 {
+	if len(p.Chips) > 0 {
 		q := searchState(c)
 		for k := range q {
 			if strings.HasPrefix(k, "filter[") {
 				q.Del(k)
 			}
 		}
-		clearAll = "/search?" + encodeQuery(q)
+		p.ClearAll = "/search?" + encodeQuery(q)
 	}
-	codeCount, codeHref := s.codeMatches(ctx, c, req)
-	pageSize := ""
+	p.CodeCount, p.CodeHref = s.codeMatches(ctx, c, req)
 	if c.QueryParam("page[size]") != "" {
-		pageSize = strconv.Itoa(req.Size)
+		p.PageSize = strconv.Itoa(req.Size)
+	}
+	return p, nil
+}
+
+// searchPage shows one page of results with the filter panel. Every state is a
+// URL: the text, each filter, the order and the page's cursor.
+func (s *Server) searchPage(c echo.Context) error {
+	req, err := searchRequest(c)
+	if err != nil {
+		return err
+	}
+	req.FacetValues = pageFacetValues
+	l := s.localiser(c)
+	p, err := s.searchPageData(c, l, req)
+	if err != nil {
+		return err
+	}
+	title := l.T("ui.search.all")
+	if req.Text != "" {
+		title = l.T("ui.search.titleText", "text", req.Text)
 	}
 	return s.render(c, http.StatusOK, "search", view{
-		Title: title, Section: "search", Robots: robotsForSearch(req.After, len(chips)),
-		Page: map[string]any{
-			"Text": req.Text, "Total": res.Total, "Results": summaries(l, snap, list, res.Terms),
-			"Facets": facetPanel(c, l, snap, res.Facets, req.Filters), "Chips": chips, "ClearAll": clearAll,
-			"Sorts": sorts, "Sort": req.Sort, "Next": nextLink(c, res.Next), "First": first, "PageSize": pageSize,
-			"Suggestion": res.Suggestion, "SuggestionHref": suggestion,
-			"CodeCount": codeCount, "CodeHref": codeHref,
-		},
+		Title: title, Section: "search", Robots: robotsForSearch(req.After, len(p.Chips)), Page: p,
 	})
 }
 

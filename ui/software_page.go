@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -26,125 +27,176 @@ type labelled struct {
 	Value, Label, Href string
 }
 
+// softwarePage is the data of one entry's page. F is its file (empty when it
+// has none); Desc the description shown, in DescLang, which DescForeign marks
+// when it is not the visitor's language and DescLangs lets them switch.
+type softwarePage struct {
+	S catalogue.Software
+	F *publiccode.File
+
+	Desc          publiccode.Description
+	DescLang      string
+	DescLangName  string
+	DescForeign   bool
+	Long          template.HTML
+	DescLangs     []descLink
+	LocalisedName string
+
+	Categories, Platforms, Scope []labelled
+	Countries, Available         []string
+	Publishers                   []catalogue.Publisher
+	Repositories                 []catalogue.Repository
+
+	// Source is the repository whose file is checked: its Findings, the file's
+	// Lines with the findings beside them, and the findings of no line
+	// (General); Cut says the file is longer than the page shows.
+	Source   *catalogue.Repository
+	Findings []findingView
+	Lines    []sourceLine
+	General  []findingView
+	Cut      bool
+	Counts   publiccode.Counts
+
+	Logo        string
+	Screenshots []string
+	Activity    *activityPage
+	// AppOf is the repository an app's activity is measured on, when it
+	// shares it with the other apps there.
+	AppOf    string
+	Builders *buildersPage
+	Variants []catalogue.SoftwareLink
+	BasedOn  []catalogue.SoftwareLink
+	Copies   []catalogue.Repository
+	Join     *joinPanel
+	// Done names what a form the visitor sent just did.
+	Done string
+}
+
 // softwarePage shows one entry: what it is, who publishes it, where its code
 // lives, and how its publiccode.yml fared.
 func (s *Server) softwarePage(c echo.Context) error {
+	l := s.localiser(c)
+	p, err := s.softwarePageData(c, l)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "software", view{
+		Title: p.S.Name, Section: "search", JSONLD: s.softwareJSONLD(p.S, p.F, p.Desc, p.Publishers), Page: p,
+		Description: p.Desc.ShortDescription,
+	})
+}
+
+// softwarePageData gathers the entry the request names, its repositories and
+// the visitor's join panel.
+func (s *Server) softwarePageData(c echo.Context, l localiser) (softwarePage, error) {
 	ctx := c.Request().Context()
 	sw, err := s.store.Software(ctx, c.Param("id"))
 	if err != nil {
-		return err
+		return softwarePage{}, err
 	}
 	snap, err := s.snapshot(ctx)
 	if err != nil {
-		return err
+		return softwarePage{}, err
 	}
 	repos, _, err := s.store.Repositories(ctx, catalogue.RepositoryFilter{Software: sw.ID}, catalogue.Page{Size: 100})
 	if err != nil {
-		return err
+		return softwarePage{}, err
 	}
-	l := s.localiser(c)
-	f := sw.File
-	if f == nil {
-		f = &publiccode.File{}
+	p := softwarePage{S: sw, F: sw.File, Repositories: repos, Variants: sw.Variants, BasedOn: sw.BasedOn, Done: c.QueryParam("done")}
+	if p.F == nil {
+		p.F = &publiccode.File{}
 	}
-	page := map[string]any{"S": sw, "F": f}
+	p.describe(l, c.QueryParam("desc"))
+	p.facts(l)
+	for _, id := range sw.Publishers {
+		if pub, ok := snap.publishers[id]; ok {
+			p.Publishers = append(p.Publishers, pub)
+		}
+	}
+	p.validation(l)
+	p.media(l)
+	if p.Copies, err = s.copiesOf(ctx, p.Source); err != nil {
+		return softwarePage{}, err
+	}
+	if p.Join, err = s.joinPanelFor(c, sw); err != nil {
+		return softwarePage{}, err
+	}
+	return p, nil
+}
 
-	// The description: the one asked for, else the visitor's language, else the
-	// file's first, marked when it is not the visitor's.
-	asked := c.QueryParam("desc")
+// describe picks the description: the one asked for, else the visitor's
+// language, else the file's first, marked when it is not the visitor's.
+func (p *softwarePage) describe(l localiser, asked string) {
+	f := p.F
 	lang, d := f.PreferredDescription(l.Lang)
 	if _, ok := f.Description[asked]; ok {
 		lang, d = asked, f.Description[asked]
 	}
-	page["Desc"], page["DescLang"], page["DescLangName"] = d, lang, l.LanguageName(lang)
-	page["DescForeign"] = lang != "" && !l.SameLanguage(lang) && asked == ""
-	page["Long"] = renderMarkdown(d.LongDescription)
-	var langs []descLink
+	p.Desc, p.DescLang, p.DescLangName = d, lang, l.LanguageName(lang)
+	p.DescForeign = lang != "" && !l.SameLanguage(lang) && asked == ""
+	p.Long = renderMarkdown(d.LongDescription)
 	for _, dl := range f.Languages {
-		langs = append(langs, descLink{Lang: dl, Name: l.LanguageName(dl), Href: "/software/" + url.PathEscape(sw.ID) + "?desc=" + url.QueryEscape(dl) + "#description", Current: dl == lang})
+		p.DescLangs = append(p.DescLangs, descLink{Lang: dl, Name: l.LanguageName(dl),
+			Href: "/software/" + url.PathEscape(p.S.ID) + "?desc=" + url.QueryEscape(dl) + "#description", Current: dl == lang})
 	}
-	page["DescLangs"] = langs
-	displayName := sw.Name
-	if d.LocalisedName != "" && d.LocalisedName != sw.Name {
-		page["LocalisedName"] = d.LocalisedName
+	if d.LocalisedName != "" && d.LocalisedName != p.S.Name {
+		p.LocalisedName = d.LocalisedName
 	}
+}
 
-	page["Categories"] = vocabLinks(l, "category", "categories", f.Categories)
-	page["Platforms"] = vocabLinks(l, "platform", "platforms", f.Platforms)
-	page["Scope"] = vocabLinks(l, "scope", "scope", f.IntendedAudience.Scope)
-	var countries []string
+// facts labels the file's vocabulary, countries and languages.
+func (p *softwarePage) facts(l localiser) {
+	f := p.F
+	p.Categories = vocabLinks(l, "category", "categories", f.Categories)
+	p.Platforms = vocabLinks(l, "platform", "platforms", f.Platforms)
+	p.Scope = vocabLinks(l, "scope", "scope", f.IntendedAudience.Scope)
 	for _, cc := range f.IntendedAudience.Countries {
-		countries = append(countries, l.CountryName(strings.ToUpper(cc)))
+		p.Countries = append(p.Countries, l.CountryName(strings.ToUpper(cc)))
 	}
-	page["Countries"] = countries
-	var available []string
 	for _, al := range f.Localisation.AvailableLanguages {
-		available = append(available, l.LanguageName(al))
+		p.Available = append(p.Available, l.LanguageName(al))
 	}
-	page["Available"] = available
+}
 
-	var pubs []catalogue.Publisher
-	for _, id := range sw.Publishers {
-		if p, ok := snap.publishers[id]; ok {
-			pubs = append(pubs, p)
-		}
-	}
-	page["Publishers"] = pubs
-	page["Repositories"] = repos
-
-	// Validation: the source repository's findings next to its file's lines.
-	src := sourceRepository(sw, repos)
-	raw := sw.Raw
-	var findings []findingView
+// validation puts the source repository's findings next to its file's lines.
+func (p *softwarePage) validation(l localiser) {
+	src := sourceRepository(p.S, p.Repositories)
+	raw := p.S.Raw
 	if src != nil {
-		findings = l.Findings(src.Findings, src.Raw)
+		p.Findings = l.Findings(src.Findings, src.Raw)
 		if src.Raw != "" {
 			raw = src.Raw
 		}
-		page["Source"] = src
+		p.Source = src
 	}
-	lines, general, cut := annotate(raw, findings)
-	page["Findings"], page["Lines"], page["General"], page["Cut"] = findings, lines, general, cut
-	page["Counts"] = publiccode.Count(srcFindings(src))
+	p.Lines, p.General, p.Cut = annotate(raw, p.Findings)
+	p.Counts = publiccode.Count(srcFindings(src))
+}
 
+// media adds the logo, the screenshots, the activity and who builds it.
+func (p *softwarePage) media(l localiser) {
+	sw, src := p.S, p.Source
 	if sw.Logo != "" {
-		page["Logo"] = "/media/" + sw.Logo
+		p.Logo = "/media/" + sw.Logo
 	}
 	if src != nil {
-		var shots []string
 		for _, m := range src.Media {
 			if m.Role == "screenshot" {
-				shots = append(shots, "/media/"+m.Hash)
+				p.Screenshots = append(p.Screenshots, "/media/"+m.Hash)
 			}
 		}
-		page["Screenshots"] = shots
 	}
 	if a := sw.Activity; a != nil {
-		page["Activity"] = activityView(l, a)
+		av := activityView(l, a)
+		p.Activity = &av
 		if src != nil {
 			// An app of a repository that holds several: its activity is the repository's.
 			if repo, _, ok := catalogue.SplitAppURL(src.URL); ok {
-				page["AppOf"] = repo
+				p.AppOf = repo
 			}
 		}
 	}
-	if b := buildersView(l, sw.Contributions, sw.Declared, sw.Origin); b != nil {
-		page["Builders"] = b
-	}
-	page["Variants"], page["BasedOn"] = sw.Variants, sw.BasedOn
-	copies, err := s.copiesOf(ctx, src)
-	if err != nil {
-		return err
-	}
-	page["Copies"] = copies
-	if page["Join"], err = s.joinPanelFor(c, sw); err != nil {
-		return err
-	}
-	page["Done"] = c.QueryParam("done")
-
-	return s.render(c, http.StatusOK, "software", view{
-		Title: displayName, Section: "search", JSONLD: s.softwareJSONLD(sw, f, d, pubs), Page: page, Description: d.ShortDescription,
-	})
+	p.Builders = buildersView(l, sw.Contributions, sw.Declared, sw.Origin)
 }
 
 func srcFindings(r *catalogue.Repository) []publiccode.Finding {
@@ -189,66 +241,67 @@ func vocabLinks(l localiser, kind, facet string, values []string) []labelled {
 	return out
 }
 
+// softwareLD is an entry in schema.org terms; its fields are in the order the
+// JSON keys used to be sorted. License is one URL or a list of them.
+type softwareLD struct {
+	Context             string           `json:"@context"`
+	ID                  string           `json:"@id"`
+	Type                []string         `json:"@type"`
+	ApplicationCategory []string         `json:"applicationCategory,omitempty"`
+	CodeRepository      string           `json:"codeRepository,omitempty"`
+	DateModified        string           `json:"dateModified,omitempty"`
+	DatePublished       string           `json:"datePublished,omitempty"`
+	Description         string           `json:"description,omitempty"`
+	FeatureList         []string         `json:"featureList,omitempty"`
+	InLanguage          []string         `json:"inLanguage,omitempty"`
+	License             any              `json:"license,omitempty"`
+	MainEntityOfPage    string           `json:"mainEntityOfPage"`
+	Name                string           `json:"name"`
+	Publisher           []publisherRefLD `json:"publisher,omitempty"`
+	RuntimePlatform     []string         `json:"runtimePlatform,omitempty"`
+	SameAs              string           `json:"sameAs,omitempty"`
+	SoftwareVersion     string           `json:"softwareVersion,omitempty"`
+	URL                 string           `json:"url"`
+}
+
+// publisherRefLD is a publisher as an entry's schema.org node names it.
+type publisherRefLD struct {
+	Type       string `json:"@type"`
+	Identifier string `json:"identifier,omitempty"`
+	Name       string `json:"name"`
+}
+
 // softwareJSONLD describes the entry for search engines in schema.org terms:
 // one node typed both SoftwareSourceCode (the code, its repository) and
 // SoftwareApplication (what it does: categories, features, version), named
 // like the DCAT-AP dataset. Its dates are the software's (the release date of
 // its version, its last commit), never our crawl's.
-func (s *Server) softwareJSONLD(sw catalogue.Software, f *publiccode.File, d publiccode.Description, pubs []catalogue.Publisher) map[string]any {
+func (s *Server) softwareJSONLD(sw catalogue.Software, f *publiccode.File, d publiccode.Description, pubs []catalogue.Publisher) softwareLD {
 	page := s.absolute("/software/" + url.PathEscape(sw.ID))
-	ld := map[string]any{
-		"@context": "https://schema.org", "@type": []string{"SoftwareSourceCode", "SoftwareApplication"},
-		"@id": s.datasetIRI(sw.ID), "name": sw.Name, "url": page, "mainEntityOfPage": page,
-	}
+	ld := softwareLD{Context: "https://schema.org", Type: []string{"SoftwareSourceCode", "SoftwareApplication"},
+		ID: s.datasetIRI(sw.ID), Name: sw.Name, URL: page, MainEntityOfPage: page,
+		Description: d.ShortDescription, SoftwareVersion: f.SoftwareVersion,
+		ApplicationCategory: slices.Clone(f.Categories), RuntimePlatform: f.Platforms, InLanguage: f.Languages, FeatureList: d.Features}
 	if u, ok := webIRI(sw.URL); ok {
-		ld["codeRepository"] = u
-	}
-	if d.ShortDescription != "" {
-		ld["description"] = d.ShortDescription
+		ld.CodeRepository = u
 	}
 	if lic := spdxLicenceURLs(f.Legal.License); len(lic) == 1 {
-		ld["license"] = lic[0]
+		ld.License = lic[0]
 	} else if len(lic) > 1 {
-		ld["license"] = lic
+		ld.License = lic
 	}
-	if f.SoftwareVersion != "" {
-		ld["softwareVersion"] = f.SoftwareVersion
-	}
-	released := ""
 	if t, err := time.Parse(time.DateOnly, f.ReleaseDate); err == nil {
-		released = t.Format(time.DateOnly)
-		ld["datePublished"] = released
+		ld.DatePublished = t.Format(time.DateOnly)
 	}
+	ld.DateModified = ld.DatePublished
 	if sw.Activity != nil && sw.Activity.LastCommit != nil {
-		ld["dateModified"] = sw.Activity.LastCommit.UTC().Format(time.DateOnly)
-	} else if released != "" {
-		ld["dateModified"] = released
+		ld.DateModified = sw.Activity.LastCommit.UTC().Format(time.DateOnly)
 	}
 	if u, ok := webIRI(f.LandingURL); ok {
-		ld["sameAs"] = u
+		ld.SameAs = u
 	}
-	if len(f.Categories) > 0 {
-		ld["applicationCategory"] = slices.Clone(f.Categories)
-	}
-	if len(f.Platforms) > 0 {
-		ld["runtimePlatform"] = f.Platforms
-	}
-	if len(f.Languages) > 0 {
-		ld["inLanguage"] = f.Languages
-	}
-	if len(d.Features) > 0 {
-		ld["featureList"] = d.Features
-	}
-	var orgs []map[string]any
 	for _, p := range pubs {
-		o := map[string]any{"@type": "GovernmentOrganization", "name": p.Name}
-		if p.URI != "" {
-			o["identifier"] = p.URI
-		}
-		orgs = append(orgs, o)
-	}
-	if len(orgs) > 0 {
-		ld["publisher"] = orgs
+		ld.Publisher = append(ld.Publisher, publisherRefLD{Type: "GovernmentOrganization", Name: p.Name, Identifier: p.URI})
 	}
 	return ld
 }

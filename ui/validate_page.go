@@ -22,51 +22,69 @@ const validateFetchTimeout = 15 * time.Second
 // maxFormOverhead is what a multipart form may add to the file it carries.
 const maxFormOverhead = 64 << 10
 
+// validatePage is the validator's page: the form, filled with what was sent
+// (Pasted, URL), and either an Error or the Report on the file named Source.
+type validatePage struct {
+	Error  string
+	URL    string
+	Pasted string
+	Report *publiccode.Report
+	Source string
+	// Findings are the report's in the visitor's language, beside the file's
+	// Lines; General are those about no line, Cut says the file is longer
+	// than the page shows.
+	Findings []findingView
+	Lines    []sourceLine
+	General  []findingView
+	Cut      bool
+	Counts   publiccode.Counts
+}
+
 // validatePage shows the validator's form.
 func (s *Server) validatePage(c echo.Context) error {
 	l := s.localiser(c)
-	return s.render(c, http.StatusOK, "validate", view{Title: l.T("ui.validate.title"), Section: "validate", Page: map[string]any{}})
+	return s.render(c, http.StatusOK, "validate", view{Title: l.T("ui.validate.title"), Section: "validate", Page: validatePage{}})
 }
 
 // validateSubmit validates a pasted, uploaded or fetched publiccode.yml and
 // shows each finding next to the line it points at.
 func (s *Server) validateSubmit(c echo.Context) error {
 	l := s.localiser(c)
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, 2*int64(publiccode.DefaultMaxBytes)+maxFormOverhead)
+	page, status := s.validatePageData(c, l)
+	return s.render(c, status, "validate", view{Title: l.T("ui.validate.title"), Section: "validate", Robots: "noindex", Page: page})
+}
+
+// validatePageData reads the file the form sends and checks it; what cannot be
+// read is said in the page's Error, with 422.
+func (s *Server) validatePageData(c echo.Context, l localiser) (validatePage, int) {
 	maxBytes := int64(publiccode.DefaultMaxBytes)
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, 2*maxBytes+maxFormOverhead)
-	page := map[string]any{}
-	render := func(status int) error {
-		return s.render(c, status, "validate", view{Title: l.T("ui.validate.title"), Section: "validate", Robots: "noindex", Page: page})
-	}
 	data, source, err := s.validateInput(c, maxBytes)
 	if err != nil {
+		page := validatePage{URL: c.FormValue("url")}
 		var tooLarge *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooLarge), errors.Is(err, safehttp.ErrTooLarge):
-			page["Error"] = l.T("ui.validate.tooLarge", "max", maxBytes>>10)
+			page.Error = l.T("ui.validate.tooLarge", "max", maxBytes>>10)
 		case errors.Is(err, errNoInput):
-			page["Error"] = l.T("ui.validate.noInput")
+			page.Error = l.T("ui.validate.noInput")
 		case errors.Is(err, errBadURL):
-			page["Error"] = l.T("ui.validate.badURL")
+			page.Error = l.T("ui.validate.badURL")
 		default:
-			page["Error"] = l.T("ui.validate.fetchFailed", "reason", s.fetchReason(l, c.FormValue("url"), err))
+			page.Error = l.T("ui.validate.fetchFailed", "reason", s.fetchReason(l, c.FormValue("url"), err))
 		}
-		page["URL"] = c.FormValue("url")
-		return render(http.StatusUnprocessableEntity)
+		return page, http.StatusUnprocessableEntity
 	}
 	d := publiccode.Check(data, publiccode.Options{})
 	rep := publiccode.NewReport(source, d)
-	findings := l.Findings(rep.Findings, "")
-	lines, general, cut := annotate(string(data), findings)
-	page["Report"], page["Source"], page["Findings"] = rep, source, findings
-	page["Lines"], page["General"], page["Cut"] = lines, general, cut
-	page["Counts"] = publiccode.Count(rep.Findings)
+	page := validatePage{Report: &rep, Source: source, Findings: l.Findings(rep.Findings, ""), Counts: publiccode.Count(rep.Findings)}
+	page.Lines, page.General, page.Cut = annotate(string(data), page.Findings)
 	if c.FormValue("url") != "" {
-		page["URL"] = c.FormValue("url")
+		page.URL = c.FormValue("url")
 	} else {
-		page["Pasted"] = string(data)
+		page.Pasted = string(data)
 	}
-	return render(http.StatusOK)
+	return page, http.StatusOK
 }
 
 // statusError is a fetch answered with another status than 200 OK.

@@ -24,7 +24,7 @@ func parseCreationCursor(c string) (time.Time, string, error) {
 			return t, id, nil
 		}
 	}
-	return time.Time{}, "", fmt.Errorf("%w: page cursor %q is not one this API gave", catalogue.ErrInvalid, c)
+	return time.Time{}, "", catalogue.Invalidf("page cursor %q is not one this API gave", c)
 }
 
 // creationWhere adds the cursor, time and URL conditions of p to a list ordered by

@@ -19,7 +19,7 @@ const originSite = "site"
 // once when its file names the administration.
 func (s *Store) AddCodeHosting(ctx context.Context, a catalogue.Actor, publisher string, h catalogue.CodeHosting) error {
 	if !h.Type.Valid() {
-		return fmt.Errorf("%w: code hosting type %q: use github, gitlab, gitea, forgejo, bitbucket or git", catalogue.ErrInvalid, h.Type)
+		return catalogue.Invalidf("code hosting type %q: use github, gitlab, gitea, forgejo, bitbucket or git", h.Type)
 	}
 	canonical, err := catalogue.CanonicalURL(h.URL)
 	if err != nil {
@@ -34,7 +34,7 @@ func (s *Store) AddCodeHosting(ctx context.Context, a catalogue.Actor, publisher
 		}
 		if blocked, err := t.blocked(ctx, canonical); err != nil || blocked {
 			if err == nil {
-				err = fmt.Errorf("%w: %s is blocked by the operator", catalogue.ErrInvalid, h.URL)
+				err = catalogue.Invalidf("%s is blocked by the operator", h.URL)
 			}
 			return err
 		}
@@ -44,7 +44,7 @@ func (s *Store) AddCodeHosting(ctx context.Context, a catalogue.Actor, publisher
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("%w: %s is listed for this administration already", catalogue.ErrInvalid, h.URL)
+			return catalogue.Invalidf("%s is listed for this administration already", h.URL)
 		}
 		if _, err := t.exec(ctx, `UPDATE publishers SET updated_at = ? WHERE id = ?`, t.now, publisher); err != nil {
 			return err
@@ -136,7 +136,7 @@ func (s *Store) RemoveCodeHosting(ctx context.Context, a catalogue.Actor, publis
 			return fmt.Errorf("code hosting %s: %w", url, catalogue.ErrNotFound)
 		}
 		if origin != originSite {
-			return fmt.Errorf("%w: %s comes from the publishers list: it is changed there", catalogue.ErrForbidden, url)
+			return catalogue.Forbiddenf("%s comes from the publishers list: it is changed there", url)
 		}
 		if _, err := t.exec(ctx, `DELETE FROM code_hosting WHERE publisher_id = ? AND url = ?`, publisher, url); err != nil {
 			return err

@@ -98,11 +98,11 @@ func (s *Store) CreateInitiative(ctx context.Context, a catalogue.Actor, in cata
 // administration; pledging again changes the pledge.
 func (s *Store) Pledge(ctx context.Context, a catalogue.Actor, initiative string, p catalogue.Pledge) error {
 	if !p.Kind.Valid() {
-		return fmt.Errorf("%w: pledge %q: use interested, co-fund or co-develop", catalogue.ErrInvalid, p.Kind)
+		return catalogue.Invalidf("pledge %q: use interested, co-fund or co-develop", p.Kind)
 	}
 	p.Note = strings.TrimSpace(p.Note)
 	if len(p.Note) > 2000 {
-		return fmt.Errorf("%w: a pledge's note is at most 2000 characters", catalogue.ErrInvalid)
+		return catalogue.Invalidf("a pledge's note is at most 2000 characters")
 	}
 	err := s.txn(ctx, func(t *tx) error {
 		var n int

@@ -59,7 +59,7 @@ func (s *Store) Enqueue(ctx context.Context, jobs ...catalogue.NewJob) (int, err
 // enqueue adds one job unless its key has a live job; it returns 1 when added.
 func (t *tx) enqueue(ctx context.Context, j catalogue.NewJob) (int, error) {
 	if j.Kind == "" || j.Key == "" {
-		return 0, fmt.Errorf("%w: a job needs a kind and a key", catalogue.ErrInvalid)
+		return 0, catalogue.Invalidf("a job needs a kind and a key")
 	}
 	runAt := j.RunAt
 	if runAt.IsZero() || runAt.Before(t.now) {
@@ -134,7 +134,7 @@ func scanJob(r scanner) (catalogue.Job, error) {
 // time has come and running ones whose lease ran out (their worker died).
 func (s *Store) ClaimJobs(ctx context.Context, c catalogue.Claim) ([]catalogue.Job, error) {
 	if c.Worker == "" || len(c.Kinds) == 0 || c.Limit <= 0 {
-		return nil, fmt.Errorf("%w: a claim needs a worker, kinds and a limit", catalogue.ErrInvalid)
+		return nil, catalogue.Invalidf("a claim needs a worker, kinds and a limit")
 	}
 	lease := c.Lease
 	if lease <= 0 {

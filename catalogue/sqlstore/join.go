@@ -331,7 +331,7 @@ func (s *Store) SetJoinInfo(ctx context.Context, a catalogue.Actor, info catalog
 		return err
 	}
 	if len(info.Coordination) > 500 || len(info.Meetings) > 2000 || len(info.Contributing) > 500 {
-		return fmt.Errorf("%w: the coordination group and contribution guide are at most 500 characters, the meetings 2000", catalogue.ErrInvalid)
+		return catalogue.Invalidf("the coordination group and contribution guide are at most 500 characters, the meetings 2000")
 	}
 	err = s.write(ctx, func(t *tx) error {
 		member, err := catalogue.ActingFor(ctx, txMembers{t}, a, catalogue.ActSetJoinInfo, sw.Publishers...)

@@ -223,7 +223,7 @@ func (s *Store) DecideMembership(ctx context.Context, a catalogue.Actor, person,
 		return err
 	}
 	if status != catalogue.MemberApproved && status != catalogue.MemberRevoked {
-		return fmt.Errorf("%w: a membership is approved or revoked, not %q", catalogue.ErrInvalid, status)
+		return catalogue.Invalidf("a membership is approved or revoked, not %q", status)
 	}
 	err := s.txn(ctx, func(t *tx) error {
 		if _, err := t.publisher(ctx, publisher); err != nil {
@@ -268,7 +268,7 @@ func (s *Store) RegisterAdministration(ctx context.Context, a catalogue.Actor, p
 	}
 	p.Name, p.Country, p.URI = strings.TrimSpace(p.Name), strings.ToUpper(strings.TrimSpace(p.Country)), strings.TrimSpace(p.URI)
 	if len(p.Country) != 2 {
-		return p, fmt.Errorf("%w: country: give its two-letter code (ISO 3166-1), such as NL or DK", catalogue.ErrInvalid)
+		return p, catalogue.Invalidf("country: give its two-letter code (ISO 3166-1), such as NL or DK")
 	}
 	domains, err := cleanDomains(p.EmailDomains)
 	if err != nil {
@@ -302,7 +302,7 @@ func (s *Store) RegisterAdministration(ctx context.Context, a catalogue.Actor, p
 				return err
 			}
 			if n > 0 {
-				return fmt.Errorf("%w: an administration with the identifier %s is in the catalogue already: ask to join it instead", catalogue.ErrInvalid, p.URI)
+				return catalogue.Invalidf("an administration with the identifier %s is in the catalogue already: ask to join it instead", p.URI)
 			}
 		}
 		b, _ := json.Marshal(nonNil(p.EmailDomains))

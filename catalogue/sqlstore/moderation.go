@@ -22,7 +22,7 @@ func (t *tx) blocked(ctx context.Context, canonical string) (bool, error) {
 
 func needReason(reason string) error {
 	if strings.TrimSpace(reason) == "" {
-		return fmt.Errorf("%w: give a reason: it is kept and shown to the publisher", catalogue.ErrInvalid)
+		return catalogue.Invalidf("give a reason: it is kept and shown to the publisher")
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 // and updated at every later one (role, version, start, index position).
 func (s *Store) Heartbeat(ctx context.Context, n catalogue.Node) error {
 	if n.ID == "" {
-		return fmt.Errorf("%w: a node needs an ID", catalogue.ErrInvalid)
+		return catalogue.Invalidf("a node needs an ID")
 	}
 	err := s.txn(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `INSERT INTO nodes (id, role, version, started_at, last_seen_at, index_position) VALUES (?, ?, ?, ?, ?, ?)

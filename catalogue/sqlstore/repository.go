@@ -91,7 +91,7 @@ func (s *Store) Repositories(ctx context.Context, f catalogue.RepositoryFilter, 
 	if page.After != "" {
 		n, err := strconv.ParseInt(page.After, 10, 64)
 		if err != nil {
-			return nil, "", fmt.Errorf("%w: cursor %q", catalogue.ErrInvalid, page.After)
+			return nil, "", catalogue.Invalidf("cursor %q", page.After)
 		}
 		after = n
 	}
@@ -227,7 +227,7 @@ func (s *Store) CrawlRuns(ctx context.Context, page catalogue.Page) ([]catalogue
 	if page.After != "" {
 		n, err := strconv.ParseInt(page.After, 10, 64)
 		if err != nil {
-			return nil, "", fmt.Errorf("%w: cursor %q", catalogue.ErrInvalid, page.After)
+			return nil, "", catalogue.Invalidf("cursor %q", page.After)
 		}
 		before = n
 	}

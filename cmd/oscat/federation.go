@@ -245,7 +245,7 @@ func webhookCommand(ctx context.Context, c common, action string, args []string,
 			w.Secret = catalogue.NewWebhookSecret()
 		}
 		if err := w.Validate(); err != nil {
-			return usageError("%s", strings.TrimPrefix(err.Error(), catalogue.ErrInvalid.Error()+": "))
+			return usageError("%s", catalogue.UserMessage(err))
 		}
 		if w, err = store.AddWebhook(ctx, w); err != nil {
 			return err
