@@ -4,13 +4,18 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/crawler/forge"
 )
 
 // forgeCache keeps forge listing pages in the store, so conditional requests work
 // across crawls and processes.
-type forgeCache struct{ store catalogue.CrawlStore }
+type forgeCache struct{ store forgePages }
+
+// forgePages is the store of forge listing pages.
+type forgePages interface {
+	ForgePage(ctx context.Context, url string) (etag string, body []byte, ok bool, err error)
+	PutForgePage(ctx context.Context, url, etag string, body []byte) error
+}
 
 func (c forgeCache) Get(ctx context.Context, url string) (forge.CachedPage, bool, error) {
 	etag, body, ok, err := c.store.ForgePage(ctx, url)

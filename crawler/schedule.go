@@ -24,7 +24,7 @@ type Scheduler struct {
 // Ensure queues the next tick unless it is queued already.
 func (s *Scheduler) Ensure(ctx context.Context) error {
 	next := s.Next(s.Crawler.opts.Now()).UTC()
-	_, err := s.Crawler.store.Enqueue(ctx, catalogue.NewJob{Kind: KindSchedule, Key: "at " + next.Format(time.RFC3339Nano), RunAt: next, MaxAttempts: 3})
+	_, err := s.Crawler.queue.Enqueue(ctx, catalogue.NewJob{Kind: KindSchedule, Key: "at " + next.Format(time.RFC3339Nano), RunAt: next, MaxAttempts: 3})
 	return err
 }
 
