@@ -104,8 +104,11 @@ type Server struct {
 	code catalogue.CodeReader
 	// draftLimit brakes drafts of uncrawled repositories per person.
 	draftLimit *clientLimiter
-	// validation bounds the anonymous validator.
-	validation *validationGate
+	// validation bounds the anonymous validator; validateFetch is the one client
+	// of its URL field, under the fetch policy, reused by every request.
+	validation      *validationGate
+	validateFetch   *http.Client
+	validateTimeout time.Duration
 	limits     siteLimits
 	// key is the store's site key (see siteKey).
 	keyMu sync.Mutex
@@ -147,6 +150,7 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 		s.code = cr
 	}
 	s.validation = newValidationGate(opts.ValidateConcurrency, opts.ValidatePerMinute)
+	s.validateFetch, s.validateTimeout = validationClient(opts.FetchPolicy)
 	s.limits = newSiteLimits()
 	if opts.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: opts.OIDC, http: opts.FetchPolicy.Client()}
