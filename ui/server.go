@@ -109,7 +109,7 @@ type Server struct {
 	validation      *validationGate
 	validateFetch   *http.Client
 	validateTimeout time.Duration
-	limits     siteLimits
+	limits          siteLimits
 	// key is the store's site key (see siteKey).
 	keyMu sync.Mutex
 	key   []byte
