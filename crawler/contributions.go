@@ -18,7 +18,7 @@ import (
 const KindContrib catalogue.JobKind = "crawl.contrib"
 
 // ContributionStore is what computing contribution figures needs of the
-// catalogue beyond the CrawlStore.
+// catalogue beyond the Catalogue.
 type ContributionStore interface {
 	// ContributionDirectory returns the approved administrations (with every
 	// e-mail domain and their counting choices) and the contractors named in

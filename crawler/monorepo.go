@@ -27,7 +27,7 @@ var skippedFolders = map[string]bool{"test": true, "tests": true, "testdata": tr
 func skipFolder(name string) bool { return skippedFolders[name] || strings.HasPrefix(name, ".") }
 
 // repositoryFiles is what the monorepo rules need of the store beyond the
-// CrawlStore: the files each repository held at its last read.
+// Catalogue: the files each repository held at its last read.
 type repositoryFiles interface {
 	SetRepositoryFiles(ctx context.Context, repoURL string, files []catalogue.RepoFile) ([]catalogue.RepoFile, error)
 	RepositoryFiles(ctx context.Context, urls []string) (map[string][]catalogue.RepoFile, error)
