@@ -20,6 +20,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage"
 )
 
 // OwnerKind says how the listing API presents an owner.
@@ -187,23 +188,7 @@ func (f *Forge) Push(owner, name string, c Commit) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("write tree of %s/%s: %w", owner, name, err)
 	}
-	when := c.When
-	if when.IsZero() {
-		when = time.Now()
-	}
-	author := c.Author
-	if author == "" {
-		author = "Demo Maintainer"
-	}
-	msg := c.Message
-	if msg == "" {
-		msg = "Update"
-	}
-	email := c.Email
-	if email == "" {
-		email = strings.ReplaceAll(strings.ToLower(author), " ", ".") + "@example.org"
-	}
-	sig := object.Signature{Name: author, Email: email, When: when}
+	sig, msg := c.signature()
 	commit := &object.Commit{Author: sig, Committer: sig, Message: msg + "\n", TreeHash: treeHash}
 	branch := plumbing.NewBranchReferenceName("main")
 	if ref, err := st.Reference(branch); err == nil {
@@ -229,20 +214,47 @@ func (f *Forge) Push(owner, name string, c Commit) (string, error) {
 		}
 	}
 	if c.Release != "" {
-		tag := &object.Tag{Name: c.Release, Tagger: sig, Message: "Release " + c.Release + "\n", TargetType: plumbing.CommitObject, Target: h}
-		tobj := st.NewEncodedObject()
-		if err := tag.Encode(tobj); err != nil {
-			return "", err
-		}
-		th, err := st.SetEncodedObject(tobj)
-		if err != nil {
-			return "", err
-		}
-		if err := st.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(c.Release), th)); err != nil {
-			return "", err
+		if err := release(st, c.Release, sig, h); err != nil {
+			return "", fmt.Errorf("release %s of %s/%s: %w", c.Release, owner, name, err)
 		}
 	}
 	return h.String(), nil
+}
+
+// signature is the commit's author and committer, and its message, with the
+// defaults of a demo commit.
+func (c Commit) signature() (object.Signature, string) {
+	when := c.When
+	if when.IsZero() {
+		when = time.Now()
+	}
+	author := c.Author
+	if author == "" {
+		author = "Demo Maintainer"
+	}
+	msg := c.Message
+	if msg == "" {
+		msg = "Update"
+	}
+	email := c.Email
+	if email == "" {
+		email = strings.ReplaceAll(strings.ToLower(author), " ", ".") + "@example.org"
+	}
+	return object.Signature{Name: author, Email: email, When: when}, msg
+}
+
+// release makes an annotated tag of the commit h.
+func release(st storage.Storer, name string, sig object.Signature, h plumbing.Hash) error {
+	tag := &object.Tag{Name: name, Tagger: sig, Message: "Release " + name + "\n", TargetType: plumbing.CommitObject, Target: h}
+	obj := st.NewEncodedObject()
+	if err := tag.Encode(obj); err != nil {
+		return err
+	}
+	th, err := st.SetEncodedObject(obj)
+	if err != nil {
+		return err
+	}
+	return st.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(name), th))
 }
 
 func writeObject(st storer.EncodedObjectStorer, t plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
