@@ -29,7 +29,7 @@ func CanonicalURL(raw string) (string, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return "", fmt.Errorf("%w: URL %q: %v", ErrInvalid, raw, err)
+		return "", fmt.Errorf("%w: URL %q: %w", ErrInvalid, raw, err)
 	}
 	if u.Scheme == "" || u.Host == "" {
 		return "", fmt.Errorf("%w: URL %q: write an absolute URL such as https://example.org/org/repo", ErrInvalid, raw)

@@ -306,8 +306,11 @@ func (c *Crawler) MaybeFinish(ctx context.Context) error {
 		return err
 	}
 	n, err := c.queue.CountJobs(ctx, runGroup(run.ID))
-	if err != nil || n > 0 {
-		return err
+	if err != nil {
+		return fmt.Errorf("count the jobs left of run %d: %w", run.ID, err)
+	}
+	if n > 0 {
+		return nil
 	}
 	_, err = c.queue.Enqueue(ctx, catalogue.NewJob{Kind: KindFinish, Key: fmt.Sprint(run.ID), Group: finishGroup(run.ID), Payload: payload{Run: run.ID}.encode()})
 	return err

@@ -3,6 +3,7 @@ package crawler
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/oscat-eu/oscat/crawler/forge"
 )
@@ -33,7 +34,7 @@ func (c forgeCache) Get(ctx context.Context, url string) (forge.CachedPage, bool
 func (c forgeCache) Put(ctx context.Context, url string, p forge.CachedPage) error {
 	b, err := json.Marshal(p)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode forge page %s: %w", url, err)
 	}
 	return c.store.PutForgePage(ctx, url, p.ETag, b)
 }

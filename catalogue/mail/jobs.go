@@ -86,7 +86,7 @@ func Enqueue(ctx context.Context, q enqueuer, mails ...catalogue.Mail) error {
 	for _, m := range mails {
 		b, err := json.Marshal(m)
 		if err != nil {
-			return err
+			return fmt.Errorf("encode mail to %s: %w", m.To, err)
 		}
 		var id [10]byte
 		_, _ = rand.Read(id[:])

@@ -105,7 +105,7 @@ func (fd federation) run(ctx context.Context) error {
 	}
 	known, err := fd.store.SyncPeers(ctx, peers)
 	if err != nil {
-		return err
+		return fmt.Errorf("sync the configured peers: %w", err)
 	}
 	for _, p := range known {
 		if p.Stale {

@@ -200,7 +200,7 @@ func (f *Forge) Push(owner, name string, c Commit) (string, error) {
 	}
 	h, err := st.SetEncodedObject(obj)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("store commit: %w", err)
 	}
 	if err := st.SetReference(plumbing.NewHashReference(branch, h)); err != nil {
 		return "", err
@@ -252,7 +252,7 @@ func release(st storage.Storer, name string, sig object.Signature, h plumbing.Ha
 	}
 	th, err := st.SetEncodedObject(obj)
 	if err != nil {
-		return err
+		return fmt.Errorf("store tag: %w", err)
 	}
 	return st.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(name), th))
 }
@@ -262,7 +262,7 @@ func writeObject(st storer.EncodedObjectStorer, t plumbing.ObjectType, data []by
 	obj.SetType(t)
 	w, err := obj.Writer()
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return plumbing.ZeroHash, fmt.Errorf("write object: %w", err)
 	}
 	if _, err := w.Write(data); err != nil {
 		return plumbing.ZeroHash, err
