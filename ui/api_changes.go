@@ -55,7 +55,7 @@ func (s *Server) apiChanges(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
-	head, err := s.store.ChangeHead(ctx)
+	head, err := s.catalog.ChangeHead(ctx)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Server) apiChanges(c echo.Context) error {
 		return gone("after " + strconv.FormatInt(after, 10) + " is beyond the change log's head, " + strconv.FormatInt(head, 10) + ", so it was not given by this catalogue's log as it is now")
 	}
 	// One change more than the page tells whether another page follows.
-	changes, err := s.fed.ChangesSince(ctx, after, size+1)
+	changes, err := s.federation.ChangesSince(ctx, after, size+1)
 	if errors.Is(err, catalogue.ErrGone) {
 		return gone("this cursor is older than the change log's retention")
 	}
@@ -84,7 +84,7 @@ func (s *Server) apiChanges(c echo.Context) error {
 			swIDs = append(swIDs, ch.ID)
 		}
 	}
-	listed, err := s.store.SoftwareByIDs(ctx, swIDs)
+	listed, err := s.catalog.SoftwareByIDs(ctx, swIDs)
 	if err != nil {
 		return err
 	}
@@ -117,8 +117,8 @@ func (s *Server) apiChanges(c echo.Context) error {
 			}
 		case catalogue.ChangeJoin:
 			// A record declared here, without its contact; a withdrawn one is a hide.
-			if s.opts.Community != nil {
-				j, err := s.opts.Community.Join(ctx, ch.ID)
+			if s.accounts != nil {
+				j, err := s.joins.Join(ctx, ch.ID)
 				switch {
 				case err == nil:
 					ji := newJoinItem(j, false, time.Now())
@@ -151,7 +151,7 @@ func (s *Server) apiChanges(c echo.Context) error {
 // feed: the position the search index (which serves that list) reflects, so no
 // change falls between the list and the feed.
 func (s *Server) resumeAfter(c echo.Context) int64 {
-	head, err := s.store.ChangeHead(c.Request().Context())
+	head, err := s.catalog.ChangeHead(c.Request().Context())
 	if err != nil {
 		return 0
 	}
@@ -174,7 +174,7 @@ func (p publisherCache) get(id string) *catalogue.Publisher {
 	if v, ok := p.byID[id]; ok {
 		return v
 	}
-	pub, err := p.s.store.Publisher(p.c.Request().Context(), id)
+	pub, err := p.s.catalog.Publisher(p.c.Request().Context(), id)
 	if err != nil {
 		p.byID[id] = nil
 		return nil

@@ -61,7 +61,7 @@ func TestAPIDrafts_CrawledForAnyoneOthersForSignedInPeopleWithinCaps(t *testing.
 		t.Fatal(err)
 	}
 
-	js := newJoinSite(t, func(o *Options) {
+	js := newJoinSite(t, func(o *Options, _ *Sources) {
 		c := crawler.New(nil, crawler.Options{Policy: safehttp.Policy{AllowPrivate: true}, Logger: quiet,
 			Fetch: gitfetch.Options{Timeout: 30 * time.Second, MaxBytes: 64 << 10}})
 		o.Drafter, o.DraftsPerHour = c, 3

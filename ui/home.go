@@ -23,11 +23,11 @@ func (s *Server) home(c echo.Context) error {
 		return err
 	}
 	l := s.localiser(c)
-	updated, err := s.store.SoftwareByIDs(ctx, snap.home.Updated)
+	updated, err := s.catalog.SoftwareByIDs(ctx, snap.home.Updated)
 	if err != nil {
 		return err
 	}
-	added, err := s.store.SoftwareByIDs(ctx, snap.home.Added)
+	added, err := s.catalog.SoftwareByIDs(ctx, snap.home.Added)
 	if err != nil {
 		return err
 	}
@@ -40,8 +40,8 @@ func (s *Server) home(c echo.Context) error {
 		return err
 	}
 	users := -1
-	if s.opts.Community != nil {
-		if users, err = s.opts.Community.CountUsingAdministrations(ctx); err != nil {
+	if s.accounts != nil {
+		if users, err = s.joins.CountUsingAdministrations(ctx); err != nil {
 			return err
 		}
 	}

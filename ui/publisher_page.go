@@ -26,7 +26,7 @@ type repoView struct {
 // a repository is not listed.
 func (s *Server) publisherPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	p, err := s.store.Publisher(ctx, c.Param("id"))
+	p, err := s.catalog.Publisher(ctx, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -34,12 +34,12 @@ func (s *Server) publisherPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, _, err := s.store.ListSoftware(ctx, p.ID, catalogue.Page{Size: 1000})
+	list, _, err := s.catalog.ListSoftware(ctx, p.ID, catalogue.Page{Size: 1000})
 	if err != nil {
 		return err
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Name < list[j].Name })
-	repos, _, err := s.store.Repositories(ctx, catalogue.RepositoryFilter{Publisher: p.ID}, catalogue.Page{Size: 1000})
+	repos, _, err := s.catalog.Repositories(ctx, catalogue.RepositoryFilter{Publisher: p.ID}, catalogue.Page{Size: 1000})
 	if err != nil {
 		return err
 	}
@@ -69,11 +69,11 @@ func (s *Server) publisherPage(c echo.Context) error {
 	if page["Collab"], err = s.publisherCollabView(ctx, l, p, list); err != nil {
 		return err
 	}
-	if s.opts.Community != nil {
+	if s.accounts != nil {
 		if err := s.maintainPanel(c, p, page); err != nil {
 			return err
 		}
-		if member, _ := page["Member"].(bool); member && s.opts.HookSecrets != nil {
+		if member, _ := page["Member"].(bool); member && s.hookSecrets != nil {
 			if page["Hooks"], err = s.hookPanelData(ctx, s.actor(c), p); err != nil {
 				return err
 			}

@@ -38,7 +38,7 @@ func (s *Server) searchPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.store.SoftwareByIDs(ctx, res.IDs)
+	list, err := s.catalog.SoftwareByIDs(ctx, res.IDs)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ type labelled struct {
 // lives, and how its publiccode.yml fared.
 func (s *Server) softwarePage(c echo.Context) error {
 	ctx := c.Request().Context()
-	sw, err := s.store.Software(ctx, c.Param("id"))
+	sw, err := s.catalog.Software(ctx, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (s *Server) softwarePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	repos, _, err := s.store.Repositories(ctx, catalogue.RepositoryFilter{Software: sw.ID}, catalogue.Page{Size: 100})
+	repos, _, err := s.catalog.Repositories(ctx, catalogue.RepositoryFilter{Software: sw.ID}, catalogue.Page{Size: 100})
 	if err != nil {
 		return err
 	}
@@ -285,7 +285,7 @@ func (s *Server) copiesOf(ctx context.Context, src *catalogue.Repository) ([]cat
 	if src == nil || src.RootCommit == "" {
 		return nil, nil
 	}
-	list, _, err := s.store.Repositories(ctx, catalogue.RepositoryFilter{RootCommit: src.RootCommit}, catalogue.Page{Size: 100})
+	list, _, err := s.catalog.Repositories(ctx, catalogue.RepositoryFilter{RootCommit: src.RootCommit}, catalogue.Page{Size: 100})
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func scanPeer(r scanner) (catalogue.Peer, error) {
 	return p, nil
 }
 
-// Peers implements catalogue.FederationStore.
+// Peers is for federation (harvests, webhooks, the federation routes).
 func (s *Store) Peers(ctx context.Context) ([]catalogue.Peer, error) {
 	rows, err := s.query(ctx, `SELECT `+peerColumns+` FROM peers p ORDER BY p.id`)
 	if err != nil {
@@ -52,7 +52,7 @@ func (s *Store) Peers(ctx context.Context) ([]catalogue.Peer, error) {
 	return out, rows.Err()
 }
 
-// Peer implements catalogue.FederationStore.
+// Peer is for federation (harvests, webhooks, the federation routes).
 func (s *Store) Peer(ctx context.Context, url string) (catalogue.Peer, error) {
 	p, err := scanPeer(s.queryRow(ctx, `SELECT `+peerColumns+` FROM peers p WHERE p.url = ?`, url))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -61,7 +61,7 @@ func (s *Store) Peer(ctx context.Context, url string) (catalogue.Peer, error) {
 	return p, err
 }
 
-// EnsurePeer implements catalogue.FederationStore.
+// EnsurePeer adds a peer unless it is known (a kind given updates it).
 func (s *Store) EnsurePeer(ctx context.Context, p catalogue.Peer) (catalogue.Peer, error) {
 	if err := s.write(ctx, func(t *tx) error { return t.ensurePeer(ctx, p) }); err != nil {
 		return p, fmt.Errorf("peer %s: %w", p.URL, err)
@@ -81,7 +81,9 @@ func (t *tx) ensurePeer(ctx context.Context, p catalogue.Peer) error {
 	return nil
 }
 
-// SyncPeers implements catalogue.FederationStore.
+// SyncPeers makes the configured peers the harvested ones: new ones are
+// added; known ones missing from peers are kept, with their entries, and
+// marked stale (configured again, they are not). It returns every peer.
 func (s *Store) SyncPeers(ctx context.Context, peers []catalogue.Peer) ([]catalogue.Peer, error) {
 	err := s.write(ctx, func(t *tx) error {
 		// Every peer is stale but those configured: removing one (and its
@@ -105,7 +107,7 @@ func (s *Store) SyncPeers(ctx context.Context, peers []catalogue.Peer) ([]catalo
 	return s.Peers(ctx)
 }
 
-// RemovePeer implements catalogue.FederationStore.
+// RemovePeer removes a peer and its entries; ErrNotFound when unknown.
 func (s *Store) RemovePeer(ctx context.Context, url string) error {
 	err := s.write(ctx, func(t *tx) error {
 		var id int64
@@ -158,7 +160,7 @@ func (t *tx) strings(ctx context.Context, q string, args ...any) ([]string, erro
 	return out, rows.Err()
 }
 
-// RecordHarvest implements catalogue.FederationStore.
+// RecordHarvest notes a harvest attempt's outcome (empty err: success).
 func (s *Store) RecordHarvest(ctx context.Context, url string, kind catalogue.PeerKind, errMsg string) error {
 	return s.txn(ctx, func(t *tx) error {
 		if _, err := t.exec(ctx, `UPDATE peers SET last_attempt_at = ?, last_error = ?, kind = CASE WHEN ? = '' THEN kind ELSE ? END WHERE url = ?`,
@@ -170,7 +172,7 @@ func (s *Store) RecordHarvest(ctx context.Context, url string, kind catalogue.Pe
 	})
 }
 
-// PeerDigests implements catalogue.FederationStore.
+// PeerDigests returns the digest of every entry harvested from a peer, by remote ID.
 func (s *Store) PeerDigests(ctx context.Context, url string) (map[string]string, error) {
 	rows, err := s.query(ctx, `SELECT e.remote_id, e.digest FROM peer_entries e JOIN peers p ON p.id = e.peer_id WHERE p.url = ?`, url)
 	if err != nil {
@@ -200,7 +202,7 @@ type storedEntry struct {
 	joins  string
 }
 
-// ApplyHarvest implements catalogue.FederationStore.
+// ApplyHarvest applies a batch; see HarvestBatch.
 func (s *Store) ApplyHarvest(ctx context.Context, b catalogue.HarvestBatch) (catalogue.HarvestCount, error) {
 	var count catalogue.HarvestCount
 	err := s.write(ctx, func(t *tx) error {

@@ -178,13 +178,13 @@ func serveStore(ctx context.Context, f serveFlags, store *sqlstore.Store, log *s
 		FetchPolicy:         safehttp.Policy{AllowPrivate: f.allowPrivate},
 		Outbox:              filepath.Join(f.data, "outbox"),
 		ValidateConcurrency: f.validateConcurrency, ValidatePerMinute: f.validatePerMinute,
-		Hooks:       &push.Receiver{Store: store, Crawler: crawl, Secret: f.hookSecret, Log: log},
-		HookSecrets: store, HooksPerMinute: f.hookRate, RepositoryFiles: store}
-	if err := f.joinFlags.joinOptions(&opts, store); err != nil {
+		Hooks:          &push.Receiver{Store: store, Crawler: crawl, Secret: f.hookSecret, Log: log},
+		HooksPerMinute: f.hookRate, RepositoryFiles: store}
+	if err := f.joinFlags.joinOptions(&opts); err != nil {
 		ln.Close()
 		return err
 	}
-	srv, err := ui.New(store, index, opts)
+	srv, err := ui.New(siteSources(store, true), index, opts)
 	if err != nil {
 		ln.Close()
 		return err
