@@ -182,6 +182,10 @@ type PersonalData struct {
 }
 
 // Accounts keeps people, sign-in links, sessions, memberships and the audit log.
+//
+// It has more than 15 methods because it writes down, once, the rules of
+// accounts that the store enforces; no consumer depends on all of it (the site
+// uses ui.AccountSource and ui.MemberSource, the mail jobs mail.Correspondence).
 type Accounts interface {
 	// AddSignInToken keeps a new sign-in link's hash.
 	AddSignInToken(ctx context.Context, t SignInToken) error

@@ -60,43 +60,6 @@ type HostingFailure struct {
 	Error     string `json:"error"`
 }
 
-// CrawlStore is what the crawler needs of the catalogue beyond the Store: the job
-// queue, what it knew of a repository, crawl runs that survive a kill, and a cache
-// of forge listings.
-type CrawlStore interface {
-	Store
-	JobQueue
-
-	// Repository returns what the catalogue keeps about the repository at url.
-	Repository(ctx context.Context, url string) (Repository, error)
-	// ListRepository records that publisherID's code hosting listed d in run: it
-	// registers the repository, notes that this run saw it and keeps the forge's
-	// metadata. It reports false, doing nothing, for a blocked URL.
-	ListRepository(ctx context.Context, run int64, publisherID string, d Discovered) (bool, error)
-
-	// BeginCrawlRun starts a run; a run already going (unfinished) is returned
-	// instead, with started false, so that two crawls never overlap and a killed
-	// crawl is resumed.
-	BeginCrawlRun(ctx context.Context, trigger string) (run CrawlRun, started bool, err error)
-	// ActiveCrawlRun is the unfinished run, or ErrNotFound.
-	ActiveCrawlRun(ctx context.Context) (CrawlRun, error)
-	CrawlRun(ctx context.Context, id int64) (CrawlRun, error)
-	// Crawled reports whether run already has a result for the repository at url.
-	Crawled(ctx context.Context, run int64, url string) (bool, error)
-	RecordHostingFailure(ctx context.Context, run int64, f HostingFailure) error
-	// SweepUnlisted applies the gone rule to the repositories run did not see
-	// (their hosting no longer lists them, or left the publishers list), except
-	// those of publishers whose hosting failed to list in run: each counts a failed
-	// crawl, and is marked gone after goneAfter consecutive ones.
-	SweepUnlisted(ctx context.Context, run int64, goneAfter int) (int, error)
-
-	// VerifyCodeHosting marks a site-added code-hosting entry verified (see JoinStore).
-	VerifyCodeHosting(ctx context.Context, a Actor, publisher, url, how string) error
-
-	ForgePage(ctx context.Context, url string) (etag string, body []byte, ok bool, err error)
-	PutForgePage(ctx context.Context, url, etag string, body []byte) error
-}
-
 // Moderator lets an operator hide what should not be listed and block URLs from
 // being crawled. Every decision carries a reason, kept across crawls and shown to
 // the publisher.

@@ -1,7 +1,6 @@
 package catalogue
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -211,66 +210,6 @@ type CreationPage struct {
 	From, To      time.Time
 	URL           string
 	All           bool
-}
-
-// FederationStore is what federation needs of the catalogue: the instance's
-// identity, the change log's retention, peers and their harvested entries, and
-// webhooks with their delivery log.
-type FederationStore interface {
-	Store
-	JobQueue
-
-	// InstanceID is this instance's stable identifier: set is used when not empty
-	// (and kept), else the one kept, else a new one is made and kept.
-	InstanceID(ctx context.Context, set string) (string, error)
-
-	// ChangesSince is Changes, failing with ErrGone when after is older than the
-	// log's retention (the entries after it were pruned).
-	ChangesSince(ctx context.Context, after int64, limit int) ([]Change, error)
-	// PruneChanges drops change-log entries older than before and not after upTo
-	// (the position of followers in this process, such as the search index, that
-	// must not miss an entry), always keeping the newest entry, and returns how
-	// many it dropped.
-	PruneChanges(ctx context.Context, before time.Time, upTo int64) (int, error)
-	// Cursor and SetCursor keep a named follower's position in the change log.
-	Cursor(ctx context.Context, name string) (int64, error)
-	SetCursor(ctx context.Context, name string, seq int64) error
-
-	// SyncPeers makes the configured peers the harvested ones: new ones are
-	// added; known ones missing from peers are kept, with their entries, and
-	// marked stale (configured again, they are not). It returns every peer.
-	SyncPeers(ctx context.Context, peers []Peer) ([]Peer, error)
-	// RemovePeer removes a peer and its entries; ErrNotFound when unknown.
-	RemovePeer(ctx context.Context, url string) error
-	// EnsurePeer adds a peer unless it is known (a kind given updates it).
-	EnsurePeer(ctx context.Context, p Peer) (Peer, error)
-	Peers(ctx context.Context) ([]Peer, error)
-	Peer(ctx context.Context, url string) (Peer, error)
-	// RecordHarvest notes a harvest attempt's outcome (empty err: success).
-	RecordHarvest(ctx context.Context, url string, kind PeerKind, err string) error
-	// ApplyHarvest applies a batch; see HarvestBatch.
-	ApplyHarvest(ctx context.Context, b HarvestBatch) (HarvestCount, error)
-	// PeerDigests returns the digest of every entry harvested from a peer, by remote ID.
-	PeerDigests(ctx context.Context, url string) (map[string]string, error)
-
-	// SoftwareByCreation pages listed software by creation time, for the
-	// Developers Italia-compatible API; the cursors are opaque.
-	SoftwareByCreation(ctx context.Context, p CreationPage) (list []Software, next, prev string, err error)
-	// HiddenSoftware reports which of ids no repository carries any more (the
-	// inactive entries SoftwareByCreation lists with All).
-	HiddenSoftware(ctx context.Context, ids []string) (map[string]bool, error)
-	// PublishersByCreation pages publishers the same way.
-	PublishersByCreation(ctx context.Context, p CreationPage) (list []Publisher, next, prev string, err error)
-	// RecentSoftware lists listed software, most recently updated first.
-	RecentSoftware(ctx context.Context, limit int, keep func(Software) bool) ([]Software, error)
-
-	AddWebhook(ctx context.Context, w Webhook) (Webhook, error)
-	Webhooks(ctx context.Context) ([]Webhook, error)
-	WebhookByID(ctx context.Context, id int64) (Webhook, error)
-	RemoveWebhook(ctx context.Context, id int64) error
-	// LogDelivery records a delivery attempt, keeping the webhook's log bounded.
-	LogDelivery(ctx context.Context, d Delivery) error
-	Deliveries(ctx context.Context, webhook int64, limit int) ([]Delivery, error)
 }
 
 // NewWebhookSecret returns a fresh signing secret in the Standard Webhooks form:

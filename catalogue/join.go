@@ -224,6 +224,11 @@ type Digest struct {
 // site, initiatives, and what subscribers are told. Each method checks the
 // rules of the records it changes against the actor, in the transaction that
 // changes them, and writes the audit log there too.
+//
+// It has more than 15 methods because it writes down, once, the rules of
+// joining that the store enforces; no consumer depends on all of it (the site
+// uses ui.JoinSource, ui.InitiativeSource and ui.HostingSource, the mail jobs
+// mail.Correspondence).
 type JoinStore interface {
 	DeclareJoin(ctx context.Context, a Actor, j Join) (Join, error)
 	ConfirmJoin(ctx context.Context, a Actor, id string) (Join, error)
@@ -303,16 +308,6 @@ type Mailer interface {
 // KindMailSend is the job that sends one mail; mails go through the job queue so
 // that a mail server that is down delays them, never loses them.
 const KindMailSend JobKind = "mail.send"
-
-// Community is what the site needs for accounts and joining: the accounts, the
-// join records and the job queue its mails go through.
-type Community interface {
-	Accounts
-	JoinStore
-	JobQueue
-	// Repository returns what the catalogue keeps about the repository at url.
-	Repository(ctx context.Context, url string) (Repository, error)
-}
 
 // UnmarshalJSON reads a join record in either of the shapes instances publish:
 // the one JoinRecord is stored in, and the one of the API and the change feed

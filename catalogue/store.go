@@ -24,6 +24,11 @@ type RepositoryFilter struct {
 // Store keeps the catalogue. It is the single source of truth: the search index,
 // feeds and peers follow its change log. Every method that changes what a reader
 // sees does so in one transaction that also appends to the change log.
+//
+// It has more than 15 methods because it is the contract of the catalogue's
+// core, written down once for every implementation and its tests; no consumer
+// depends on all of it (each declares the few methods it calls, such as
+// search.Source or ui.CatalogSource).
 type Store interface {
 	// SyncPublishers makes the publishers and their "file" code hosting match the
 	// publishers list. Publishers missing from the list are kept (they may hold

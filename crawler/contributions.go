@@ -18,7 +18,7 @@ import (
 const KindContrib catalogue.JobKind = "crawl.contrib"
 
 // ContributionStore is what computing contribution figures needs of the
-// catalogue beyond the CrawlStore.
+// catalogue beyond the Catalogue.
 type ContributionStore interface {
 	// ContributionDirectory returns the approved administrations (with every
 	// e-mail domain and their counting choices) and the contractors named in
@@ -59,7 +59,7 @@ func (c *Crawler) needsLedger(ctx context.Context, prev catalogue.Repository) bo
 	if c.contribs == nil || prev.SoftwareID == "" || c.ledger.Has(prev.URL) {
 		return false
 	}
-	sw, err := c.store.Software(ctx, prev.SoftwareID)
+	sw, err := c.repos.Software(ctx, prev.SoftwareID)
 	return err == nil && sw.Contributions == nil
 }
 
@@ -78,7 +78,7 @@ func (c *Crawler) queueContributions(ctx context.Context, run int64, repoURL str
 	if c.contribs == nil {
 		return nil
 	}
-	repo, err := c.store.Repository(ctx, repoURL)
+	repo, err := c.repos.Repository(ctx, repoURL)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (c *Crawler) queueContributions(ctx context.Context, run int64, repoURL str
 	if repo.SoftwareID != "" {
 		due := graphRead
 		if !due {
-			sw, err := c.store.Software(ctx, repo.SoftwareID)
+			sw, err := c.repos.Software(ctx, repo.SoftwareID)
 			if err != nil && !catalogueNotFound(err) {
 				return err
 			}
@@ -120,7 +120,7 @@ func (c *Crawler) queueContributions(ctx context.Context, run int64, repoURL str
 	for id := range ids {
 		job := catalogue.NewJob{Kind: KindContrib, Key: fmt.Sprintf("%d:%s", run, id), Group: runGroup(run),
 			Payload: payload{Run: run, URL: id}.encode()}
-		n, err := c.store.Enqueue(ctx, job)
+		n, err := c.queue.Enqueue(ctx, job)
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (c *Crawler) queueContributions(ctx context.Context, run int64, repoURL str
 			// A job for it is waiting or running; a running one may have read the
 			// ledger before this repository's entry was kept: compute once more.
 			job.Key += ":again"
-			if _, err := c.store.Enqueue(ctx, job); err != nil {
+			if _, err := c.queue.Enqueue(ctx, job); err != nil {
 				return err
 			}
 		}
@@ -140,7 +140,7 @@ func (c *Crawler) allRepositories(ctx context.Context, f catalogue.RepositoryFil
 	var out []catalogue.Repository
 	page := catalogue.Page{Size: 100}
 	for {
-		list, next, err := c.store.Repositories(ctx, f, page)
+		list, next, err := c.repos.Repositories(ctx, f, page)
 		if err != nil {
 			return nil, err
 		}
@@ -246,7 +246,7 @@ func (c *Crawler) ledgerEntry(ctx context.Context, run int64, r catalogue.Reposi
 	if !succeeded[r.Status] || r.Status == catalogue.StatusSkipped {
 		return contrib.Entry{}, false
 	}
-	if done, err := c.store.Crawled(ctx, run, repoURL); err != nil || !done {
+	if done, err := c.runs.Crawled(ctx, run, repoURL); err != nil || !done {
 		return contrib.Entry{}, false
 	}
 	fctx, cancel := context.WithTimeout(ctx, c.opts.Fetch.Timeout)

@@ -88,7 +88,8 @@ type Options struct {
 
 // Crawler runs crawls over the catalogue's publishers.
 type Crawler struct {
-	store catalogue.CrawlStore
+	runs    crawlRuns
+	repos   repoCatalogue
 	// queue is the store's job queue, behind the per-host slots when Hosts is set.
 	queue   catalogue.JobQueue
 	fetch   *gitfetch.Fetcher
@@ -105,7 +106,7 @@ type Crawler struct {
 }
 
 // New returns a crawler writing to store.
-func New(store catalogue.CrawlStore, opts Options) *Crawler {
+func New(store Catalogue, opts Options) *Crawler {
 	if opts.Workers <= 0 {
 		opts.Workers = 4
 	}
@@ -164,7 +165,8 @@ func New(store catalogue.CrawlStore, opts Options) *Crawler {
 	return &Crawler{
 		contribs: contribs,
 		ledger:   contrib.NewLedger(ledgerDir(fo.CacheDir)),
-		store:    store,
+		runs:     store,
+		repos:    store,
 		queue:    queue,
 		fetch:    gitfetch.New(fo),
 		client:   client,
@@ -222,13 +224,13 @@ func finishGroup(id int64) string { return fmt.Sprintf("crawl-finish:%d", id) }
 // Start begins a crawl run, or joins the one already going (a killed crawl, or
 // the scheduled one), and queues its start job.
 func (c *Crawler) Start(ctx context.Context, trigger string) (catalogue.CrawlRun, bool, error) {
-	run, started, err := c.store.BeginCrawlRun(ctx, trigger)
+	run, started, err := c.runs.BeginCrawlRun(ctx, trigger)
 	if err != nil {
 		return run, false, err
 	}
 	// Queued again when joining: discovery is cheap to repeat (conditional
 	// requests), and it finishes a start that a kill interrupted.
-	if _, err := c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindStart, Key: fmt.Sprint(run.ID), Group: runGroup(run.ID),
+	if _, err := c.queue.Enqueue(ctx, catalogue.NewJob{Kind: KindStart, Key: fmt.Sprint(run.ID), Group: runGroup(run.ID),
 		Payload: payload{Run: run.ID}.encode()}); err != nil {
 		return run, started, err
 	}
@@ -295,20 +297,20 @@ func (c *Crawler) Run(ctx context.Context, trigger string, progress func(done, t
 		if err := c.MaybeFinish(ctx); err != nil {
 			c.log.Warn("checking whether the crawl is done failed", "err", err)
 		}
-		cur, err := c.store.CrawlRun(ctx, run.ID)
+		cur, err := c.runs.CrawlRun(ctx, run.ID)
 		if err != nil {
 			return Summary{}, err
 		}
 		if cur.FinishedAt != nil {
 			// MaybeFinish may have queued the finish job again while the run
 			// closed: it ends at once, and is run out so that none is left behind.
-			if n, err := c.store.CountJobs(ctx, finishGroup(run.ID)); err == nil && n > 0 {
+			if n, err := c.queue.CountJobs(ctx, finishGroup(run.ID)); err == nil && n > 0 {
 				continue
 			}
 			return Summary{Run: cur, HostingFailed: len(cur.HostingFailures), Duration: time.Since(start)}, nil
 		}
 		if progress != nil {
-			left, _ := c.store.CountJobs(ctx, runGroup(run.ID))
+			left, _ := c.queue.CountJobs(ctx, runGroup(run.ID))
 			progress(cur.Seen(), cur.Seen()+left)
 		}
 	}
@@ -316,18 +318,21 @@ func (c *Crawler) Run(ctx context.Context, trigger string, progress func(done, t
 
 // MaybeFinish queues the finish job of the active run once it has no work left.
 func (c *Crawler) MaybeFinish(ctx context.Context) error {
-	run, err := c.store.ActiveCrawlRun(ctx)
+	run, err := c.runs.ActiveCrawlRun(ctx)
 	if err != nil {
 		if catalogueNotFound(err) {
 			return nil
 		}
 		return err
 	}
-	n, err := c.store.CountJobs(ctx, runGroup(run.ID))
-	if err != nil || n > 0 {
-		return err
+	n, err := c.queue.CountJobs(ctx, runGroup(run.ID))
+	if err != nil {
+		return fmt.Errorf("count the jobs left of run %d: %w", run.ID, err)
 	}
-	_, err = c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindFinish, Key: fmt.Sprint(run.ID), Group: finishGroup(run.ID), Payload: payload{Run: run.ID}.encode()})
+	if n > 0 {
+		return nil
+	}
+	_, err = c.queue.Enqueue(ctx, catalogue.NewJob{Kind: KindFinish, Key: fmt.Sprint(run.ID), Group: finishGroup(run.ID), Payload: payload{Run: run.ID}.encode()})
 	return err
 }
 
@@ -338,18 +343,18 @@ func (c *Crawler) handleFinish(ctx context.Context, j catalogue.Job) error {
 	if err != nil {
 		return err
 	}
-	run, err := c.store.CrawlRun(ctx, p.Run)
+	run, err := c.runs.CrawlRun(ctx, p.Run)
 	if err != nil || run.FinishedAt != nil {
 		return err
 	}
-	if n, err := c.store.CountJobs(ctx, runGroup(p.Run)); err != nil || n > 0 {
+	if n, err := c.queue.CountJobs(ctx, runGroup(p.Run)); err != nil || n > 0 {
 		return err // not done after all; MaybeFinish queues it again
 	}
-	swept, err := c.store.SweepUnlisted(ctx, p.Run, c.opts.GoneAfter)
+	swept, err := c.runs.SweepUnlisted(ctx, p.Run, c.opts.GoneAfter)
 	if err != nil {
 		return err
 	}
-	done, err := c.store.FinishCrawlRun(ctx, p.Run)
+	done, err := c.runs.FinishCrawlRun(ctx, p.Run)
 	if err != nil {
 		return err
 	}

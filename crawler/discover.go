@@ -28,7 +28,7 @@ func (c *Crawler) handleStart(ctx context.Context, j catalogue.Job) error {
 	}
 	var jobs []catalogue.NewJob
 	for page := (catalogue.Page{Size: 1000}); ; {
-		batch, next, err := c.store.Publishers(ctx, page)
+		batch, next, err := c.repos.Publishers(ctx, page)
 		if err != nil {
 			return err
 		}
@@ -59,7 +59,7 @@ func (c *Crawler) handleStart(ctx context.Context, j catalogue.Job) error {
 	}
 	for len(jobs) > 0 {
 		n := min(len(jobs), 500)
-		if _, err := c.store.Enqueue(ctx, jobs[:n]...); err != nil {
+		if _, err := c.queue.Enqueue(ctx, jobs[:n]...); err != nil {
 			return err
 		}
 		jobs = jobs[n:]
@@ -127,7 +127,7 @@ func (c *Crawler) hostingFailed(ctx context.Context, p payload, err error) error
 	if p.Run == 0 {
 		return nil // a "crawl now" outside any run: nothing to record it in
 	}
-	return c.store.RecordHostingFailure(ctx, p.Run, catalogue.HostingFailure{Publisher: p.Publisher, URL: gitfetch.Redact(p.URL), Error: msg})
+	return c.runs.RecordHostingFailure(ctx, p.Run, catalogue.HostingFailure{Publisher: p.Publisher, URL: gitfetch.Redact(p.URL), Error: msg})
 }
 
 // found registers a listed repository and queues its crawl, unless the run
@@ -139,7 +139,7 @@ func (c *Crawler) found(ctx context.Context, p payload, r forge.Repo, fromForge 
 	}
 	d := catalogue.Discovered{URL: r.CloneURL, FromForge: fromForge, Archived: r.Archived, Fork: r.Fork, Upstream: r.Parent,
 		Description: r.Description, Topics: r.Topics}
-	listed, err := c.store.ListRepository(ctx, p.Run, p.Publisher, d)
+	listed, err := c.repos.ListRepository(ctx, p.Run, p.Publisher, d)
 	if errors.Is(err, catalogue.ErrInvalid) {
 		c.log.Warn("repository URL refused", "publisher", p.Publisher, "url", gitfetch.Redact(r.CloneURL), "err", err)
 		return nil
@@ -147,7 +147,7 @@ func (c *Crawler) found(ctx context.Context, p payload, r forge.Repo, fromForge 
 	if err != nil || !listed {
 		return err
 	}
-	done, err := c.store.Crawled(ctx, p.Run, r.CloneURL)
+	done, err := c.runs.Crawled(ctx, p.Run, r.CloneURL)
 	if err != nil || done {
 		return err
 	}
@@ -156,14 +156,14 @@ func (c *Crawler) found(ctx context.Context, p payload, r forge.Repo, fromForge 
 		if !r.Private {
 			reason = "the repository is empty"
 		}
-		status, err := c.store.ApplyCrawl(ctx, catalogue.CrawlResult{RunID: p.Run, RepoURL: r.CloneURL, Outcome: catalogue.StatusSkipped, Reason: reason})
+		status, err := c.repos.ApplyCrawl(ctx, catalogue.CrawlResult{RunID: p.Run, RepoURL: r.CloneURL, Outcome: catalogue.StatusSkipped, Reason: reason})
 		if err == nil {
 			c.report(r.CloneURL, status, reason, 0, 0)
 		}
 		return err
 	}
 	key, _ := catalogue.CanonicalURL(r.CloneURL)
-	_, err = c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindRepo, Key: key, Group: runGroup(p.Run), First: p.First,
+	_, err = c.queue.Enqueue(ctx, catalogue.NewJob{Kind: KindRepo, Key: key, Group: runGroup(p.Run), First: p.First,
 		Payload: payload{Run: p.Run, URL: r.CloneURL}.encode(), Concurrency: forge.HostOf(r.CloneURL)})
 	return err
 }

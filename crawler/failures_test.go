@@ -67,8 +67,10 @@ func TestRun_EveryForgeAndEveryFailureIsRecordedAndNoHostStallsTheOthers(t *test
 	})
 }
 
-func everyFailure(t *testing.T, store *sqlstore.Store) {
-	f, srv := startServer(t)
+// failureWorld fills the forge of everyFailure: two cities' apps (one with a
+// logo, a screenshot and a release), repositories to delete and rename, one
+// over the size cap, and groups nested and of another owner.
+func failureWorld(t *testing.T, f *localforge.Forge) (logo, big []byte) {
 	must(t, f.AddOwner("city", localforge.Org))
 	must(t, f.AddOwner("region", localforge.Org))
 	must(t, f.AddOwner("region/maps", localforge.Org))
@@ -88,7 +90,7 @@ func everyFailure(t *testing.T, store *sqlstore.Store) {
 		_, err := f.Push("city", name, localforge.Commit{Files: map[string][]byte{"publiccode.yml": file(name, "https://example.org/city/"+name)}})
 		must(t, err)
 	}
-	big := make([]byte, 256<<10)
+	big = make([]byte, 256<<10)
 	for i := range big {
 		big[i] = byte(i*7919 + i>>8)
 	}
@@ -103,6 +105,47 @@ func everyFailure(t *testing.T, store *sqlstore.Store) {
 	must(t, err)
 	_, err = f.Push("ws", "forms", localforge.Commit{Files: map[string][]byte{"publiccode.yml": file("Forms", "https://example.org/ws/forms")}})
 	must(t, err)
+	return logo, big
+}
+
+// checkFirstFailureRun checks everyFailure's first crawl: each repository's
+// status, the one hosting failure, and what the app's crawl kept.
+func checkFirstFailureRun(t *testing.T, store *sqlstore.Store, sum Summary, logo []byte) {
+	t.Helper()
+	repos := repoByName(t, store)
+	want := map[string]catalogue.RepoStatus{
+		"app": catalogue.StatusMirror, "copy": catalogue.StatusMirror, "doomed": catalogue.StatusMirror, "old-name": catalogue.StatusMirror,
+		"huge": catalogue.StatusOverCap, "viewer": catalogue.StatusMirror, "forms": catalogue.StatusMirror,
+		"slow": catalogue.StatusMirror, "cut": catalogue.StatusFailed,
+	}
+	for name, st := range want {
+		if repos[name].Status != st {
+			t.Errorf("%s: %s (%s %v), want %s", name, repos[name].Status, repos[name].Reason, repos[name].Findings, st)
+		}
+	}
+	if len(sum.Run.HostingFailures) != 1 || sum.Run.HostingFailures[0].Publisher != "offline" {
+		t.Errorf("hosting failures %+v", sum.Run.HostingFailures)
+	}
+	app := repos["app"]
+	if app.Activity == nil || app.Activity.Commits != 2 || app.Activity.Authors != 2 || len(app.Activity.Releases) != 1 || app.Activity.Score <= 0 {
+		t.Errorf("activity %+v", app.Activity)
+	}
+	if app.RootCommit == "" || app.RootCommit != repos["copy"].RootCommit {
+		t.Errorf("app and copy share their root commit: %q %q", app.RootCommit, repos["copy"].RootCommit)
+	}
+	if len(app.Media) != 2 || app.Media[0].Role != "logo" {
+		t.Fatalf("media %+v", app.Media)
+	}
+	m, err := store.Media(t.Context(), app.Media[0].Hash)
+	if err != nil || !bytes.Equal(m.Data, logo) || m.ContentType != "image/png" {
+		t.Errorf("logo %+v, %v", m, err)
+	}
+}
+
+func everyFailure(t *testing.T, store *sqlstore.Store) {
+	f, srv := startServer(t)
+	logo, big := failureWorld(t, f)
+	var err error
 
 	_, down := startServer(t)
 	down.SetDown(true)
@@ -141,41 +184,14 @@ func everyFailure(t *testing.T, store *sqlstore.Store) {
 	c := New(store, opts)
 
 	sum := runCrawl(t, c)
-	repos := repoByName(t, store)
-	want := map[string]catalogue.RepoStatus{
-		"app": catalogue.StatusMirror, "copy": catalogue.StatusMirror, "doomed": catalogue.StatusMirror, "old-name": catalogue.StatusMirror,
-		"huge": catalogue.StatusOverCap, "viewer": catalogue.StatusMirror, "forms": catalogue.StatusMirror,
-		"slow": catalogue.StatusMirror, "cut": catalogue.StatusFailed,
-	}
-	for name, st := range want {
-		if repos[name].Status != st {
-			t.Errorf("%s: %s (%s %v), want %s", name, repos[name].Status, repos[name].Reason, repos[name].Findings, st)
-		}
-	}
-	if len(sum.Run.HostingFailures) != 1 || sum.Run.HostingFailures[0].Publisher != "offline" {
-		t.Errorf("hosting failures %+v", sum.Run.HostingFailures)
-	}
-	app := repos["app"]
-	if app.Activity == nil || app.Activity.Commits != 2 || app.Activity.Authors != 2 || len(app.Activity.Releases) != 1 || app.Activity.Score <= 0 {
-		t.Errorf("activity %+v", app.Activity)
-	}
-	if app.RootCommit == "" || app.RootCommit != repos["copy"].RootCommit {
-		t.Errorf("app and copy share their root commit: %q %q", app.RootCommit, repos["copy"].RootCommit)
-	}
-	if len(app.Media) != 2 || app.Media[0].Role != "logo" {
-		t.Fatalf("media %+v", app.Media)
-	}
-	m, err := store.Media(t.Context(), app.Media[0].Hash)
-	if err != nil || !bytes.Equal(m.Data, logo) || m.ContentType != "image/png" {
-		t.Errorf("logo %+v, %v", m, err)
-	}
+	checkFirstFailureRun(t, store, sum, logo)
 
 	// Between runs: one repository is deleted, one renamed; the down host stays down.
 	must(t, f.Delete("city", "doomed"))
 	must(t, f.Rename("city", "old-name", "new-name"))
 	packs := srv.Packs()
 	runCrawl(t, c)
-	repos = repoByName(t, store)
+	repos := repoByName(t, store)
 	if repos["doomed"].Status != catalogue.StatusFailed || repos["old-name"].Status != catalogue.StatusFailed {
 		t.Errorf("after one miss: doomed %s, old-name %s", repos["doomed"].Status, repos["old-name"].Status)
 	}

@@ -3,14 +3,20 @@ package crawler
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
-	"github.com/oscat-eu/oscat/catalogue"
 	"github.com/oscat-eu/oscat/crawler/forge"
 )
 
 // forgeCache keeps forge listing pages in the store, so conditional requests work
 // across crawls and processes.
-type forgeCache struct{ store catalogue.CrawlStore }
+type forgeCache struct{ store forgePages }
+
+// forgePages is the store of forge listing pages.
+type forgePages interface {
+	ForgePage(ctx context.Context, url string) (etag string, body []byte, ok bool, err error)
+	PutForgePage(ctx context.Context, url, etag string, body []byte) error
+}
 
 func (c forgeCache) Get(ctx context.Context, url string) (forge.CachedPage, bool, error) {
 	etag, body, ok, err := c.store.ForgePage(ctx, url)
@@ -28,7 +34,7 @@ func (c forgeCache) Get(ctx context.Context, url string) (forge.CachedPage, bool
 func (c forgeCache) Put(ctx context.Context, url string, p forge.CachedPage) error {
 	b, err := json.Marshal(p)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode forge page %s: %w", url, err)
 	}
 	return c.store.PutForgePage(ctx, url, p.ETag, b)
 }

@@ -27,7 +27,7 @@ var skippedFolders = map[string]bool{"test": true, "tests": true, "testdata": tr
 func skipFolder(name string) bool { return skippedFolders[name] || strings.HasPrefix(name, ".") }
 
 // repositoryFiles is what the monorepo rules need of the store beyond the
-// CrawlStore: the files each repository held at its last read.
+// Catalogue: the files each repository held at its last read.
 type repositoryFiles interface {
 	SetRepositoryFiles(ctx context.Context, repoURL string, files []catalogue.RepoFile) ([]catalogue.RepoFile, error)
 	RepositoryFiles(ctx context.Context, urls []string) (map[string][]catalogue.RepoFile, error)
@@ -199,14 +199,14 @@ func (c *Crawler) mediaIn(snap *gitfetch.Snapshot, folder string, f *publiccode.
 // keeps them as they were), and the repository's files are recorded with their
 // outcomes. An app whose file is gone is no longer listed.
 func (c *Crawler) applyApps(ctx context.Context, run int64, prev catalogue.Repository, res catalogue.CrawlResult, status catalogue.RepoStatus, scan *appScan) error {
-	files, ok := c.store.(repositoryFiles)
+	files, ok := c.repos.(repositoryFiles)
 	if !ok {
 		return nil
 	}
 	repoURL := res.RepoURL
 	list := func(entry string) error {
 		for _, pub := range prev.Publishers {
-			if _, err := c.store.ListRepository(ctx, run, pub, catalogue.Discovered{URL: entry}); err != nil {
+			if _, err := c.repos.ListRepository(ctx, run, pub, catalogue.Discovered{URL: entry}); err != nil {
 				return err
 			}
 		}
@@ -228,7 +228,7 @@ func (c *Crawler) applyApps(ctx context.Context, run int64, prev catalogue.Repos
 			if err := list(f.Entry); err != nil {
 				return err
 			}
-			if _, err := c.store.ApplyCrawl(ctx, catalogue.CrawlResult{RunID: run, RepoURL: f.Entry, Head: res.Head, Outcome: catalogue.StatusUnchanged,
+			if _, err := c.repos.ApplyCrawl(ctx, catalogue.CrawlResult{RunID: run, RepoURL: f.Entry, Head: res.Head, Outcome: catalogue.StatusUnchanged,
 				Activity: res.Activity, GoneAfter: c.opts.GoneAfter}); err != nil {
 				return err
 			}
@@ -251,7 +251,7 @@ func (c *Crawler) applyApps(ctx context.Context, run int64, prev catalogue.Repos
 		if err := list(r.RepoURL); err != nil {
 			return err
 		}
-		st, err := c.store.ApplyCrawl(ctx, r)
+		st, err := c.repos.ApplyCrawl(ctx, r)
 		if err != nil {
 			return err
 		}
@@ -268,7 +268,7 @@ func (c *Crawler) applyApps(ctx context.Context, run int64, prev catalogue.Repos
 		if f.Entry == "" || f.Entry == repo || entries[f.Entry] {
 			continue
 		}
-		if _, err := c.store.ApplyCrawl(ctx, catalogue.CrawlResult{RunID: run, RepoURL: f.Entry, Head: res.Head, Outcome: catalogue.StatusNoPubliccode,
+		if _, err := c.repos.ApplyCrawl(ctx, catalogue.CrawlResult{RunID: run, RepoURL: f.Entry, Head: res.Head, Outcome: catalogue.StatusNoPubliccode,
 			Reason: fmt.Sprintf("%s is no longer in %s", f.Path, gitfetch.Redact(repoURL))}); err != nil {
 			return err
 		}
@@ -279,7 +279,7 @@ func (c *Crawler) applyApps(ctx context.Context, run int64, prev catalogue.Repos
 // parentOf is the repository to crawl for url: the repository an app entry
 // belongs to, or url itself.
 func (c *Crawler) parentOf(ctx context.Context, url string) (string, error) {
-	files, ok := c.store.(repositoryFiles)
+	files, ok := c.repos.(repositoryFiles)
 	if !ok {
 		return url, nil
 	}

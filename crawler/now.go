@@ -17,7 +17,7 @@ const KindVerifyHosting catalogue.JobKind = "hosting.verify"
 // currentRun is the run that work queued now belongs to: the active run, so that
 // it waits for it, or 0 (no run) when none is going.
 func (c *Crawler) currentRun(ctx context.Context) (int64, string, error) {
-	run, err := c.store.ActiveCrawlRun(ctx)
+	run, err := c.runs.ActiveCrawlRun(ctx)
 	if catalogueNotFound(err) {
 		return 0, "", nil
 	}
@@ -42,7 +42,7 @@ func (c *Crawler) CrawlNow(ctx context.Context, repoURL string) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindRepo, Key: key, Group: group, First: true,
+	_, err = c.queue.Enqueue(ctx, catalogue.NewJob{Kind: KindRepo, Key: key, Group: group, First: true,
 		Payload: payload{Run: run, URL: repoURL}.encode(), Concurrency: forge.HostOf(repoURL)})
 	if err != nil {
 		return fmt.Errorf("crawl %s now: %w", repoURL, err)
@@ -53,7 +53,7 @@ func (c *Crawler) CrawlNow(ctx context.Context, repoURL string) error {
 // CrawlPublisherNow queues, ahead of every waiting crawl, the listing of each of
 // a publisher's code-hosting entries and the crawl of each repository it has.
 func (c *Crawler) CrawlPublisherNow(ctx context.Context, publisherID string) error {
-	pub, err := c.store.Publisher(ctx, publisherID)
+	pub, err := c.repos.Publisher(ctx, publisherID)
 	if err != nil {
 		return err
 	}
@@ -72,14 +72,14 @@ func (c *Crawler) CrawlPublisherNow(ctx context.Context, publisherID string) err
 		if typ == "" {
 			typ = inferType(h.URL)
 		}
-		if _, err := c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindDiscover, Key: fmt.Sprintf("%d %s %s", run, pub.ID, h.URL), Group: group, First: true,
+		if _, err := c.queue.Enqueue(ctx, catalogue.NewJob{Kind: KindDiscover, Key: fmt.Sprintf("%d %s %s", run, pub.ID, h.URL), Group: group, First: true,
 			Payload: payload{Run: run, Publisher: pub.ID, URL: h.URL, Group: true, Type: string(typ)}.encode(), MaxAttempts: discoverAttempts,
 			Concurrency: forge.HostOf(h.URL)}); err != nil {
 			return err
 		}
 	}
 	for page := (catalogue.Page{Size: 1000}); ; {
-		repos, next, err := c.store.Repositories(ctx, catalogue.RepositoryFilter{Publisher: pub.ID}, page)
+		repos, next, err := c.repos.Repositories(ctx, catalogue.RepositoryFilter{Publisher: pub.ID}, page)
 		if err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func (c *Crawler) CrawlPublisherNow(ctx context.Context, publisherID string) err
 
 // QueueVerifyHosting queues the forge check of a site-added entry.
 func (c *Crawler) QueueVerifyHosting(ctx context.Context, publisherID, url string) error {
-	_, err := c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindVerifyHosting, Key: publisherID + " " + url, MaxAttempts: 3,
+	_, err := c.queue.Enqueue(ctx, catalogue.NewJob{Kind: KindVerifyHosting, Key: publisherID + " " + url, MaxAttempts: 3,
 		Payload: payload{Publisher: publisherID, URL: url}.encode(), Concurrency: forge.HostOf(url)})
 	return err
 }
@@ -110,7 +110,7 @@ func (c *Crawler) handleVerifyHosting(ctx context.Context, j catalogue.Job) erro
 	if err != nil {
 		return err
 	}
-	pub, err := c.store.Publisher(ctx, p.Publisher)
+	pub, err := c.repos.Publisher(ctx, p.Publisher)
 	if catalogueNotFound(err) {
 		return nil
 	}
@@ -148,7 +148,7 @@ func (c *Crawler) handleVerifyHosting(ctx context.Context, j catalogue.Job) erro
 	for _, d := range org.Domains {
 		if slices.ContainsFunc(domains, func(own string) bool { return d == own || strings.HasSuffix(d, "."+own) }) {
 			c.log.Info("code hosting verified by its forge's verified domain", "publisher", pub.ID, "url", h.URL, "domain", d)
-			return c.store.VerifyCodeHosting(ctx, catalogue.System, pub.ID, h.URL, catalogue.VerifiedByForgeDomain)
+			return c.repos.VerifyCodeHosting(ctx, catalogue.System, pub.ID, h.URL, catalogue.VerifiedByForgeDomain)
 		}
 	}
 	return nil

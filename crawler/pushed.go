@@ -19,10 +19,10 @@ func (c *Crawler) CrawlPushed(ctx context.Context, repoURL, head string) error {
 		return err
 	}
 	job := catalogue.NewJob{Kind: KindRepo, Key: key, First: true, Payload: payload{URL: repoURL}.encode(), Concurrency: forge.HostOf(repoURL)}
-	n, err := c.store.Enqueue(ctx, job)
+	n, err := c.queue.Enqueue(ctx, job)
 	if err == nil && n == 0 {
 		job.Key = key + " after " + head
-		_, err = c.store.Enqueue(ctx, job)
+		_, err = c.queue.Enqueue(ctx, job)
 	}
 	if err != nil {
 		return fmt.Errorf("crawl %s after a push: %w", repoURL, err)
@@ -42,7 +42,7 @@ func (c *Crawler) RefreshListing(ctx context.Context, publisherID string, h cata
 	if err != nil {
 		return err
 	}
-	if _, err := c.store.Enqueue(ctx, catalogue.NewJob{Kind: KindDiscover, Key: fmt.Sprintf("%d %s %s", run, publisherID, h.URL), Group: group, First: true,
+	if _, err := c.queue.Enqueue(ctx, catalogue.NewJob{Kind: KindDiscover, Key: fmt.Sprintf("%d %s %s", run, publisherID, h.URL), Group: group, First: true,
 		Payload:     payload{Run: run, Publisher: publisherID, URL: h.URL, Group: true, Type: string(typ), First: true}.encode(),
 		MaxAttempts: discoverAttempts, Concurrency: forge.HostOf(h.URL)}); err != nil {
 		return fmt.Errorf("refresh the listing of %s: %w", h.URL, err)

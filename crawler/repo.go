@@ -28,10 +28,10 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 	if p.URL, err = c.parentOf(ctx, p.URL); err != nil {
 		return err
 	}
-	if done, err := c.store.Crawled(ctx, p.Run, p.URL); err != nil || done {
+	if done, err := c.runs.Crawled(ctx, p.Run, p.URL); err != nil || done {
 		return err // already recorded by an earlier attempt that was cut short
 	}
-	prev, err := c.store.Repository(ctx, p.URL)
+	prev, err := c.repos.Repository(ctx, p.URL)
 	if err != nil && !catalogueNotFound(err) {
 		return err
 	}
@@ -55,7 +55,7 @@ func (c *Crawler) handleRepo(ctx context.Context, j catalogue.Job) error {
 		return ctx.Err()
 	}
 	res.RunID, res.GoneAfter = p.Run, c.opts.GoneAfter
-	status, err := c.store.ApplyCrawl(ctx, res)
+	status, err := c.repos.ApplyCrawl(ctx, res)
 	if err != nil {
 		return err
 	}

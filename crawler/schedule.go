@@ -28,7 +28,7 @@ type Scheduler struct {
 // Ensure queues the next tick unless it was queued already.
 func (s *Scheduler) Ensure(ctx context.Context) error {
 	next := s.Next(s.Crawler.opts.Now()).UTC()
-	_, err := s.Crawler.store.Enqueue(ctx, catalogue.NewJob{Kind: KindSchedule, Key: "at " + next.Format(time.RFC3339Nano), RunAt: next, MaxAttempts: 3, Once: true})
+	_, err := s.Crawler.queue.Enqueue(ctx, catalogue.NewJob{Kind: KindSchedule, Key: "at " + next.Format(time.RFC3339Nano), RunAt: next, MaxAttempts: 3, Once: true})
 	return err
 }
 

@@ -35,7 +35,7 @@ func (c *Crawler) operatorListed(ctx context.Context, repoURL string, publishers
 	}
 	host := forge.HostOf(repoURL)
 	for _, id := range publishers {
-		p, err := c.store.Publisher(ctx, id)
+		p, err := c.repos.Publisher(ctx, id)
 		if catalogueNotFound(err) {
 			continue
 		}

@@ -230,7 +230,7 @@ func (r *run) scanAll(ctx context.Context) {
 func (r *run) scanText(ctx context.Context, sh *shard, q query.Query) error {
 	adv, err := sh.bleve.Advanced()
 	if err != nil {
-		return err
+		return fmt.Errorf("open the index's segments: %w", err)
 	}
 	reader, err := adv.Reader()
 	if err != nil {

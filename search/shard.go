@@ -333,7 +333,7 @@ func (sh *shard) knownWords(p parsed) (map[string]bool, error) {
 	known := make(map[string]bool, len(p.words))
 	adv, err := sh.bleve.Advanced()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open the index's segments: %w", err)
 	}
 	reader, err := adv.Reader()
 	if err != nil {

@@ -50,11 +50,11 @@ func (s *Server) showAccount(c echo.Context) error {
 
 // accountPageData reads a person's memberships and subscriptions.
 func (s *Server) accountPageData(ctx context.Context, me catalogue.Person) (accountPage, error) {
-	ms, err := s.opts.Community.Memberships(ctx, me.ID)
+	ms, err := s.members.Memberships(ctx, me.ID)
 	if err != nil {
 		return accountPage{}, fmt.Errorf("account page: %w", err)
 	}
-	subs, err := s.opts.Community.Subscriptions(ctx, me.ID)
+	subs, err := s.accounts.Subscriptions(ctx, me.ID)
 	if err != nil {
 		return accountPage{}, fmt.Errorf("account page: %w", err)
 	}

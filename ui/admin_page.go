@@ -43,7 +43,7 @@ func (s *Server) adminPageData(ctx context.Context) (adminPage, error) {
 	if err != nil {
 		return adminPage{}, fmt.Errorf("admin page: %w", err)
 	}
-	log, err := s.opts.Community.AuditLog(ctx, "", adminAuditLength)
+	log, err := s.members.AuditLog(ctx, "", adminAuditLength)
 	if err != nil {
 		return adminPage{}, fmt.Errorf("admin page: audit log: %w", err)
 	}

@@ -55,7 +55,8 @@ type statusSources struct {
 	cluster func() bool
 }
 
-func resolveStatus(o StatusOptions, store catalogue.Store) statusSources {
+// store, when it keeps the figures or the nodes, is their default source.
+func resolveStatus(o StatusOptions, store any) statusSources {
 	src := statusSources{figures: o.Figures, nodes: o.Nodes, hosts: o.Hosts, cluster: o.ExportClusterGauges}
 	if src.figures == nil {
 		src.figures, _ = store.(StatusFigures)

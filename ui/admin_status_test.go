@@ -52,7 +52,7 @@ func statusSite(t *testing.T) (*httptest.Server, *Server) {
 	if err := hosts.NoteError(ctx, "git.example.org", "GET https://git.example.org/x: 502 Bad Gateway"); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(store, testIndex(t, store), Options{Logger: quiet, PublicURL: "https://oscat.example.eu", FetchPolicy: safehttp.Policy{Resolver: testNames},
+	srv, err := New(storeSources(store), testIndex(t, store), Options{Logger: quiet, PublicURL: "https://oscat.example.eu", FetchPolicy: safehttp.Policy{Resolver: testNames},
 		Federation: FederationOptions{InstanceID: "test-instance", AdminToken: "s3cret"},
 		Status:     StatusOptions{Nodes: statusNodes, Hosts: hosts}})
 	if err != nil {

@@ -52,7 +52,7 @@ func newWebhookItem(w catalogue.Webhook) webhookItem {
 
 // adminListWebhooks answers GET /api/v1/admin/webhooks.
 func (s *Server) adminListWebhooks(c echo.Context) error {
-	list, err := s.fed.Webhooks(c.Request().Context())
+	list, err := s.federation.Webhooks(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (s *Server) adminAddWebhook(c echo.Context) error {
 	if err := s.checkFetchURL(c.Request().Context(), w.URL, "webhook URL", "write an absolute http or https URL"); err != nil {
 		return err
 	}
-	w, err := s.fed.AddWebhook(c.Request().Context(), w)
+	w, err := s.federation.AddWebhook(c.Request().Context(), w)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (s *Server) adminRemoveWebhook(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.fed.RemoveWebhook(c.Request().Context(), id); err != nil {
+	if err := s.federation.RemoveWebhook(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -127,10 +127,10 @@ func (s *Server) adminDeliveries(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := s.fed.WebhookByID(ctx, id); err != nil {
+	if _, err := s.federation.WebhookByID(ctx, id); err != nil {
 		return err
 	}
-	list, err := s.fed.Deliveries(ctx, id, catalogue.DeliveryLogLength)
+	list, err := s.federation.Deliveries(ctx, id, catalogue.DeliveryLogLength)
 	if errors.Is(err, catalogue.ErrNotFound) || err != nil {
 		return err
 	}

@@ -181,7 +181,7 @@ func (s *Server) apiListSoftware(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.store.SoftwareByIDs(c.Request().Context(), res.IDs)
+	list, err := s.catalog.SoftwareByIDs(c.Request().Context(), res.IDs)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func (s *Server) apiListSoftware(c echo.Context) error {
 
 // apiSoftware answers GET /api/v1/software/{id}.
 func (s *Server) apiSoftware(c echo.Context) error {
-	sw, err := s.store.Software(c.Request().Context(), c.Param("id"))
+	sw, err := s.catalog.Software(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -244,7 +244,7 @@ func (s *Server) apiListPublishers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, next, err := s.store.Publishers(c.Request().Context(), catalogue.Page{After: lq.after, Size: lq.size})
+	list, next, err := s.catalog.Publishers(c.Request().Context(), catalogue.Page{After: lq.after, Size: lq.size})
 	if err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ func (s *Server) apiListPublishers(c echo.Context) error {
 
 // apiPublisher answers GET /api/v1/publishers/{id}.
 func (s *Server) apiPublisher(c echo.Context) error {
-	p, err := s.store.Publisher(c.Request().Context(), c.Param("id"))
+	p, err := s.catalog.Publisher(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -284,7 +284,7 @@ func (s *Server) healthz(c echo.Context) error {
 // readyz says the process can serve: the store answers, and it is ready for
 // its role (Options.Ready).
 func (s *Server) readyz(c echo.Context) error {
-	if err := s.store.Ping(c.Request().Context()); err != nil {
+	if err := s.catalog.Ping(c.Request().Context()); err != nil {
 		s.log.Warn("not ready: store", "err", err)
 		return c.String(http.StatusServiceUnavailable, "store unavailable\n")
 	}

@@ -54,7 +54,7 @@ func (s *Server) apiChanges(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
-	head, err := s.store.ChangeHead(ctx)
+	head, err := s.catalog.ChangeHead(ctx)
 	if err != nil {
 		return err
 	}
@@ -66,10 +66,10 @@ func (s *Server) apiChanges(c echo.Context) error {
 		return gone("after " + strconv.FormatInt(after, 10) + " is beyond the change log's head, " + strconv.FormatInt(head, 10) + ", so it was not given by this catalogue's log as it is now")
 	}
 	var joins catalogue.FeedJoins
-	if s.opts.Community != nil {
-		joins = s.opts.Community
+	if s.accounts != nil {
+		joins = s.joins
 	}
-	page, err := catalogue.ReadFeed(ctx, s.fed, s.store, joins, after, lq.size)
+	page, err := catalogue.ReadFeed(ctx, s.federation, s.catalog, joins, after, lq.size)
 	if errors.Is(err, catalogue.ErrGone) {
 		return gone("this cursor is older than the change log's retention")
 	}
@@ -115,7 +115,7 @@ func (s *Server) changeItems(entries []catalogue.FeedEntry) []changeItem {
 // feed: the position the search index (which serves that list) reflects, so no
 // change falls between the list and the feed.
 func (s *Server) resumeAfter(c echo.Context) int64 {
-	head, err := s.store.ChangeHead(c.Request().Context())
+	head, err := s.catalog.ChangeHead(c.Request().Context())
 	if err != nil {
 		return 0
 	}

@@ -12,7 +12,7 @@ import (
 
 // joinReads counts how a page of the change feed reads join records.
 type joinReads struct {
-	catalogue.Community
+	JoinSource
 	mu           sync.Mutex
 	one, batches int
 }
@@ -21,20 +21,20 @@ func (r *joinReads) Join(ctx context.Context, id string) (catalogue.Join, error)
 	r.mu.Lock()
 	r.one++
 	r.mu.Unlock()
-	return r.Community.Join(ctx, id)
+	return r.JoinSource.Join(ctx, id)
 }
 
 func (r *joinReads) JoinsByIDs(ctx context.Context, ids []string) ([]catalogue.Join, error) {
 	r.mu.Lock()
 	r.batches++
 	r.mu.Unlock()
-	return r.Community.JoinsByIDs(ctx, ids)
+	return r.JoinSource.JoinsByIDs(ctx, ids)
 }
 
 func TestChanges_OneReadOfJoinRecordsPerPage(t *testing.T) {
 	t.Parallel()
 	reads := &joinReads{}
-	js := newJoinSite(t, func(o *Options) { reads.Community = o.Community; o.Community = reads })
+	js := newJoinSite(t, func(_ *Options, src *Sources) { reads.JoinSource = src.Community.Joins; src.Community.Joins = reads })
 	alice, bob := js.signIn(t, "alice@a.example"), js.signIn(t, "bob@b.example")
 	declared := 0
 	for _, who := range []struct {

@@ -63,7 +63,7 @@ type codeResults struct {
 
 // searchCode runs a code search and reads its entries.
 func (s *Server) searchCode(ctx context.Context, req search.Request) (codeResults, error) {
-	if s.code == nil {
+	if s.codes == nil {
 		return codeResults{}, errNoCode
 	}
 	req.Kind = search.KindCode
@@ -71,7 +71,7 @@ func (s *Server) searchCode(ctx context.Context, req search.Request) (codeResult
 	if err != nil {
 		return codeResults{}, err
 	}
-	list, err := s.code.CodeEntriesByIDs(ctx, res.IDs)
+	list, err := s.codes.CodeEntriesByIDs(ctx, res.IDs)
 	if err != nil {
 		return codeResults{}, err
 	}
@@ -115,8 +115,8 @@ func (s *Server) apiCode(c echo.Context) error {
 }
 
 func (s *Server) codeEntry(ctx context.Context, id string) (catalogue.CodeEntry, error) {
-	if s.code == nil {
+	if s.codes == nil {
 		return catalogue.CodeEntry{}, errNoCode
 	}
-	return s.code.CodeEntry(ctx, id)
+	return s.codes.CodeEntry(ctx, id)
 }

@@ -37,7 +37,7 @@ func codeSite(t *testing.T) (*httptest.Server, *sqlstore.Store, *search.Index) {
 	crawlCode(t, store, "esempio", "https://git.example.org/esempio/sosta", catalogue.CodeFacts{
 		Readme: "Gestione della sosta.", License: "EUPL-1.2", ProgrammingLanguages: []string{"PHP"}})
 	index := testIndex(t, store)
-	srv, err := New(store, index, Options{Logger: quiet})
+	srv, err := New(storeSources(store), index, Options{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

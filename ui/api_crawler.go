@@ -81,7 +81,7 @@ func (s *Server) apiListRepositories(c echo.Context) error {
 	size, after := lq.size, lq.after
 	history := c.QueryParam("include") == "history"
 	ctx := c.Request().Context()
-	list, next, err := s.store.Repositories(ctx, f, catalogue.Page{After: after, Size: size})
+	list, next, err := s.catalog.Repositories(ctx, f, catalogue.Page{After: after, Size: size})
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (s *Server) apiListRepositories(c echo.Context) error {
 			it.LastCrawledAt = r.LastCrawledAt.UTC().Format(time.RFC3339)
 		}
 		if history {
-			if it.History, err = s.store.RepositoryHistory(ctx, r.URL); err != nil {
+			if it.History, err = s.catalog.RepositoryHistory(ctx, r.URL); err != nil {
 				return err
 			}
 		}
@@ -136,7 +136,7 @@ func (s *Server) apiListCrawls(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	runs, next, err := s.store.CrawlRuns(c.Request().Context(), catalogue.Page{After: lq.after, Size: lq.size})
+	runs, next, err := s.catalog.CrawlRuns(c.Request().Context(), catalogue.Page{After: lq.after, Size: lq.size})
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func (s *Server) media(c echo.Context) error {
 	if !hashRE.MatchString(h) {
 		return catalogue.ErrNotFound
 	}
-	m, err := s.store.Media(c.Request().Context(), h)
+	m, err := s.catalog.Media(c.Request().Context(), h)
 	if err != nil {
 		return err
 	}

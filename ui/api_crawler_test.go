@@ -53,7 +53,7 @@ func crawledSite(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { index.Close() })
-	srv, err := New(store, index, Options{Logger: quiet, Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv, err := New(storeSources(store), index, Options{Logger: quiet, Metrics: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("oscat_crawl_runs_total 1\n"))
 	})})
 	if err != nil {

@@ -130,7 +130,7 @@ func (s *Server) diListSoftware(c echo.Context) error {
 		return diProblem(c, http.StatusUnprocessableEntity, "can't get Software", err.Error())
 	}
 	ctx := c.Request().Context()
-	list, next, prev, err := s.fed.SoftwareByCreation(ctx, p)
+	list, next, prev, err := s.federation.SoftwareByCreation(ctx, p)
 	if errors.Is(err, catalogue.ErrInvalid) {
 		return diProblem(c, http.StatusUnprocessableEntity, "can't get Software", "wrong cursor format in page[after] or page[before]")
 	}
@@ -143,7 +143,7 @@ func (s *Server) diListSoftware(c echo.Context) error {
 		for i, sw := range list {
 			ids[i] = sw.ID
 		}
-		if inactive, err = s.fed.HiddenSoftware(ctx, ids); err != nil {
+		if inactive, err = s.federation.HiddenSoftware(ctx, ids); err != nil {
 			return err
 		}
 	}
@@ -156,7 +156,7 @@ func (s *Server) diListSoftware(c echo.Context) error {
 
 // diSoftware answers GET /di/v1/software/{id}.
 func (s *Server) diSoftware(c echo.Context) error {
-	sw, err := s.store.Software(c.Request().Context(), c.Param("id"))
+	sw, err := s.catalog.Software(c.Request().Context(), c.Param("id"))
 	if errors.Is(err, catalogue.ErrNotFound) {
 		return diProblem(c, http.StatusNotFound, "can't get Software", "Software was not found")
 	}
@@ -181,7 +181,7 @@ func (s *Server) diListPublishers(c echo.Context) error {
 	if err != nil {
 		return diProblem(c, http.StatusUnprocessableEntity, "can't get Publishers", err.Error())
 	}
-	list, next, prev, err := s.fed.PublishersByCreation(c.Request().Context(), p)
+	list, next, prev, err := s.federation.PublishersByCreation(c.Request().Context(), p)
 	if errors.Is(err, catalogue.ErrInvalid) {
 		return diProblem(c, http.StatusUnprocessableEntity, "can't get Publishers", "wrong cursor format in page[after] or page[before]")
 	}
@@ -198,7 +198,7 @@ func (s *Server) diListPublishers(c echo.Context) error {
 // diPublisher answers GET /di/v1/publishers/{id}, by ID or alternativeId.
 func (s *Server) diPublisher(c echo.Context) error {
 	ctx := c.Request().Context()
-	p, err := s.store.Publisher(ctx, c.Param("id"))
+	p, err := s.catalog.Publisher(ctx, c.Param("id"))
 	if errors.Is(err, catalogue.ErrNotFound) {
 		p, err = s.publisherByAlternativeID(c, c.Param("id"))
 	}
@@ -214,7 +214,7 @@ func (s *Server) diPublisher(c echo.Context) error {
 func (s *Server) publisherByAlternativeID(c echo.Context, alt string) (catalogue.Publisher, error) {
 	page := catalogue.Page{Size: 500}
 	for {
-		list, next, err := s.store.Publishers(c.Request().Context(), page)
+		list, next, err := s.catalog.Publishers(c.Request().Context(), page)
 		if err != nil {
 			return catalogue.Publisher{}, err
 		}

@@ -59,10 +59,10 @@ func (s *Server) apiDraft(c echo.Context) error {
 func (s *Server) draft(c echo.Context, req draftRequest) (catalogue.Draft, error) {
 	ctx := c.Request().Context()
 	if req.Repository != "" {
-		if s.code == nil {
+		if s.codes == nil {
 			return catalogue.Draft{}, errNoCode
 		}
-		e, err := s.code.CodeEntryByURL(ctx, req.Repository)
+		e, err := s.codes.CodeEntryByURL(ctx, req.Repository)
 		if errors.Is(err, catalogue.ErrNotFound) {
 			return catalogue.Draft{}, echo.NewHTTPError(http.StatusNotFound, "the catalogue lists no repository without a publiccode.yml at "+quote(req.Repository)+": give it as the catalogue lists it, or send {\"url\": …} signed in")
 		}

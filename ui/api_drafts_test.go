@@ -79,7 +79,7 @@ func decodeDraft(t *testing.T, body string) catalogue.Draft {
 func TestAPIDrafts_CrawledForAnyoneOthersForSignedInPeopleWithinCaps(t *testing.T) {
 	t.Parallel()
 	forge := draftForge(t)
-	js := newJoinSite(t, func(o *Options) {
+	js := newJoinSite(t, func(o *Options, _ *Sources) {
 		c := crawler.New(nil, crawler.Options{Policy: safehttp.Policy{AllowPrivate: true}, Logger: quiet,
 			Fetch: gitfetch.Options{Timeout: 30 * time.Second, MaxBytes: 64 << 10}})
 		o.Drafter, o.DraftsPerHour = c, 3

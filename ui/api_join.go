@@ -148,10 +148,10 @@ func (s *Server) publish(sw catalogue.Software) softwareItem {
 // and an approved member of some administration.
 func (s *Server) seesContacts(c echo.Context) (bool, error) {
 	p, ok := person(c)
-	if !ok || s.opts.Community == nil {
+	if !ok || s.accounts == nil {
 		return false, nil
 	}
-	ms, err := s.opts.Community.Memberships(c.Request().Context(), p.ID)
+	ms, err := s.members.Memberships(c.Request().Context(), p.ID)
 	if err != nil {
 		return false, err
 	}
@@ -197,7 +197,7 @@ func (s *Server) apiDeclareJoin(c echo.Context) error {
 	if err := readJSON(c, &d); err != nil {
 		return err
 	}
-	j, err := s.opts.Community.DeclareJoin(c.Request().Context(), a, catalogue.Join{Software: c.Param("id"), Publisher: d.Publisher,
+	j, err := s.joins.DeclareJoin(c.Request().Context(), a, catalogue.Join{Software: c.Param("id"), Publisher: d.Publisher,
 		Kind: d.Kind, Since: d.Since, Contact: d.Contact, Note: d.Note})
 	if err != nil {
 		return err
@@ -211,7 +211,7 @@ func (s *Server) apiConfirmJoin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	j, err := s.opts.Community.ConfirmJoin(c.Request().Context(), a, c.Param("id"))
+	j, err := s.joins.ConfirmJoin(c.Request().Context(), a, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func (s *Server) apiWithdrawJoin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.WithdrawJoin(c.Request().Context(), a, c.Param("id")); err != nil {
+	if err := s.joins.WithdrawJoin(c.Request().Context(), a, c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -241,10 +241,10 @@ func (s *Server) apiSetJoinInfo(c echo.Context) error {
 		return err
 	}
 	info.Software = c.Param("id")
-	if err := s.opts.Community.SetJoinInfo(c.Request().Context(), a, info); err != nil {
+	if err := s.joins.SetJoinInfo(c.Request().Context(), a, info); err != nil {
 		return err
 	}
-	got, err := s.opts.Community.JoinInfo(c.Request().Context(), info.Software)
+	got, err := s.joins.JoinInfo(c.Request().Context(), info.Software)
 	if err != nil {
 		return err
 	}
@@ -264,11 +264,11 @@ func (s *Server) messageCoUsers(c echo.Context, software, subject, text string) 
 	if subject == "" || text == "" || len(subject) > 200 || len(text) > 10000 || strings.ContainsAny(subject, "\r\n") {
 		return 0, badRequest{"write a subject (one line, at most 200 characters) and a message (at most 10000)"}
 	}
-	sw, err := s.store.Software(c.Request().Context(), software)
+	sw, err := s.catalog.Software(c.Request().Context(), software)
 	if err != nil {
 		return 0, err
 	}
-	to, err := s.opts.Community.CoUsers(c.Request().Context(), a, software)
+	to, err := s.joins.CoUsers(c.Request().Context(), a, software)
 	if err != nil {
 		return 0, err
 	}
@@ -285,13 +285,13 @@ func (s *Server) messageCoUsers(c echo.Context, software, subject, text string) 
 		mails = append(mails, catalogue.Mail{To: ct.Email, ReplyTo: a.Email, Subject: "[" + sw.Name + "] " + subject, Lang: l.Lang,
 			Text: l.T("ui.mail.couser.text", "sender", a.Email, "software", sw.Name, "message", text, "link", link) + "\n"})
 	}
-	return len(mails), mail.Enqueue(c.Request().Context(), s.opts.Community, mails...)
+	return len(mails), mail.Enqueue(c.Request().Context(), s.mail, mails...)
 }
 
 // recipientLocaliser writes to an address in the language of the person who
 // signed in with it, or in English.
 func (s *Server) recipientLocaliser(ctx context.Context, email string) (localiser, error) {
-	lang, err := s.opts.Community.LanguageOf(ctx, email)
+	lang, err := s.accounts.LanguageOf(ctx, email)
 	if err != nil {
 		return localiser{}, err
 	}
@@ -316,7 +316,7 @@ func (s *Server) apiMessageCoUsers(c echo.Context) error {
 
 // apiListInitiatives answers GET /api/v1/initiatives.
 func (s *Server) apiListInitiatives(c echo.Context) error {
-	list, err := s.opts.Community.Initiatives(c.Request().Context())
+	list, err := s.initiatives.Initiatives(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -325,7 +325,7 @@ func (s *Server) apiListInitiatives(c echo.Context) error {
 
 // apiInitiative answers GET /api/v1/initiatives/{id}.
 func (s *Server) apiInitiative(c echo.Context) error {
-	in, err := s.opts.Community.Initiative(c.Request().Context(), c.Param("id"))
+	in, err := s.initiatives.Initiative(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -344,7 +344,7 @@ func (s *Server) apiCreateInitiative(c echo.Context) error {
 	if err := readJSON(c, &in); err != nil {
 		return err
 	}
-	got, err := s.opts.Community.CreateInitiative(c.Request().Context(), a, catalogue.Initiative{Publisher: in.Publisher, Title: in.Title,
+	got, err := s.initiatives.CreateInitiative(c.Request().Context(), a, catalogue.Initiative{Publisher: in.Publisher, Title: in.Title,
 		Problem: in.Problem, Requirements: in.Requirements, Budget: in.Budget})
 	if err != nil {
 		return err
@@ -362,10 +362,10 @@ func (s *Server) apiPledge(c echo.Context) error {
 	if err := readJSON(c, &p); err != nil {
 		return err
 	}
-	if err := s.opts.Community.Pledge(c.Request().Context(), a, c.Param("id"), p); err != nil {
+	if err := s.initiatives.Pledge(c.Request().Context(), a, c.Param("id"), p); err != nil {
 		return err
 	}
-	in, err := s.opts.Community.Initiative(c.Request().Context(), c.Param("id"))
+	in, err := s.initiatives.Initiative(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -379,15 +379,15 @@ func (s *Server) linkInitiative(c echo.Context, id, software string) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	tell, err := s.opts.Community.LinkInitiative(ctx, a, id, software)
+	tell, err := s.initiatives.LinkInitiative(ctx, a, id, software)
 	if err != nil {
 		return err
 	}
-	in, err := s.opts.Community.Initiative(ctx, id)
+	in, err := s.initiatives.Initiative(ctx, id)
 	if err != nil {
 		return err
 	}
-	sw, err := s.store.Software(ctx, software)
+	sw, err := s.catalog.Software(ctx, software)
 	if err != nil {
 		return err
 	}
@@ -399,7 +399,7 @@ func (s *Server) linkInitiative(c echo.Context, id, software string) error {
 			Text: l.T("ui.mail.initiative.text", "title", in.Title, "publisher", in.PublisherName, "software", sw.Name,
 				"softwareLink", base+"/software/"+sw.ID, "initiativeLink", base+"/initiatives/"+in.ID) + "\n"})
 	}
-	return mail.Enqueue(ctx, s.opts.Community, mails...)
+	return mail.Enqueue(ctx, s.mail, mails...)
 }
 
 // apiLinkInitiative answers PUT /api/v1/initiatives/{id}/software.
@@ -431,7 +431,7 @@ func (s *Server) apiRegisterAdministration(c echo.Context) error {
 	if err := readJSON(c, &body); err != nil {
 		return err
 	}
-	p, err := s.opts.Community.RegisterAdministration(c.Request().Context(), a, catalogue.Publisher{Name: body.Name, Country: body.Country,
+	p, err := s.members.RegisterAdministration(c.Request().Context(), a, catalogue.Publisher{Name: body.Name, Country: body.Country,
 		URI: body.URI, EmailDomains: body.EmailDomains})
 	if err != nil {
 		return err
@@ -451,7 +451,7 @@ func (s *Server) apiRequestMembership(c echo.Context) error {
 	if err := readJSON(c, &body); err != nil {
 		return err
 	}
-	if err := s.opts.Community.RequestMembership(c.Request().Context(), a, c.Param("id"), body.Note); err != nil {
+	if err := s.members.RequestMembership(c.Request().Context(), a, c.Param("id"), body.Note); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusAccepted)
@@ -467,7 +467,7 @@ func (s *Server) addCodeHosting(c echo.Context, publisher string, h catalogue.Co
 	if err := s.checkSiteHosting(ctx, h.URL); err != nil {
 		return err
 	}
-	if err := s.opts.Community.AddCodeHosting(ctx, a, publisher, h); err != nil {
+	if err := s.hosting.AddCodeHosting(ctx, a, publisher, h); err != nil {
 		return err
 	}
 	if s.opts.Crawler != nil {
@@ -493,7 +493,7 @@ func (s *Server) apiAddCodeHosting(c echo.Context) error {
 }
 
 func (s *Server) apiPublisherStatus(c echo.Context, status int) error {
-	p, err := s.store.Publisher(c.Request().Context(), c.Param("id"))
+	p, err := s.catalog.Publisher(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -506,7 +506,7 @@ func (s *Server) apiRemoveCodeHosting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.RemoveCodeHosting(c.Request().Context(), a, c.Param("id"), c.QueryParam("url")); err != nil {
+	if err := s.hosting.RemoveCodeHosting(c.Request().Context(), a, c.Param("id"), c.QueryParam("url")); err != nil {
 		return err
 	}
 	return s.apiPublisherStatus(c, http.StatusOK)
@@ -518,7 +518,7 @@ func (s *Server) crawlPublisherNow(c echo.Context, publisher string) error {
 	if err != nil {
 		return err
 	}
-	if err := catalogue.Authorize(c.Request().Context(), s.opts.Community, a, catalogue.ActCrawlPublisher, publisher); err != nil {
+	if err := catalogue.Authorize(c.Request().Context(), s.members, a, catalogue.ActCrawlPublisher, publisher); err != nil {
 		return err
 	}
 	if s.opts.Crawler == nil {
@@ -540,11 +540,11 @@ func (s *Server) crawlRepositoryNow(c echo.Context, url string) error {
 	if err != nil {
 		return err
 	}
-	repo, err := s.opts.Community.Repository(c.Request().Context(), canonical)
+	repo, err := s.joins.Repository(c.Request().Context(), canonical)
 	if err != nil {
 		return err
 	}
-	if err := catalogue.Authorize(c.Request().Context(), s.opts.Community, a, catalogue.ActCrawlRepository, repo.Publishers...); err != nil {
+	if err := catalogue.Authorize(c.Request().Context(), s.members, a, catalogue.ActCrawlRepository, repo.Publishers...); err != nil {
 		return err
 	}
 	if s.opts.Crawler == nil {
@@ -584,7 +584,7 @@ func (s *Server) apiSubscribe(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.Subscribe(c.Request().Context(), a, c.Param("publisher"), c.Request().Method == http.MethodPut); err != nil {
+	if err := s.accounts.Subscribe(c.Request().Context(), a, c.Param("publisher"), c.Request().Method == http.MethodPut); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -637,7 +637,7 @@ func (s *Server) apiDecideMembership(c echo.Context) error {
 	if err := readJSON(c, &body); err != nil {
 		return err
 	}
-	if err := s.opts.Community.DecideMembership(c.Request().Context(), a, body.Person, body.Publisher, body.Status); err != nil {
+	if err := s.members.DecideMembership(c.Request().Context(), a, body.Person, body.Publisher, body.Status); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -649,7 +649,7 @@ func (s *Server) apiApproveAdministration(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.ApproveAdministration(c.Request().Context(), a, c.Param("id")); err != nil {
+	if err := s.members.ApproveAdministration(c.Request().Context(), a, c.Param("id")); err != nil {
 		return err
 	}
 	return s.apiPublisherStatus(c, http.StatusOK)
@@ -668,7 +668,7 @@ func (s *Server) apiVerifyHosting(c echo.Context) error {
 	if err := readJSON(c, &body); err != nil {
 		return err
 	}
-	if err := s.opts.Community.VerifyCodeHosting(c.Request().Context(), a, body.Publisher, body.URL, catalogue.VerifiedByAdmin); err != nil {
+	if err := s.hosting.VerifyCodeHosting(c.Request().Context(), a, body.Publisher, body.URL, catalogue.VerifiedByAdmin); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -686,7 +686,7 @@ func (s *Server) apiSetDomains(c echo.Context) error {
 	if err := readJSON(c, &body); err != nil {
 		return err
 	}
-	if err := s.opts.Community.SetEmailDomains(c.Request().Context(), a, c.Param("id"), body.EmailDomains); err != nil {
+	if err := s.members.SetEmailDomains(c.Request().Context(), a, c.Param("id"), body.EmailDomains); err != nil {
 		return err
 	}
 	return s.apiPublisherStatus(c, http.StatusOK)
@@ -697,7 +697,7 @@ func (s *Server) apiAudit(c echo.Context) error {
 	if err := s.mustBeAdminFor(c, catalogue.ActReadAudit); err != nil {
 		return err
 	}
-	log, err := s.opts.Community.AuditLog(c.Request().Context(), c.QueryParam("publisher"), 500)
+	log, err := s.members.AuditLog(c.Request().Context(), c.QueryParam("publisher"), 500)
 	if err != nil {
 		return err
 	}

@@ -88,7 +88,7 @@ func (s *Server) atomPublisher(c echo.Context) error {
 	if m == nil {
 		return catalogue.ErrNotFound
 	}
-	p, err := s.store.Publisher(c.Request().Context(), m[1])
+	p, err := s.catalog.Publisher(c.Request().Context(), m[1])
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (s *Server) atomPublisher(c echo.Context) error {
 }
 
 func (s *Server) atom(c echo.Context, self, alternate, title string, keep func(catalogue.Software) bool) error {
-	list, err := s.fed.RecentSoftware(c.Request().Context(), atomEntries, keep)
+	list, err := s.federation.RecentSoftware(c.Request().Context(), atomEntries, keep)
 	if err != nil {
 		return err
 	}

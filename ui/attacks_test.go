@@ -64,7 +64,7 @@ func (b *browser) memberships() map[string]catalogue.MembershipStatus {
 // is made for it.
 func TestAttacks_Membership(t *testing.T) {
 	t.Parallel()
-	js := newJoinSite(t, func(o *Options) { o.SignInPerAddress = 50 })
+	js := newJoinSite(t, func(o *Options, _ *Sources) { o.SignInPerAddress = 50 })
 	for _, tc := range []struct{ name, email string }{
 		{"a LIKE pattern matching every domain", "w@%.%"},
 		{"a LIKE pattern matching every domain under .example", "eve@%.example"},
@@ -113,7 +113,7 @@ func TestAttacks_Membership(t *testing.T) {
 // account, with one sign-in limit.
 func TestAttacks_Identity(t *testing.T) {
 	t.Parallel()
-	js := newJoinSite(t, func(o *Options) { o.SignInPerAddress = 3 })
+	js := newJoinSite(t, func(o *Options, _ *Sources) { o.SignInPerAddress = 3 })
 	for _, tc := range []struct {
 		name     string
 		spelling []string
@@ -157,7 +157,7 @@ func TestAttacks_Identity(t *testing.T) {
 // pre-session cookie is only one the server issued.
 func TestAttacks_Sessions(t *testing.T) {
 	t.Parallel()
-	js := newJoinSite(t, func(o *Options) { o.SignInPerAddress = 50 })
+	js := newJoinSite(t, func(o *Options, _ *Sources) { o.SignInPerAddress = 50 })
 	for i, next := range []string{"/\t/evil.example", "/\t\t/evil.example/x", "/\x0b/evil.example", "/\x00/evil.example", "/\x7f/evil.example", "/\u00a0/evil.example"} {
 		t.Run(fmt.Sprintf("next %q", next), func(t *testing.T) {
 			_, got := js.signInTo(t, fmt.Sprintf("ada%d@a.example", i), next)
@@ -243,7 +243,7 @@ func tooMany(t *testing.T, resp *http.Response, body string, api bool) {
 func TestAttacks_Limits(t *testing.T) {
 	t.Parallel()
 	outbox := t.TempDir()
-	js := newJoinSite(t, func(o *Options) { o.Outbox = outbox })
+	js := newJoinSite(t, func(o *Options, _ *Sources) { o.Outbox = outbox })
 	ada := js.signIn(t, "ada@a.example")
 	token := ada.token()
 	t.Run("crawl now of one repository, again and again", func(t *testing.T) {

@@ -227,7 +227,7 @@ func (s *Server) builtTogether(ctx context.Context, l localiser, snap *snapshot)
 	if err != nil {
 		return nil, fmt.Errorf("built together: %w", err)
 	}
-	list, err := s.store.SoftwareByIDs(ctx, res.IDs)
+	list, err := s.catalog.SoftwareByIDs(ctx, res.IDs)
 	if err != nil {
 		return nil, fmt.Errorf("built together: %w", err)
 	}

@@ -157,7 +157,7 @@ func TestHome_ShowsSoftwareBuiltTogether(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	srv, err := New(store, testIndex(t, store), Options{Logger: quiet})
+	srv, err := New(storeSources(store), testIndex(t, store), Options{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,7 @@ func sharedFilters(q url.Values, k search.Kind) url.Values {
 // codeMatches counts the code entries the results page's search also matches,
 // and links to them.
 func (s *Server) codeMatches(ctx context.Context, c echo.Context, req search.Request) (int, string) {
-	if s.code == nil {
+	if s.codes == nil {
 		return 0, ""
 	}
 	q := sharedFilters(searchState(c), search.KindCode)

@@ -14,11 +14,6 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 )
 
-// collaborationSource is what the /collaboration page reads.
-type collaborationSource interface {
-	CollaborationLinks(ctx context.Context) ([]catalogue.CollabAdmin, []catalogue.CollabSoftware, []catalogue.CollabLink, error)
-}
-
 // collabMaxNodes is how many nodes a side of the picture draws before it is
 // aggregated (administrations by country, software by category), so that it
 // stays readable with thousands of administrations.
@@ -91,7 +86,7 @@ func (s *Server) collaborationPage(c echo.Context) error {
 
 // collaborationView builds the page's data.
 func (s *Server) collaborationView(ctx context.Context, l localiser, f catalogue.CollabFilter) (collaborationPage, error) {
-	src, ok := s.store.(collaborationSource)
+	src, ok := s.collaboration, s.collaboration != nil
 	if !ok {
 		return collaborationPage{}, fmt.Errorf("collaboration: %w", catalogue.ErrNotFound)
 	}

@@ -99,11 +99,11 @@ func BenchmarkCollaborationPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer index.Close()
-	srv, err := New(store, index, Options{Logger: quiet})
+	srv, err := New(storeSources(store), index, Options{Logger: quiet})
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv.store = generateCollaboration(store, 1000, 10000)
+	srv.collaboration = generateCollaboration(store, 1000, 10000)
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	for _, q := range []string{"all", "country=NL", "category=online-booking", "country=NL&category=online-booking"} {

@@ -37,7 +37,7 @@ func (s *Server) crawlsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	runs, next, err := s.store.CrawlRuns(c.Request().Context(), catalogue.Page{After: lq.after, Size: lq.size})
+	runs, next, err := s.catalog.CrawlRuns(c.Request().Context(), catalogue.Page{After: lq.after, Size: lq.size})
 	if err != nil {
 		return err
 	}

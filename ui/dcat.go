@@ -38,7 +38,7 @@ func (s *Server) dcatGraph(c echo.Context) (*graph, error) {
 	var newest time.Time
 	page := catalogue.Page{Size: 500}
 	for {
-		list, next, err := s.store.ListSoftware(ctx, "", page)
+		list, next, err := s.catalog.ListSoftware(ctx, "", page)
 		if err != nil {
 			return nil, err
 		}
@@ -298,7 +298,7 @@ func (s *Server) dcatPublishers(c echo.Context, g *graph, sw catalogue.Software)
 		}
 	}
 	for _, id := range ids {
-		if p, err := s.store.Publisher(c.Request().Context(), id); err == nil {
+		if p, err := s.catalog.Publisher(c.Request().Context(), id); err == nil {
 			agent(p.ID, p.URI, p.Name)
 		}
 	}

@@ -61,7 +61,7 @@ const homeLists = 6
 func (s *Server) buildSnapshot(ctx context.Context, seq int64) (*snapshot, error) {
 	snap := &snapshot{seq: seq, at: time.Now(), publishers: map[string]catalogue.Publisher{}}
 	for after := ""; ; {
-		list, next, err := s.store.Publishers(ctx, catalogue.Page{After: after, Size: 100})
+		list, next, err := s.catalog.Publishers(ctx, catalogue.Page{After: after, Size: 100})
 		if err != nil {
 			return nil, err
 		}

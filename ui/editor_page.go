@@ -120,8 +120,8 @@ func (s *Server) editorLoaderFor(c echo.Context) (editorLoader, error) {
 	l := s.localiser(c)
 	ld := editorLoader{tree: a.tree, help: a.help, l: l, fetch: s.fetchForValidation,
 		reason: func(raw string, err error) string { return s.fetchReason(l, raw, err) }}
-	if s.code != nil {
-		ld.code = s.code
+	if s.codes != nil {
+		ld.code = s.codes
 	}
 	return ld, nil
 }

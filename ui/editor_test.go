@@ -228,7 +228,7 @@ func TestEditor_DeprecatedAndUnknownKeysAreNamedAsLeftOut(t *testing.T) {
 // the validator's address policy for tests.
 func editorSite(t *testing.T) *joinSite {
 	t.Helper()
-	js := newJoinSite(t, func(o *Options) { o.ValidatePerMinute = 1000 })
+	js := newJoinSite(t, func(o *Options, _ *Sources) { o.ValidatePerMinute = 1000 })
 	crawlCode(t, js.store, "a", "https://git.example.org/a/scripts", catalogue.CodeFacts{Readme: "Scripts voor het beheer van de openbare ruimte.", License: "EUPL-1.2"})
 	return js
 }

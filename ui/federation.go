@@ -30,14 +30,12 @@ type FederationOptions struct {
 	AdminToken string
 }
 
-// federationRoutes serve what other catalogues harvest, when the store keeps
-// federation (every sqlstore does).
+// federationRoutes serve what other catalogues harvest, when the site has a
+// federation source (every sqlstore is one).
 func (s *Server) federationRoutes(e *echo.Echo, api *echo.Group) {
-	fed, ok := s.store.(catalogue.FederationStore)
-	if !ok {
+	if s.federation == nil {
 		return
 	}
-	s.fed = fed
 	api.GET("/changes", s.apiChanges)
 	di := e.Group("/di/v1")
 	di.GET("/software", s.diListSoftware)

@@ -51,7 +51,7 @@ func fedSite(t *testing.T) (*httptest.Server, *sqlstore.Store) {
 	listFile(t, store, "torino", "https://git.example.org/torino/sportello", complete)
 	listFile(t, store, "torino", "https://git.example.org/torino/parcheggi", parking)
 	index := testIndex(t, store)
-	srv, err := New(store, index, Options{Logger: quiet, PublicURL: "https://oscat.example.eu", FetchPolicy: safehttp.Policy{Resolver: testNames},
+	srv, err := New(storeSources(store), index, Options{Logger: quiet, PublicURL: "https://oscat.example.eu", FetchPolicy: safehttp.Policy{Resolver: testNames},
 		Federation: FederationOptions{InstanceID: "test-instance", Title: "Oscat test", Operator: "Test operator", ContactEmail: "catalogue@example.eu", AdminToken: "s3cret"}})
 	if err != nil {
 		t.Fatal(err)
@@ -372,7 +372,7 @@ func TestAPI_AHarvestedEntryIsMarkedStaleWhenItsPeerGoesQuiet(t *testing.T) {
 	}
 	defer index.Close()
 	for stale, after := range map[bool]time.Duration{false: time.Hour, true: time.Nanosecond} {
-		srv, err := New(store, index, Options{Logger: quiet, Federation: FederationOptions{StaleAfter: after}})
+		srv, err := New(storeSources(store), index, Options{Logger: quiet, Federation: FederationOptions{StaleAfter: after}})
 		if err != nil {
 			t.Fatal(err)
 		}

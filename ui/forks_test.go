@@ -19,7 +19,7 @@ func TestSoftwarePage_NamesEveryRepositoryTheAPIListsForksIncluded(t *testing.T)
 	file := "publiccodeYmlVersion: \"0\"\nname: Balie\nurl: " + origin + "\n"
 	listFile(t, store, "stad", origin, file)
 	listFile(t, store, "dorp", fork, strings.Replace(file, "name: Balie", "name: Balie (Dorp)", 1))
-	srv, err := New(store, testIndex(t, store), Options{Logger: quiet})
+	srv, err := New(storeSources(store), testIndex(t, store), Options{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

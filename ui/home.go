@@ -50,11 +50,11 @@ func (s *Server) homePageData(ctx context.Context, l localiser) (homePage, error
 	if err != nil {
 		return homePage{}, err
 	}
-	updated, err := s.store.SoftwareByIDs(ctx, snap.home.Updated)
+	updated, err := s.catalog.SoftwareByIDs(ctx, snap.home.Updated)
 	if err != nil {
 		return homePage{}, err
 	}
-	added, err := s.store.SoftwareByIDs(ctx, snap.home.Added)
+	added, err := s.catalog.SoftwareByIDs(ctx, snap.home.Added)
 	if err != nil {
 		return homePage{}, err
 	}
@@ -67,8 +67,8 @@ func (s *Server) homePageData(ctx context.Context, l localiser) (homePage, error
 	if p.BuiltTogether, err = s.builtTogether(ctx, l, snap); err != nil {
 		return homePage{}, err
 	}
-	if s.opts.Community != nil {
-		if p.Users, err = s.opts.Community.CountUsingAdministrations(ctx); err != nil {
+	if s.accounts != nil {
+		if p.Users, err = s.joins.CountUsingAdministrations(ctx); err != nil {
 			return homePage{}, err
 		}
 	}

@@ -100,7 +100,7 @@ var forgeNames = map[catalogue.HostingType]string{catalogue.HostingGitHub: "GitH
 
 // hookPanelData builds the panel for a member of p.
 func (s *Server) hookPanelData(ctx context.Context, a catalogue.Actor, p catalogue.Publisher) (*hookPanel, error) {
-	secrets, err := s.opts.HookSecrets.HookSecrets(ctx, a, p.ID)
+	secrets, err := s.hookSecrets.HookSecrets(ctx, a, p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -134,10 +134,10 @@ func (s *Server) formRotateHookSecret(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.opts.HookSecrets == nil {
+	if s.hookSecrets == nil {
 		return echo.ErrNotFound
 	}
-	if _, err := s.opts.HookSecrets.RotateHookSecret(c.Request().Context(), a, c.Param("id"), c.FormValue("url")); err != nil {
+	if _, err := s.hookSecrets.RotateHookSecret(c.Request().Context(), a, c.Param("id"), c.FormValue("url")); err != nil {
 		return err
 	}
 	return back(c, "/publishers/"+c.Param("id")+"#webhooks", "hook-secret-rotated")

@@ -48,8 +48,8 @@ func (p *pushTrigger) seen() []string {
 func hookSite(t *testing.T, perMinute int) (*joinSite, *pushTrigger) {
 	t.Helper()
 	trigger := &pushTrigger{}
-	js := newJoinSite(t, func(o *Options) {
-		store := o.Community.(*sqlstore.Store)
+	js := newJoinSite(t, func(o *Options, src *Sources) {
+		store := src.Catalog.(*sqlstore.Store)
 		if err := store.SyncPublishers(t.Context(), []catalogue.Publisher{
 			{ID: "a", Name: "Gemeente A", Country: "NL", URI: "urn:a", EmailDomains: []string{"a.example"},
 				CodeHosting: []catalogue.CodeHosting{{URL: "https://git.example.org/a", Group: true, Type: catalogue.HostingGitea}}},
@@ -58,7 +58,7 @@ func hookSite(t *testing.T, perMinute int) (*joinSite, *pushTrigger) {
 			t.Fatal(err)
 		}
 		o.Hooks = &push.Receiver{Store: store, Crawler: trigger, Log: quiet}
-		o.HookSecrets = store
+		src.HookSecrets = store
 		o.HooksPerMinute = perMinute
 	})
 	return js, trigger

@@ -66,9 +66,9 @@ func crawlingJoinSite(t *testing.T) (*joinSite, *crawler.Crawler, *crawledNotice
 	c := crawler.New(store, crawler.Options{Policy: safehttp.Policy{AllowPrivate: true}, Workers: 2, Logger: quiet, Poll: 20 * time.Millisecond,
 		Fetch: gitfetch.Options{Timeout: 30 * time.Second, CacheDir: t.TempDir()}, OnRepository: notice.crawled})
 	js := &joinSite{store: store, crawler: &fakeCrawler{}}
-	js.opts = Options{Logger: quiet, PublicURL: "https://oscat.example", Community: store, Admins: []string{"root@operator.example"}, Crawler: c,
+	js.opts = Options{Logger: quiet, PublicURL: "https://oscat.example", Admins: []string{"root@operator.example"}, Crawler: c,
 		FetchPolicy: safehttp.Policy{AllowPrivate: true}} // the forge is on loopback
-	srv, err := New(store, testIndex(t, store), js.opts)
+	srv, err := New(communitySources(store), testIndex(t, store), js.opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ type initiativePage struct {
 func (initiativePage) template() string { return "initiative" }
 
 func (s *Server) showInitiatives(c echo.Context) error {
-	list, err := s.opts.Community.Initiatives(c.Request().Context())
+	list, err := s.initiatives.Initiatives(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Server) formCreateInitiative(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in, err := s.opts.Community.CreateInitiative(c.Request().Context(), a, catalogue.Initiative{Publisher: c.FormValue("publisher"),
+	in, err := s.initiatives.CreateInitiative(c.Request().Context(), a, catalogue.Initiative{Publisher: c.FormValue("publisher"),
 		Title: c.FormValue("title"), Problem: c.FormValue("problem"), Requirements: c.FormValue("requirements"), Budget: c.FormValue("budget")})
 	if err != nil {
 		return err
@@ -85,13 +85,13 @@ func (s *Server) showInitiative(c echo.Context) error {
 // that is still listed) and what the viewer may do with it.
 func (s *Server) initiativePageData(c echo.Context, id string) (initiativePage, error) {
 	ctx := c.Request().Context()
-	in, err := s.opts.Community.Initiative(ctx, id)
+	in, err := s.initiatives.Initiative(ctx, id)
 	if err != nil {
 		return initiativePage{}, fmt.Errorf("initiative %s: %w", id, err)
 	}
 	p := initiativePage{I: in}
 	if in.Software != "" {
-		if got, err := s.store.Software(ctx, in.Software); err == nil {
+		if got, err := s.catalog.Software(ctx, in.Software); err == nil {
 			p.Software = &got
 		}
 	}
@@ -109,7 +109,7 @@ func (s *Server) formPledge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.Pledge(c.Request().Context(), a, c.Param("id"), catalogue.Pledge{Publisher: c.FormValue("publisher"),
+	if err := s.initiatives.Pledge(c.Request().Context(), a, c.Param("id"), catalogue.Pledge{Publisher: c.FormValue("publisher"),
 		Kind: catalogue.PledgeKind(c.FormValue("kind")), Note: c.FormValue("note")}); err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 
 func TestChanges_JoinRecordsTravelWithoutContacts(t *testing.T) {
 	t.Parallel()
-	js := newJoinSite(t, func(o *Options) { o.Federation.InstanceID = "nl" })
+	js := newJoinSite(t, func(o *Options, _ *Sources) { o.Federation.InstanceID = "nl" })
 	bob := js.signIn(t, "bob@b.example")
 	resp, body := bob.api(http.MethodPost, "/api/v1/software/"+js.software+"/joins", bob.token(), map[string]any{"publisher": "b", "kind": "funds",
 		"since": "2025-02-01", "contact": map[string]string{"name": "Bo", "email": "bo@b.example"}})

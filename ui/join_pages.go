@@ -16,7 +16,7 @@ import (
 // accountView adds what the layout and every form need: who is signed in,
 // whether they are an instance administrator, and the CSRF token.
 func (s *Server) accountView(c echo.Context, v *view) {
-	v.Accounts = s.opts.Community != nil
+	v.Accounts = s.accounts != nil
 	v.CSRF, _ = c.Get("csrf").(string)
 	if p, ok := person(c); ok {
 		v.Me = &p
@@ -100,7 +100,7 @@ func (s *Server) formRegister(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.opts.Community.RegisterAdministration(c.Request().Context(), a, catalogue.Publisher{Name: c.FormValue("name"),
+	p, err := s.members.RegisterAdministration(c.Request().Context(), a, catalogue.Publisher{Name: c.FormValue("name"),
 		Country: c.FormValue("country"), URI: c.FormValue("uri"), EmailDomains: strings.Fields(strings.ReplaceAll(c.FormValue("emailDomains"), ",", " "))})
 	if err != nil {
 		return err
@@ -113,7 +113,7 @@ func (s *Server) formRequestMembership(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.RequestMembership(c.Request().Context(), a, c.Param("id"), c.FormValue("note")); err != nil {
+	if err := s.members.RequestMembership(c.Request().Context(), a, c.Param("id"), c.FormValue("note")); err != nil {
 		return err
 	}
 	return back(c, "/publishers/"+c.Param("id"), "membership-requested")
@@ -133,7 +133,7 @@ func (s *Server) formRemoveCodeHosting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.RemoveCodeHosting(c.Request().Context(), a, c.Param("id"), c.FormValue("url")); err != nil {
+	if err := s.hosting.RemoveCodeHosting(c.Request().Context(), a, c.Param("id"), c.FormValue("url")); err != nil {
 		return err
 	}
 	return back(c, "/publishers/"+c.Param("id")+"#maintain", "hosting-removed")
@@ -159,7 +159,7 @@ func (s *Server) formSubscribe(c echo.Context) error {
 		return err
 	}
 	on := c.FormValue("subscribe") == "true"
-	if err := s.opts.Community.Subscribe(c.Request().Context(), a, c.Param("id"), on); err != nil {
+	if err := s.accounts.Subscribe(c.Request().Context(), a, c.Param("id"), on); err != nil {
 		return err
 	}
 	return back(c, localPath(c.FormValue("next")), "subscription")
@@ -170,7 +170,7 @@ func (s *Server) formDeclare(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.opts.Community.DeclareJoin(c.Request().Context(), a, catalogue.Join{Software: c.Param("id"), Publisher: c.FormValue("publisher"),
+	_, err = s.joins.DeclareJoin(c.Request().Context(), a, catalogue.Join{Software: c.Param("id"), Publisher: c.FormValue("publisher"),
 		Kind: catalogue.JoinKind(c.FormValue("kind")), Since: c.FormValue("since"), Note: c.FormValue("note"),
 		Contact: catalogue.Contact{Name: c.FormValue("contactName"), Role: c.FormValue("contactRole"), Email: c.FormValue("contactEmail")}})
 	if err != nil {
@@ -184,7 +184,7 @@ func (s *Server) formConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	j, err := s.opts.Community.ConfirmJoin(c.Request().Context(), a, c.Param("id"))
+	j, err := s.joins.ConfirmJoin(c.Request().Context(), a, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -196,11 +196,11 @@ func (s *Server) formWithdraw(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	j, err := s.opts.Community.Join(c.Request().Context(), c.Param("id"))
+	j, err := s.joins.Join(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.WithdrawJoin(c.Request().Context(), a, j.ID); err != nil {
+	if err := s.joins.WithdrawJoin(c.Request().Context(), a, j.ID); err != nil {
 		return err
 	}
 	return back(c, "/software/"+j.Software+"#join", "withdrawn")
@@ -211,7 +211,7 @@ func (s *Server) formJoinInfo(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.SetJoinInfo(c.Request().Context(), a, catalogue.JoinInfo{Software: c.Param("id"), Open: c.FormValue("open") == "true",
+	if err := s.joins.SetJoinInfo(c.Request().Context(), a, catalogue.JoinInfo{Software: c.Param("id"), Open: c.FormValue("open") == "true",
 		Coordination: strings.TrimSpace(c.FormValue("coordination")), Meetings: strings.TrimSpace(c.FormValue("meetings")),
 		Contributing: strings.TrimSpace(c.FormValue("contributing"))}); err != nil {
 		return err
@@ -238,13 +238,13 @@ type pending struct {
 func (s *Server) pendingWork(ctx context.Context) (pending, error) {
 	var w pending
 	var err error
-	if w.memberships, err = s.opts.Community.PendingMemberships(ctx); err != nil {
+	if w.memberships, err = s.members.PendingMemberships(ctx); err != nil {
 		return w, err
 	}
-	if w.administrations, err = s.opts.Community.PendingAdministrations(ctx); err != nil {
+	if w.administrations, err = s.members.PendingAdministrations(ctx); err != nil {
 		return w, err
 	}
-	w.hosting, err = s.opts.Community.UnverifiedHosting(ctx)
+	w.hosting, err = s.hosting.UnverifiedHosting(ctx)
 	return w, err
 }
 
@@ -253,7 +253,7 @@ func (s *Server) formDecideMembership(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.DecideMembership(c.Request().Context(), a, c.FormValue("person"), c.FormValue("publisher"),
+	if err := s.members.DecideMembership(c.Request().Context(), a, c.FormValue("person"), c.FormValue("publisher"),
 		catalogue.MembershipStatus(c.FormValue("status"))); err != nil {
 		return err
 	}
@@ -265,7 +265,7 @@ func (s *Server) formApproveAdministration(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.ApproveAdministration(c.Request().Context(), a, c.Param("id")); err != nil {
+	if err := s.members.ApproveAdministration(c.Request().Context(), a, c.Param("id")); err != nil {
 		return err
 	}
 	return back(c, "/admin", "administration")
@@ -276,7 +276,7 @@ func (s *Server) formVerifyHosting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.VerifyCodeHosting(c.Request().Context(), a, c.FormValue("publisher"), c.FormValue("url"), catalogue.VerifiedByAdmin); err != nil {
+	if err := s.hosting.VerifyCodeHosting(c.Request().Context(), a, c.FormValue("publisher"), c.FormValue("url"), catalogue.VerifiedByAdmin); err != nil {
 		return err
 	}
 	return back(c, "/admin", "hosting")
@@ -287,7 +287,7 @@ func (s *Server) formSetDomains(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.SetEmailDomains(c.Request().Context(), a, c.Param("id"),
+	if err := s.members.SetEmailDomains(c.Request().Context(), a, c.Param("id"),
 		strings.Fields(strings.ReplaceAll(c.FormValue("emailDomains"), ",", " "))); err != nil {
 		return err
 	}
@@ -300,7 +300,7 @@ func (s *Server) memberOf(c echo.Context) ([]catalogue.Membership, error) {
 	if !ok {
 		return nil, nil
 	}
-	ms, err := s.opts.Community.Memberships(c.Request().Context(), p.ID)
+	ms, err := s.members.Memberships(c.Request().Context(), p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -344,11 +344,11 @@ type usedByName struct {
 
 // joinPanelFor gathers the software page's join panel.
 func (s *Server) joinPanelFor(c echo.Context, sw catalogue.Software) (*joinPanel, error) {
-	if s.opts.Community == nil {
+	if s.accounts == nil {
 		return nil, nil
 	}
 	ctx := c.Request().Context()
-	all, err := s.opts.Community.Joins(ctx, sw.ID, "")
+	all, err := s.joins.Joins(ctx, sw.ID, "")
 	if err != nil {
 		return nil, err
 	}
@@ -361,7 +361,7 @@ func (s *Server) joinPanelFor(c echo.Context, sw catalogue.Software) (*joinPanel
 			jp.Unconfirmed = append(jp.Unconfirmed, j)
 		}
 	}
-	if jp.Info, err = s.opts.Community.JoinInfo(ctx, sw.ID); err != nil {
+	if jp.Info, err = s.joins.JoinInfo(ctx, sw.ID); err != nil {
 		return nil, err
 	}
 	if jp.MemberOf, err = s.memberOf(c); err != nil {
@@ -379,7 +379,7 @@ func (s *Server) joinPanelFor(c echo.Context, sw catalogue.Software) (*joinPanel
 	}
 	if sw.File != nil {
 		jp.Landing, jp.FileContacts = sw.File.LandingURL, sw.File.Maintenance.Contacts
-		matched, err := s.opts.Community.PublishersNamed(ctx, sw.File.UsedBy)
+		matched, err := s.members.PublishersNamed(ctx, sw.File.UsedBy)
 		if err != nil {
 			return nil, err
 		}
@@ -404,19 +404,19 @@ func (s *Server) maintainPanel(c echo.Context, p catalogue.Publisher) (publisher
 	}
 	ctx := c.Request().Context()
 	if a.Admin {
-		members, err := s.opts.Community.Members(ctx, p.ID)
+		members, err := s.members.Members(ctx, p.ID)
 		if err != nil {
 			return m, err
 		}
 		m.Members = members
 	}
-	member, err := s.opts.Community.IsMember(ctx, a.Person, p.ID)
+	member, err := s.members.IsMember(ctx, a.Person, p.ID)
 	if err != nil {
 		return m, err
 	}
 	m.Member = member
 	if member {
-		subs, err := s.opts.Community.Subscriptions(ctx, a.Person)
+		subs, err := s.accounts.Subscriptions(ctx, a.Person)
 		if err != nil {
 			return m, err
 		}

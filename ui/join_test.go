@@ -50,7 +50,7 @@ type joinSite struct {
 	opts     Options
 }
 
-func newJoinSite(t *testing.T, mod func(*Options)) *joinSite {
+func newJoinSite(t *testing.T, mod func(*Options, *Sources)) *joinSite {
 	t.Helper()
 	ctx := t.Context()
 	store := testStore(t,
@@ -61,12 +61,13 @@ func newJoinSite(t *testing.T, mod func(*Options)) *joinSite {
 	list, _, _ := store.ListSoftware(ctx, "", catalogue.Page{Size: 1})
 	index := testIndex(t, store)
 	js := &joinSite{store: store, crawler: &fakeCrawler{}, software: list[0].ID}
-	js.opts = Options{Logger: quiet, PublicURL: "https://oscat.example", Community: store, Admins: []string{"root@operator.example"}, Crawler: js.crawler,
+	js.opts = Options{Logger: quiet, PublicURL: "https://oscat.example", Admins: []string{"root@operator.example"}, Crawler: js.crawler,
 		FetchPolicy: safehttp.Policy{Resolver: testNames}}
+	src := communitySources(store)
 	if mod != nil {
-		mod(&js.opts)
+		mod(&js.opts, &src)
 	}
-	srv, err := New(store, index, js.opts)
+	srv, err := New(src, index, js.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +338,7 @@ func TestSignIn_KeepsTheSiteLanguageForMails(t *testing.T) {
 
 func TestSignIn_RateLimitedPerAddressAndPerClient(t *testing.T) {
 	t.Parallel()
-	js := newJoinSite(t, func(o *Options) { o.SignInPerAddress, o.SignInPerClient = 2, 4 })
+	js := newJoinSite(t, func(o *Options, _ *Sources) { o.SignInPerAddress, o.SignInPerClient = 2, 4 })
 	b := js.browser(t)
 	ask := func(email string) int {
 		resp, _ := b.post("/signin", url.Values{"email": {email}, "csrf": {b.csrf("/signin")}})

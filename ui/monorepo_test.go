@@ -41,7 +41,7 @@ func TestMonorepo_PublisherPageListsTheFilesAndAppPagesSayActivityIsTheRepositor
 	}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(store, testIndex(t, store), Options{Logger: quiet, RepositoryFiles: store})
+	srv, err := New(storeSources(store), testIndex(t, store), Options{Logger: quiet, RepositoryFiles: store})
 	if err != nil {
 		t.Fatal(err)
 	}

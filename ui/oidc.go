@@ -137,7 +137,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	if claims.Email == "" || claims.Verified == nil || !*claims.Verified {
 		return fail("the provider did not vouch for your e-mail address: sign in with it by mail instead", nil)
 	}
-	person, err := s.opts.Community.SignIn(c.Request().Context(), claims.Email, claims.Name, id.Issuer+" "+id.Subject, requestLanguage(c))
+	person, err := s.accounts.SignIn(c.Request().Context(), claims.Email, claims.Name, id.Issuer+" "+id.Subject, requestLanguage(c))
 	if err != nil {
 		return err
 	}

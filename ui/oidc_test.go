@@ -132,7 +132,7 @@ func oidcSignIn(t *testing.T, js *joinSite, b *browser) *http.Response {
 func TestOIDC_SignInThroughALoopbackProvider(t *testing.T) {
 	t.Parallel()
 	prov := newOIDCProvider(t)
-	js := newJoinSite(t, func(o *Options) {
+	js := newJoinSite(t, func(o *Options, _ *Sources) {
 		o.OIDC = OIDCConfig{Issuer: prov.srv.URL, ClientID: "oscat", ClientSecret: "s3cret"}
 		o.FetchPolicy = safehttp.Policy{AllowPrivate: true} // the provider is on loopback
 	})
@@ -163,7 +163,7 @@ func TestOIDC_SignInThroughALoopbackProvider(t *testing.T) {
 func TestOIDC_DiscoveryGoesThroughTheSSRFSafeClient(t *testing.T) {
 	t.Parallel()
 	prov := newOIDCProvider(t)
-	js := newJoinSite(t, func(o *Options) {
+	js := newJoinSite(t, func(o *Options, _ *Sources) {
 		o.OIDC = OIDCConfig{Issuer: prov.srv.URL, ClientID: "oscat", ClientSecret: "s3cret"} // loopback, not allowed
 	})
 	if resp, _ := js.browser(t).get("/signin/oidc"); resp.StatusCode != http.StatusBadGateway {

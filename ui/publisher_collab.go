@@ -11,17 +11,6 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 )
 
-// contributionReader finds what an administration has commits to.
-type contributionReader interface {
-	PublisherContributions(ctx context.Context, publisher string, limit int) ([]catalogue.PublisherContribution, error)
-}
-
-// countingChooser records an administration's members' choice to count their
-// e-mail domains in contribution figures.
-type countingChooser interface {
-	SetMembersCounting(ctx context.Context, a catalogue.Actor, publisher string, on bool) error
-}
-
 // publisherCollab is the collaboration part of a publisher's page: what the
 // administration contributes to that others publish, who contributes to its
 // own software, and whether its domains are counted.
@@ -78,7 +67,7 @@ func (s *Server) publisherCollabView(ctx context.Context, l localiser, p catalog
 	slices.SortFunc(v.Contributors, func(a, b collabContributor) int {
 		return cmp.Or(cmp.Compare(b.Commits12m, a.Commits12m), cmp.Compare(b.Commits, a.Commits), cmp.Compare(a.Name, b.Name))
 	})
-	if r, ok := s.store.(contributionReader); ok {
+	if r := s.contributions; r != nil {
 		list, err := r.PublisherContributions(ctx, p.ID, maxPublisherContributions)
 		if err != nil {
 			return v, err
@@ -99,7 +88,7 @@ func (s *Server) formCommitCounting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	chooser, ok := s.opts.Community.(countingChooser)
+	chooser, ok := s.members, s.members != nil
 	if !ok {
 		return fmt.Errorf("commit counting: %w", catalogue.ErrNotFound)
 	}

@@ -75,7 +75,7 @@ func (s *Server) publisherPage(c echo.Context) error {
 // publisherPageData gathers the publisher the request names.
 func (s *Server) publisherPageData(c echo.Context, l localiser) (publisherPage, error) {
 	ctx := c.Request().Context()
-	p, err := s.store.Publisher(ctx, c.Param("id"))
+	p, err := s.catalog.Publisher(ctx, c.Param("id"))
 	if err != nil {
 		return publisherPage{}, err
 	}
@@ -83,7 +83,7 @@ func (s *Server) publisherPageData(c echo.Context, l localiser) (publisherPage, 
 	if err != nil {
 		return publisherPage{}, err
 	}
-	list, _, err := s.store.ListSoftware(ctx, p.ID, catalogue.Page{Size: 1000})
+	list, _, err := s.catalog.ListSoftware(ctx, p.ID, catalogue.Page{Size: 1000})
 	if err != nil {
 		return publisherPage{}, err
 	}
@@ -95,13 +95,13 @@ func (s *Server) publisherPageData(c echo.Context, l localiser) (publisherPage, 
 	if page.Collab, err = s.publisherCollabView(ctx, l, p, list); err != nil {
 		return publisherPage{}, err
 	}
-	if s.opts.Community == nil {
+	if s.accounts == nil {
 		return page, nil
 	}
 	if page.publisherMaintain, err = s.maintainPanel(c, p); err != nil {
 		return publisherPage{}, err
 	}
-	if page.Member && s.opts.HookSecrets != nil {
+	if page.Member && s.hookSecrets != nil {
 		if page.Hooks, err = s.hookPanelData(ctx, s.actor(c), p); err != nil {
 			return publisherPage{}, err
 		}
@@ -112,7 +112,7 @@ func (s *Server) publisherPageData(c echo.Context, l localiser) (publisherPage, 
 // publisherRepositories are the publisher's repositories with their findings,
 // those that need a maintainer's attention first, and how many need it.
 func (s *Server) publisherRepositories(ctx context.Context, l localiser, p catalogue.Publisher) ([]repoView, int, error) {
-	repos, _, err := s.store.Repositories(ctx, catalogue.RepositoryFilter{Publisher: p.ID}, catalogue.Page{Size: 1000})
+	repos, _, err := s.catalog.Repositories(ctx, catalogue.RepositoryFilter{Publisher: p.ID}, catalogue.Page{Size: 1000})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -75,7 +75,7 @@ func TestSoftwarePage_SchemaOrgDescribesTheSoftware(t *testing.T) {
 		Activity: &catalogue.Activity{Commits: 3, LastCommit: &last}}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(store, testIndex(t, store), Options{Logger: quiet, PublicURL: "https://oscat.example.eu"})
+	srv, err := New(storeSources(store), testIndex(t, store), Options{Logger: quiet, PublicURL: "https://oscat.example.eu"})
 	if err != nil {
 		t.Fatal(err)
 	}

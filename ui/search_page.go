@@ -55,7 +55,7 @@ func (s *Server) searchPageData(c echo.Context, l localiser, req search.Request)
 	if err != nil {
 		return searchPage{}, err
 	}
-	list, err := s.store.SoftwareByIDs(ctx, res.IDs)
+	list, err := s.catalog.SoftwareByIDs(ctx, res.IDs)
 	if err != nil {
 		return searchPage{}, err
 	}

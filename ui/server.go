@@ -45,8 +45,6 @@ type Options struct {
 	// Federation settings (see federation.go).
 	Federation FederationOptions
 
-	// Community, when set, turns on accounts, memberships and joining.
-	Community catalogue.Community
 	// Admins are the e-mail addresses of the instance administrators.
 	Admins []string
 	// OIDC, when its Issuer is set, offers sign-in through an OpenID Connect provider.
@@ -68,10 +66,9 @@ type Options struct {
 	// (default DefaultValidatePerMinute).
 	ValidateConcurrency int
 	ValidatePerMinute   int
-	// Hooks, when set, takes forges' push webhooks at /hooks/FORGE; HookSecrets
-	// shows code-hosting entries' webhook secrets to their members.
-	Hooks       HookReceiver
-	HookSecrets catalogue.HookSecrets
+	// Hooks, when set, takes forges' push webhooks at /hooks/FORGE (see
+	// Sources.HookSecrets for showing their secrets).
+	Hooks HookReceiver
 	// HooksPerMinute caps the webhook deliveries one client may send (default 120).
 	HooksPerMinute int
 	// RepositoryFiles, when set, lists on publisher pages the publiccode files
@@ -90,27 +87,40 @@ type CrawlTrigger interface {
 
 // Server serves the site and the API.
 type Server struct {
-	store catalogue.Store
-	fed   catalogue.FederationStore
-	index *search.Index
-	opts  Options
-	log   *slog.Logger
-	echo  *echo.Echo
-	pages map[string]*template.Template
-	texts *i18n.Bundle
-	snaps snapshots
+	// The stores, one per handler group (see Sources); accounts and the rest
+	// of the community's are nil when accounts are off.
+	catalog       CatalogSource
+	codes         CodeSource
+	federation    FederationSource
+	accounts      AccountSource
+	members       MemberSource
+	joins         JoinSource
+	initiatives   InitiativeSource
+	hosting       HostingSource
+	mail          MailQueue
+	hookSecrets   catalogue.HookSecrets
+	collaboration CollaborationSource
+	contributions ContributionSource
+	index         *search.Index
+	opts          Options
+	log           *slog.Logger
+	echo          *echo.Echo
+	pages         map[string]*template.Template
+	texts         *i18n.Bundle
+	snaps         snapshots
 	// signInLimit brakes sign-in mails per client; messageLimit co-user messages.
 	signInLimit  *clientLimiter
 	messageLimit *clientLimiter
 	hookLimit    *clientLimiter
 	oidc         *oidcClient
-	// code reads code entries, when the store keeps them.
-	code catalogue.CodeReader
 	// draftLimit brakes drafts of uncrawled repositories per person.
 	draftLimit *clientLimiter
-	// validation bounds the anonymous validator.
-	validation *validationGate
-	limits     siteLimits
+	// validation bounds the anonymous validator; validateFetch is the one client
+	// of its URL field, under the fetch policy, reused by every request.
+	validation      *validationGate
+	validateFetch   *http.Client
+	validateTimeout time.Duration
+	limits          siteLimits
 	// status are the operator's status's sources.
 	status statusSources
 	// key is the store's site key (see siteKey).
@@ -118,8 +128,11 @@ type Server struct {
 	key   []byte
 }
 
-// New builds the server.
-func New(store catalogue.Store, index *search.Index, opts Options) (*Server, error) {
+// New builds the server on the stores src names.
+func New(src Sources, index *search.Index, opts Options) (*Server, error) {
+	if err := src.check(); err != nil {
+		return nil, err
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
@@ -141,7 +154,8 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 	if opts.HooksPerMinute <= 0 {
 		opts.HooksPerMinute = 120
 	}
-	s := &Server{store: store, index: index, opts: opts, log: log, pages: pages, texts: texts,
+	s := &Server{catalog: src.Catalog, codes: src.Code, federation: src.Federation, hookSecrets: src.HookSecrets,
+		collaboration: src.Collaboration, contributions: src.Contributions, index: index, opts: opts, log: log, pages: pages, texts: texts,
 		signInLimit:  newClientLimiter(time.Hour/time.Duration(opts.SignInPerClient), opts.SignInPerClient),
 		messageLimit: newClientLimiter(time.Hour, 5),
 		hookLimit:    newClientLimiter(time.Minute/time.Duration(opts.HooksPerMinute), opts.HooksPerMinute)}
@@ -149,12 +163,13 @@ func New(store catalogue.Store, index *search.Index, opts Options) (*Server, err
 		opts.DraftsPerHour = 10
 	}
 	s.draftLimit = newClientLimiter(time.Hour/time.Duration(opts.DraftsPerHour), opts.DraftsPerHour)
-	if cr, ok := store.(catalogue.CodeReader); ok {
-		s.code = cr
+	if c := src.Community; c != nil {
+		s.accounts, s.members, s.joins, s.initiatives, s.hosting, s.mail = c.Accounts, c.Members, c.Joins, c.Initiatives, c.Hosting, c.Mail
 	}
 	s.validation = newValidationGate(opts.ValidateConcurrency, opts.ValidatePerMinute)
+	s.validateFetch, s.validateTimeout = validationClient(opts.FetchPolicy)
 	s.limits = newSiteLimits()
-	s.status = resolveStatus(opts.Status, store)
+	s.status = resolveStatus(opts.Status, src.Catalog)
 	if opts.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: opts.OIDC, http: opts.FetchPolicy.Client()}
 	}
@@ -198,7 +213,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	s.crawlerRoutes(e, api)
-	if s.opts.Community != nil {
+	if s.accounts != nil {
 		s.accountRoutes(e, api)
 		s.joinRoutes(e, api)
 	}

@@ -56,7 +56,7 @@ func siteWith(t *testing.T, opts Options) (*Server, *httptest.Server, catalogue.
 	if opts.Logger == nil {
 		opts.Logger = quiet
 	}
-	srv, err := New(store, index, opts)
+	srv, err := New(storeSources(store), index, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

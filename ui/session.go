@@ -51,7 +51,7 @@ func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Durat
 // token, then refuses a state-changing request whose token does not match.
 func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if s.opts.Community == nil {
+		if s.accounts == nil {
 			return next(c)
 		}
 		// Pages for a signed-in person are theirs alone: no shared cache keeps
@@ -63,7 +63,7 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 		})
 		secret := ""
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-			p, err := s.opts.Community.SessionPerson(c.Request().Context(), catalogue.HashSecret(ck.Value))
+			p, err := s.accounts.SessionPerson(c.Request().Context(), catalogue.HashSecret(ck.Value))
 			switch {
 			case err == nil:
 				c.Set("person", p)
@@ -103,7 +103,7 @@ func (s *Server) siteKey(ctx context.Context) ([]byte, error) {
 	s.keyMu.Lock()
 	defer s.keyMu.Unlock()
 	if s.key == nil {
-		key, err := s.opts.Community.SiteKey(ctx)
+		key, err := s.accounts.SiteKey(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -250,12 +250,12 @@ func (s *Server) startSession(c echo.Context, p catalogue.Person) error {
 	// A session this browser had before (another person's, or an older one of
 	// the same) ends: one browser, one session.
 	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-		if err := s.opts.Community.DeleteSession(c.Request().Context(), catalogue.HashSecret(ck.Value)); err != nil {
+		if err := s.accounts.DeleteSession(c.Request().Context(), catalogue.HashSecret(ck.Value)); err != nil {
 			return err
 		}
 	}
 	token, hash := catalogue.NewSecret()
-	if err := s.opts.Community.CreateSession(c.Request().Context(), hash, p.ID, time.Now().Add(catalogue.SessionTTL)); err != nil {
+	if err := s.accounts.CreateSession(c.Request().Context(), hash, p.ID, time.Now().Add(catalogue.SessionTTL)); err != nil {
 		return err
 	}
 	s.setCookie(c, sessionCookie, token, catalogue.SessionTTL)
@@ -267,7 +267,7 @@ func (s *Server) startSession(c echo.Context, p catalogue.Person) error {
 // signOut ends the session.
 func (s *Server) signOut(c echo.Context) error {
 	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-		if err := s.opts.Community.DeleteSession(c.Request().Context(), catalogue.HashSecret(ck.Value)); err != nil {
+		if err := s.accounts.DeleteSession(c.Request().Context(), catalogue.HashSecret(ck.Value)); err != nil {
 			return err
 		}
 	}

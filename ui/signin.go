@@ -83,7 +83,7 @@ func (s *Server) signInRequest(c echo.Context) error {
 	if !s.signInLimit.allow(c.RealIP()) {
 		return s.tooMany(c)
 	}
-	n, err := s.opts.Community.CountSignInTokens(ctx, email, time.Now().Add(-time.Hour))
+	n, err := s.accounts.CountSignInTokens(ctx, email, time.Now().Add(-time.Hour))
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (s *Server) signInRequest(c echo.Context) error {
 		return s.tooMany(c)
 	}
 	token, hash := catalogue.NewSecret()
-	if err := s.opts.Community.AddSignInToken(ctx, catalogue.SignInToken{Hash: hash, Email: email, Client: c.RealIP(),
+	if err := s.accounts.AddSignInToken(ctx, catalogue.SignInToken{Hash: hash, Email: email, Client: c.RealIP(),
 		ExpiresAt: time.Now().Add(catalogue.SignInTTL)}); err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (s *Server) signInRequest(c echo.Context) error {
 		link += "&next=" + url.QueryEscape(next)
 	}
 	l := s.localiser(c)
-	if err := mail.Enqueue(ctx, s.opts.Community, catalogue.Mail{To: email, Subject: l.T("ui.mail.signin.subject"),
+	if err := mail.Enqueue(ctx, s.mail, catalogue.Mail{To: email, Subject: l.T("ui.mail.signin.subject"),
 		Text: l.T("ui.mail.signin.text", "link", link) + "\n", Lang: l.Lang}); err != nil {
 		return err
 	}
@@ -122,14 +122,14 @@ func (s *Server) showSignInConfirm(c echo.Context) error {
 // signInConfirm spends the link and starts a session.
 func (s *Server) signInConfirm(c echo.Context) error {
 	ctx := c.Request().Context()
-	email, err := s.opts.Community.UseSignInToken(ctx, catalogue.HashSecret(c.FormValue("token")))
+	email, err := s.accounts.UseSignInToken(ctx, catalogue.HashSecret(c.FormValue("token")))
 	if errors.Is(err, catalogue.ErrNotFound) {
 		return s.signInFailed(c, http.StatusBadRequest, signinPage{Error: "ui.signin.error.used"})
 	}
 	if err != nil {
 		return err
 	}
-	p, err := s.opts.Community.SignIn(ctx, email, "", "", requestLanguage(c))
+	p, err := s.accounts.SignIn(ctx, email, "", "", requestLanguage(c))
 	if err != nil {
 		return err
 	}
@@ -158,11 +158,11 @@ func (s *Server) apiMe(c echo.Context) error {
 		return err
 	}
 	p, _ := person(c)
-	ms, err := s.opts.Community.Memberships(c.Request().Context(), p.ID)
+	ms, err := s.members.Memberships(c.Request().Context(), p.ID)
 	if err != nil {
 		return err
 	}
-	subs, err := s.opts.Community.Subscriptions(c.Request().Context(), p.ID)
+	subs, err := s.accounts.Subscriptions(c.Request().Context(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func (s *Server) accountExport(c echo.Context) error {
 	if err != nil {
 		return s.signInFirst(c, err)
 	}
-	d, err := s.opts.Community.ExportPerson(c.Request().Context(), a.Person)
+	d, err := s.accounts.ExportPerson(c.Request().Context(), a.Person)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (s *Server) accountLanguage(c echo.Context) error {
 		return s.signInFirst(c, err)
 	}
 	lang := c.FormValue("lang")
-	if err := s.opts.Community.SetPersonLanguage(c.Request().Context(), a.Person, lang); err != nil {
+	if err := s.accounts.SetPersonLanguage(c.Request().Context(), a.Person, lang); err != nil {
 		return err
 	}
 	s.rememberLanguage(c, lang)
@@ -211,7 +211,7 @@ func (s *Server) accountDelete(c echo.Context) error {
 	if c.FormValue("confirm") != "yes" {
 		return echo.NewHTTPError(http.StatusBadRequest, "tick the box to confirm that your account is to be deleted")
 	}
-	if err := s.opts.Community.DeletePerson(c.Request().Context(), a.Person); err != nil {
+	if err := s.accounts.DeletePerson(c.Request().Context(), a.Person); err != nil {
 		return err
 	}
 	s.setCookie(c, sessionCookie, "", -1)
@@ -224,7 +224,7 @@ func (s *Server) apiDeleteMe(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.opts.Community.DeletePerson(c.Request().Context(), a.Person); err != nil {
+	if err := s.accounts.DeletePerson(c.Request().Context(), a.Person); err != nil {
 		return err
 	}
 	s.setCookie(c, sessionCookie, "", -1)

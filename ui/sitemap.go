@@ -27,7 +27,7 @@ func (s *Server) sitemap(c echo.Context) error {
 		urls = append(urls, sitemapURL{Loc: s.absolute(p)})
 	}
 	for after := ""; len(urls) < maxSitemapURLs; {
-		list, next, err := s.store.ListSoftware(ctx, "", catalogue.Page{After: after, Size: 500})
+		list, next, err := s.catalog.ListSoftware(ctx, "", catalogue.Page{After: after, Size: 500})
 		if err != nil {
 			return err
 		}

@@ -90,7 +90,7 @@ func (s *Server) softwarePage(c echo.Context) error {
 // the visitor's join panel.
 func (s *Server) softwarePageData(c echo.Context, l localiser) (softwarePage, error) {
 	ctx := c.Request().Context()
-	sw, err := s.store.Software(ctx, c.Param("id"))
+	sw, err := s.catalog.Software(ctx, c.Param("id"))
 	if err != nil {
 		return softwarePage{}, err
 	}
@@ -98,7 +98,7 @@ func (s *Server) softwarePageData(c echo.Context, l localiser) (softwarePage, er
 	if err != nil {
 		return softwarePage{}, err
 	}
-	repos, _, err := s.store.Repositories(ctx, catalogue.RepositoryFilter{Software: sw.ID}, catalogue.Page{Size: 100})
+	repos, _, err := s.catalog.Repositories(ctx, catalogue.RepositoryFilter{Software: sw.ID}, catalogue.Page{Size: 100})
 	if err != nil {
 		return softwarePage{}, err
 	}
@@ -338,7 +338,7 @@ func (s *Server) copiesOf(ctx context.Context, src *catalogue.Repository) ([]cat
 	if src == nil || src.RootCommit == "" {
 		return nil, nil
 	}
-	list, _, err := s.store.Repositories(ctx, catalogue.RepositoryFilter{RootCommit: src.RootCommit}, catalogue.Page{Size: 100})
+	list, _, err := s.catalog.Repositories(ctx, catalogue.RepositoryFilter{RootCommit: src.RootCommit}, catalogue.Page{Size: 100})
 	if err != nil {
 		return nil, err
 	}

@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/oscat-eu/oscat/catalogue"
-
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -53,7 +51,7 @@ func (s *Server) StatusCollector() prometheus.Collector {
 
 // NewStatusCollector is StatusCollector for a process without a site (a
 // worker, which may be the node that schedules).
-func NewStatusCollector(o StatusOptions, store catalogue.Store, log *slog.Logger) prometheus.Collector {
+func NewStatusCollector(o StatusOptions, store any, log *slog.Logger) prometheus.Collector {
 	return &statusCollector{src: resolveStatus(o, store), log: log.Warn, descs: newStatusDescs()}
 }
 

@@ -149,6 +149,16 @@ func (s *Server) validateInput(c echo.Context, maxBytes int64) ([]byte, string, 
 	return nil, "", errNoInput
 }
 
+// validationClient is the validator's URL client, built once per server so
+// that its connections are reused (a client per request leaves each one's
+// idle connections and their goroutines behind), and its timeout.
+func validationClient(policy safehttp.Policy) (*http.Client, time.Duration) {
+	if policy.Timeout == 0 {
+		policy.Timeout = validateFetchTimeout
+	}
+	return policy.Client(), policy.Timeout
+}
+
 // fetchForValidation fetches a publiccode.yml by URL with the server's address
 // policy: private and loopback addresses are refused unless the operator
 // allowed them.
@@ -157,17 +167,13 @@ func (s *Server) fetchForValidation(ctx context.Context, raw string, maxBytes in
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errBadURL
 	}
-	policy := s.opts.FetchPolicy
-	if policy.Timeout == 0 {
-		policy.Timeout = validateFetchTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, policy.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, s.validateTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, errBadURL
 	}
-	resp, err := policy.Client().Do(req)
+	resp, err := s.validateFetch.Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -22,18 +22,33 @@ const (
 	KindReminder catalogue.JobKind = "join.reminder"
 )
 
-// Store is what the mail jobs need of the catalogue.
-type Store interface {
+// Correspondence is what the mail jobs read and mark: the digests and reminders
+// that are due, the people they go to, and the queue the mails go through.
+type Correspondence interface {
 	catalogue.JobQueue
-	catalogue.JoinStore
+	// DueDigests are the subscribers with events they were not told of, whose
+	// last digest is older than a day.
+	DueDigests(ctx context.Context) ([]catalogue.Digest, error)
+	MarkDigested(ctx context.Context, person string, through int64) error
+	// JoinsToRemind are confirmed records whose confirmation ends before a time
+	// and whose declarer was not reminded yet for this period.
+	JoinsToRemind(ctx context.Context, before time.Time) ([]catalogue.Join, error)
+	MarkReminded(ctx context.Context, id string) error
+	// LapseJoins marks records whose confirmation ended; it returns how many lapsed.
+	LapseJoins(ctx context.Context) (int, error)
 	Person(ctx context.Context, id string) (catalogue.Person, error)
-	Members(ctx context.Context, publisher string) ([]catalogue.Membership, error)
+	// LanguageOf is the language of the person with the address email.
 	LanguageOf(ctx context.Context, email string) (string, error)
+}
+
+// enqueuer is the part of the job queue that queues mails.
+type enqueuer interface {
+	Enqueue(ctx context.Context, jobs ...catalogue.NewJob) (int, error)
 }
 
 // Worker runs the mail jobs.
 type Worker struct {
-	Store  Store
+	Store  Correspondence
 	Mailer catalogue.Mailer
 	// PublicURL starts the links in mails (never a request's Host header).
 	PublicURL string
@@ -66,12 +81,12 @@ func (w *Worker) log() *slog.Logger {
 }
 
 // Enqueue queues mails for sending, each a job of its own.
-func Enqueue(ctx context.Context, q catalogue.JobQueue, mails ...catalogue.Mail) error {
+func Enqueue(ctx context.Context, q enqueuer, mails ...catalogue.Mail) error {
 	jobs := make([]catalogue.NewJob, 0, len(mails))
 	for _, m := range mails {
 		b, err := json.Marshal(m)
 		if err != nil {
-			return err
+			return fmt.Errorf("encode mail to %s: %w", m.To, err)
 		}
 		var id [10]byte
 		_, _ = rand.Read(id[:])

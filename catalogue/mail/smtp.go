@@ -48,13 +48,25 @@ func (s SMTP) Send(ctx context.Context, m catalogue.Mail) (err error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	c, err := s.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return s.deliver(c, m.To, msg)
+}
+
+// open connects to the server, encrypts the session (TLS on port 465,
+// STARTTLS when offered elsewhere) and signs in when a user is set, never in
+// clear.
+func (s SMTP) open(ctx context.Context) (*smtp.Client, error) {
 	port := s.Port
 	if port == 0 {
 		port = 587
 	}
 	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", net.JoinHostPort(s.Host, strconv.Itoa(port)))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(dl)
@@ -71,48 +83,55 @@ func (s SMTP) Send(ctx context.Context, m catalogue.Mail) (err error) {
 	c, err := smtp.NewClient(conn, s.Host)
 	if err != nil {
 		conn.Close()
-		return err
+		return nil, fmt.Errorf("greeting: %w", err)
 	}
-	defer c.Close()
 	if !encrypted {
 		if ok, _ := c.Extension("STARTTLS"); ok {
 			if err := c.StartTLS(tlsConfig); err != nil {
-				return err
+				c.Close()
+				return nil, fmt.Errorf("STARTTLS: %w", err)
 			}
 			encrypted = true
 		}
 	}
 	if s.User != "" {
 		if !encrypted {
-			return errors.New("the server offers no STARTTLS: refusing to send the password in clear")
+			c.Close()
+			return nil, errors.New("the server offers no STARTTLS: refusing to send the password in clear")
 		}
 		if err := c.Auth(smtp.PlainAuth("", s.User, s.Password, s.Host)); err != nil {
-			return err
+			c.Close()
+			return nil, fmt.Errorf("sign in as %s: %w", s.User, err)
 		}
 	}
+	return c, nil
+}
+
+// deliver sends one message to one recipient over an open session.
+func (s SMTP) deliver(c *smtp.Client, rcpt string, msg []byte) error {
 	from, err := mail.ParseAddress(s.From)
 	if err != nil {
-		return err
+		return fmt.Errorf("sender %q: %w", s.From, err)
 	}
-	to, err := mail.ParseAddress(m.To)
+	to, err := mail.ParseAddress(rcpt)
 	if err != nil {
-		return err
+		return fmt.Errorf("recipient %q: %w", rcpt, err)
 	}
 	if err := c.Mail(from.Address); err != nil {
-		return err
+		return fmt.Errorf("MAIL FROM: %w", err)
 	}
 	if err := c.Rcpt(to.Address); err != nil {
-		return err
+		return fmt.Errorf("RCPT TO: %w", err)
 	}
 	w, err := c.Data()
 	if err != nil {
-		return err
+		return fmt.Errorf("DATA: %w", err)
 	}
 	if _, err := w.Write(msg); err != nil {
-		return err
+		return fmt.Errorf("write message: %w", err)
 	}
 	if err := w.Close(); err != nil {
-		return err
+		return fmt.Errorf("end message: %w", err)
 	}
 	return c.Quit()
 }

@@ -6,34 +6,49 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// textKeys are the top-level keys of one text each, and their fields.
+var textKeys = map[string]func(*File) *string{
+	"name":              func(f *File) *string { return &f.Name },
+	"applicationSuite":  func(f *File) *string { return &f.ApplicationSuite },
+	"url":               func(f *File) *string { return &f.URL },
+	"landingURL":        func(f *File) *string { return &f.LandingURL },
+	"softwareVersion":   func(f *File) *string { return &f.SoftwareVersion },
+	"releaseDate":       func(f *File) *string { return &f.ReleaseDate },
+	"logo":              func(f *File) *string { return &f.Logo },
+	"monochromeLogo":    func(f *File) *string { return &f.MonochromeLogo },
+	"roadmap":           func(f *File) *string { return &f.Roadmap },
+	"developmentStatus": func(f *File) *string { return &f.DevelopmentStatus },
+	"softwareType":      func(f *File) *string { return &f.SoftwareType },
+}
+
+// listKeys are the top-level keys of a list of texts each, and their fields.
+var listKeys = map[string]func(*File) *[]string{
+	"isBasedOn":   func(f *File) *[]string { return &f.IsBasedOn },
+	"inputTypes":  func(f *File) *[]string { return &f.InputTypes },
+	"outputTypes": func(f *File) *[]string { return &f.OutputTypes },
+	"platforms":   func(f *File) *[]string { return &f.Platforms },
+	"categories":  func(f *File) *[]string { return &f.Categories },
+	"usedBy":      func(f *File) *[]string { return &f.UsedBy },
+}
+
 // readFile fills f from the top-level mapping. Each case names a key of the
 // schema in keys.go; fields has already reported keys the schema lacks and values
 // of the wrong shape.
 func (r *reader) readFile(n *yaml.Node, f *File) {
 	var lowerIT *ItalianExtension
 	r.fields(schema, "", n, func(k *keySpec, path string, v *yaml.Node) {
+		if field, ok := textKeys[k.name]; ok {
+			*field(f) = text(v)
+			return
+		}
+		if field, ok := listKeys[k.name]; ok {
+			*field(f) = r.list(path, v)
+			return
+		}
 		switch k.name {
 		case "publiccodeYmlVersion":
 			f.Version = text(v)
 			r.doc.versionTag = v.Tag
-		case "name":
-			f.Name = text(v)
-		case "applicationSuite":
-			f.ApplicationSuite = text(v)
-		case "url":
-			f.URL = text(v)
-		case "landingURL":
-			f.LandingURL = text(v)
-		case "isBasedOn":
-			f.IsBasedOn = r.list(path, v)
-		case "softwareVersion":
-			f.SoftwareVersion = text(v)
-		case "releaseDate":
-			f.ReleaseDate = text(v)
-		case "logo":
-			f.Logo = text(v)
-		case "monochromeLogo":
-			f.MonochromeLogo = text(v)
 		case "organisation":
 			r.fields(k, path, v, func(k *keySpec, _ string, v *yaml.Node) {
 				switch k.name {
@@ -43,16 +58,6 @@ func (r *reader) readFile(n *yaml.Node, f *File) {
 					f.Organisation.Name = text(v)
 				}
 			})
-		case "inputTypes":
-			f.InputTypes = r.list(path, v)
-		case "outputTypes":
-			f.OutputTypes = r.list(path, v)
-		case "platforms":
-			f.Platforms = r.list(path, v)
-		case "categories":
-			f.Categories = r.list(path, v)
-		case "usedBy":
-			f.UsedBy = r.list(path, v)
 		case "fundedBy":
 			r.items(path, v, func(path string, v *yaml.Node) {
 				var fu Funder
@@ -66,12 +71,6 @@ func (r *reader) readFile(n *yaml.Node, f *File) {
 				})
 				f.FundedBy = append(f.FundedBy, fu)
 			})
-		case "roadmap":
-			f.Roadmap = text(v)
-		case "developmentStatus":
-			f.DevelopmentStatus = text(v)
-		case "softwareType":
-			f.SoftwareType = text(v)
 		case "supports":
 			r.items(path, v, func(path string, v *yaml.Node) {
 				var s Support

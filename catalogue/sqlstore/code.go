@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -185,13 +184,11 @@ func (s *Store) CodeEntriesByIDs(ctx context.Context, ids []string) ([]catalogue
 	if err != nil {
 		return nil, err
 	}
-	order := make(map[string]int, len(ids))
-	for i, id := range ids {
-		order[id] = i
-	}
-	sort.Slice(list, func(i, j int) bool { return order[list[i].ID] < order[list[j].ID] })
+	inOrderOf(list, ids, codeID)
 	return list, nil
 }
+
+func codeID(e catalogue.CodeEntry) string { return e.ID }
 
 // ListCodeEntries implements catalogue.CodeReader.
 func (s *Store) ListCodeEntries(ctx context.Context, publisher string, page catalogue.Page) ([]catalogue.CodeEntry, string, error) {
@@ -214,36 +211,27 @@ func (s *Store) ListCodeEntries(ctx context.Context, publisher string, page cata
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(list) > size {
-		list = list[:size]
-		next = list[size-1].ID
-	}
+	list, next := pageOf(list, size, codeID)
 	return list, next, nil
 }
 
 // loadCode reads listed code entries matching the extra condition, with their publishers.
 func (s *Store) loadCode(ctx context.Context, cond string, args ...any) ([]catalogue.CodeEntry, error) {
-	rows, err := s.query(ctx, `SELECT `+codeColumns+` FROM code_entries c JOIN repositories r ON r.id = c.repository_id WHERE `+listedCode+` `+cond, args...)
-	if err != nil {
-		return nil, fmt.Errorf("load code entries: %w", err)
+	type row struct {
+		e  catalogue.CodeEntry
+		id int64
 	}
-	var list []catalogue.CodeEntry
-	var ids []int64
-	for rows.Next() {
-		e, id, err := scanCode(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("load code entries: %w", err)
-		}
-		list, ids = append(list, e), append(ids, id)
+	rows, err := scanAll(ctx, s, "code entries", func(r scanner) (row, error) {
+		e, id, err := scanCode(r)
+		return row{e, id}, err
+	}, `SELECT `+codeColumns+` FROM code_entries c JOIN repositories r ON r.id = c.repository_id WHERE `+listedCode+` `+cond, args...)
+	if err != nil || len(rows) == 0 {
+		return nil, err
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load code entries: %w", err)
-	}
-	if len(ids) == 0 {
-		return list, nil
+	list := make([]catalogue.CodeEntry, len(rows))
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		list[i], ids[i] = r.e, r.id
 	}
 	pubs, err := repositoryPublishers(ctx, s.db, s.d, ids)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 )
 
-// BeginCrawlRun implements catalogue.CrawlStore. The check and the insert are one
+// BeginCrawlRun is for the crawler (crawler.Catalogue). The check and the insert are one
 // serialised write, so two processes starting a crawl at once share one run.
 func (s *Store) BeginCrawlRun(ctx context.Context, trigger string) (catalogue.CrawlRun, bool, error) {
 	var id int64
@@ -33,7 +33,7 @@ func (s *Store) BeginCrawlRun(ctx context.Context, trigger string) (catalogue.Cr
 	return run, started, err
 }
 
-// ActiveCrawlRun implements catalogue.CrawlStore.
+// ActiveCrawlRun is for the crawler (crawler.Catalogue).
 func (s *Store) ActiveCrawlRun(ctx context.Context) (catalogue.CrawlRun, error) {
 	runs, err := s.crawlRuns(ctx, `WHERE finished_at IS NULL ORDER BY id LIMIT 1`)
 	if err != nil {
@@ -45,7 +45,7 @@ func (s *Store) ActiveCrawlRun(ctx context.Context) (catalogue.CrawlRun, error) 
 	return runs[0], nil
 }
 
-// CrawlRun implements catalogue.CrawlStore.
+// CrawlRun is for the crawler (crawler.Catalogue).
 func (s *Store) CrawlRun(ctx context.Context, id int64) (catalogue.CrawlRun, error) {
 	runs, err := s.crawlRuns(ctx, `WHERE id = ?`, id)
 	if err != nil {
@@ -57,7 +57,7 @@ func (s *Store) CrawlRun(ctx context.Context, id int64) (catalogue.CrawlRun, err
 	return runs[0], nil
 }
 
-// RecordHostingFailure implements catalogue.CrawlStore.
+// RecordHostingFailure is for the crawler (crawler.Catalogue).
 func (s *Store) RecordHostingFailure(ctx context.Context, run int64, f catalogue.HostingFailure) error {
 	err := s.txn(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `INSERT INTO crawl_hosting_failures (run_id, publisher_id, url, error) VALUES (?, ?, ?, ?)
@@ -70,7 +70,7 @@ func (s *Store) RecordHostingFailure(ctx context.Context, run int64, f catalogue
 	return nil
 }
 
-// SweepUnlisted implements catalogue.CrawlStore.
+// SweepUnlisted is for the crawler (crawler.Catalogue).
 func (s *Store) SweepUnlisted(ctx context.Context, run int64, goneAfter int) (int, error) {
 	rows, err := s.query(ctx, `SELECT r.url FROM repositories r
 		WHERE r.listed_run < ? AND r.status NOT IN (?, ?)

@@ -82,7 +82,8 @@ func orderBy(a string, backwards bool) string {
 	return ` ORDER BY ` + a + `.created_at, ` + a + `.id`
 }
 
-// SoftwareByCreation implements catalogue.FederationStore.
+// SoftwareByCreation pages listed software by creation time, for the
+// Developers Italia-compatible API; the cursors are opaque.
 func (s *Store) SoftwareByCreation(ctx context.Context, p catalogue.CreationPage) ([]catalogue.Software, string, string, error) {
 	size := pageSize(p.Size)
 	where := []string{`s.hidden_reason = ''`}
@@ -131,7 +132,7 @@ func (s *Store) HiddenSoftware(ctx context.Context, ids []string) (map[string]bo
 	return out, rows.Err()
 }
 
-// PublishersByCreation implements catalogue.FederationStore.
+// PublishersByCreation pages publishers the same way.
 func (s *Store) PublishersByCreation(ctx context.Context, p catalogue.CreationPage) ([]catalogue.Publisher, string, string, error) {
 	size := pageSize(p.Size)
 	where, args, backwards, err := creationWhere(p, "p", []string{"1 = 1"}, nil)
@@ -174,7 +175,9 @@ func (s *Store) PublishersByCreation(ctx context.Context, p catalogue.CreationPa
 // recentScanLimit bounds how many entries one RecentSoftware call reads.
 const recentScanLimit = 5000
 
-// RecentSoftware implements catalogue.FederationStore: it reads listed entries
+// RecentSoftware lists listed software, most recently updated first.
+//
+// it reads listed entries
 // newest first, in batches, until limit of them pass keep.
 func (s *Store) RecentSoftware(ctx context.Context, limit int, keep func(catalogue.Software) bool) ([]catalogue.Software, error) {
 	var out []catalogue.Software

@@ -66,7 +66,7 @@ func (t *tx) recordEvent(ctx context.Context, id int64, canonical string, prev, 
 	}
 	kept, err := json.Marshal(findings)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode findings: %w", err)
 	}
 	var seq int64
 	if err := t.queryRow(ctx, `INSERT INTO repository_events (repository, kind, detail, findings, at) VALUES (?, ?, ?, ?, ?) RETURNING seq`,

@@ -40,7 +40,7 @@ type migration struct {
 func knownMigrations() ([]migration, error) {
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list migrations: %w", err)
 	}
 	sort.Strings(names)
 	var out []migration

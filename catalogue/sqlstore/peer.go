@@ -34,7 +34,7 @@ func scanPeer(r scanner) (catalogue.Peer, error) {
 	return p, nil
 }
 
-// Peers implements catalogue.FederationStore.
+// Peers is for federation (harvests, webhooks, the federation routes).
 func (s *Store) Peers(ctx context.Context) ([]catalogue.Peer, error) {
 	rows, err := s.query(ctx, `SELECT `+peerColumns+` FROM peers p ORDER BY p.id`)
 	if err != nil {
@@ -52,7 +52,7 @@ func (s *Store) Peers(ctx context.Context) ([]catalogue.Peer, error) {
 	return out, rows.Err()
 }
 
-// Peer implements catalogue.FederationStore.
+// Peer is for federation (harvests, webhooks, the federation routes).
 func (s *Store) Peer(ctx context.Context, url string) (catalogue.Peer, error) {
 	p, err := scanPeer(s.queryRow(ctx, `SELECT `+peerColumns+` FROM peers p WHERE p.url = ?`, url))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -61,7 +61,7 @@ func (s *Store) Peer(ctx context.Context, url string) (catalogue.Peer, error) {
 	return p, err
 }
 
-// EnsurePeer implements catalogue.FederationStore.
+// EnsurePeer adds a peer unless it is known (a kind given updates it).
 func (s *Store) EnsurePeer(ctx context.Context, p catalogue.Peer) (catalogue.Peer, error) {
 	if err := s.write(ctx, func(t *tx) error { return t.ensurePeer(ctx, p) }); err != nil {
 		return p, fmt.Errorf("peer %s: %w", p.URL, err)
@@ -81,7 +81,9 @@ func (t *tx) ensurePeer(ctx context.Context, p catalogue.Peer) error {
 	return nil
 }
 
-// SyncPeers implements catalogue.FederationStore.
+// SyncPeers makes the configured peers the harvested ones: new ones are
+// added; known ones missing from peers are kept, with their entries, and
+// marked stale (configured again, they are not). It returns every peer.
 func (s *Store) SyncPeers(ctx context.Context, peers []catalogue.Peer) ([]catalogue.Peer, error) {
 	err := s.write(ctx, func(t *tx) error {
 		// Every peer is stale but those configured: removing one (and its
@@ -105,7 +107,7 @@ func (s *Store) SyncPeers(ctx context.Context, peers []catalogue.Peer) ([]catalo
 	return s.Peers(ctx)
 }
 
-// RemovePeer implements catalogue.FederationStore.
+// RemovePeer removes a peer and its entries; ErrNotFound when unknown.
 func (s *Store) RemovePeer(ctx context.Context, url string) error {
 	err := s.write(ctx, func(t *tx) error {
 		var id int64
@@ -158,7 +160,7 @@ func (t *tx) strings(ctx context.Context, q string, args ...any) ([]string, erro
 	return out, rows.Err()
 }
 
-// RecordHarvest implements catalogue.FederationStore.
+// RecordHarvest notes a harvest attempt's outcome (empty err: success).
 func (s *Store) RecordHarvest(ctx context.Context, url string, kind catalogue.PeerKind, errMsg string) error {
 	return s.txn(ctx, func(t *tx) error {
 		if _, err := t.exec(ctx, `UPDATE peers SET last_attempt_at = ?, last_error = ?, kind = CASE WHEN ? = '' THEN kind ELSE ? END WHERE url = ?`,
@@ -170,7 +172,7 @@ func (s *Store) RecordHarvest(ctx context.Context, url string, kind catalogue.Pe
 	})
 }
 
-// PeerDigests implements catalogue.FederationStore.
+// PeerDigests returns the digest of every entry harvested from a peer, by remote ID.
 func (s *Store) PeerDigests(ctx context.Context, url string) (map[string]string, error) {
 	rows, err := s.query(ctx, `SELECT e.remote_id, e.digest FROM peer_entries e JOIN peers p ON p.id = e.peer_id WHERE p.url = ?`, url)
 	if err != nil {
@@ -200,7 +202,7 @@ type storedEntry struct {
 	joins  string
 }
 
-// ApplyHarvest implements catalogue.FederationStore.
+// ApplyHarvest applies a batch; see HarvestBatch.
 func (s *Store) ApplyHarvest(ctx context.Context, b catalogue.HarvestBatch) (catalogue.HarvestCount, error) {
 	var count catalogue.HarvestCount
 	err := s.write(ctx, func(t *tx) error {
@@ -394,7 +396,7 @@ func (t *tx) resolve(ctx context.Context, url string, changed entryKey, joinsCha
 		Scan(&id, &originPeer, &remote, &raw, &name, &hidden, &valid)
 	exists := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
+		return fmt.Errorf("software at %s: %w", url, err)
 	}
 	if exists && !originPeer.Valid && !hidden {
 		// A local crawl lists it: it wins; merged join records may have changed.
@@ -403,21 +405,11 @@ func (t *tx) resolve(ctx context.Context, url string, changed entryKey, joinsCha
 		}
 		return nil
 	}
-	var best struct {
-		peer                       int64
-		remote, name, raw, content string
-		valid                      bool
-		errors, warnings           int
-		contributions              string
-	}
-	err = t.queryRow(ctx, `SELECT e.peer_id, e.remote_id, e.name, e.raw, e.content, e.valid, e.errors, e.warnings, e.contributions
-		FROM peer_entries e JOIN peers p ON p.id = e.peer_id WHERE e.url = ?
-		ORDER BY CASE WHEN e.instance_id = p.instance_id THEN 0 ELSE 1 END, p.id, e.remote_id LIMIT 1`, url).
-		Scan(&best.peer, &best.remote, &best.name, &best.raw, &best.content, &best.valid, &best.errors, &best.warnings, &best.contributions)
+	best, err := t.bestPeerCopy(ctx, url)
 	if errors.Is(err, sql.ErrNoRows) {
 		if exists && originPeer.Valid && !hidden {
 			if _, err := t.exec(ctx, `UPDATE software SET hidden = TRUE, updated_at = ? WHERE id = ?`, t.now, id); err != nil {
-				return err
+				return fmt.Errorf("hide harvested %s: %w", url, err)
 			}
 			return t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpHide, id)
 		}
@@ -428,26 +420,17 @@ func (t *tx) resolve(ctx context.Context, url string, changed entryKey, joinsCha
 	}
 	f, err := decodeFile(best.content)
 	if err != nil {
-		return err
+		return fmt.Errorf("harvested %s: %w", url, err)
 	}
 	if !exists {
-		id = best.remote
-		if !remoteIDRE.MatchString(id) {
-			id = catalogue.NewID()
-		} else {
-			var n int
-			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM software WHERE id = ?`, id).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				id = catalogue.NewID()
-			}
+		if id, err = t.harvestedID(ctx, best.remote); err != nil {
+			return err
 		}
 		if _, err := t.exec(ctx, `INSERT INTO software (id, url, name, content, raw, valid, errors, warnings, created_at, updated_at,
 				origin_peer, origin_remote, contributions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, url, best.name, best.content, best.raw, best.valid, best.errors, best.warnings, t.now, t.now, best.peer, best.remote,
 			best.contributions); err != nil {
-			return err
+			return fmt.Errorf("add harvested %s: %w", url, err)
 		}
 	} else {
 		same := originPeer.Valid && originPeer.Int64 == best.peer && remote == best.remote && !hidden
@@ -457,13 +440,52 @@ func (t *tx) resolve(ctx context.Context, url string, changed entryKey, joinsCha
 		if _, err := t.exec(ctx, `UPDATE software SET name = ?, content = ?, raw = ?, valid = ?, errors = ?, warnings = ?, hidden = FALSE,
 				source_repo_id = NULL, origin_peer = ?, origin_remote = ?, contributions = ?, updated_at = ? WHERE id = ?`,
 			best.name, best.content, best.raw, best.valid, best.errors, best.warnings, best.peer, best.remote, best.contributions, t.now, id); err != nil {
-			return err
+			return fmt.Errorf("update harvested %s: %w", url, err)
 		}
 	}
 	if err := t.setBasedOn(ctx, id, f); err != nil {
 		return err
 	}
 	return t.appendChange(ctx, catalogue.ChangeSoftware, catalogue.OpUpsert, id)
+}
+
+// peerCopy is one peer's harvested entry for a URL.
+type peerCopy struct {
+	peer                       int64
+	remote, name, raw, content string
+	valid                      bool
+	errors, warnings           int
+	contributions              string
+}
+
+// bestPeerCopy is the copy of url shown when no local crawl lists it: the one
+// from the peer that made it, else the first peer's; sql.ErrNoRows when none.
+func (t *tx) bestPeerCopy(ctx context.Context, url string) (peerCopy, error) {
+	var best peerCopy
+	err := t.queryRow(ctx, `SELECT e.peer_id, e.remote_id, e.name, e.raw, e.content, e.valid, e.errors, e.warnings, e.contributions
+		FROM peer_entries e JOIN peers p ON p.id = e.peer_id WHERE e.url = ?
+		ORDER BY CASE WHEN e.instance_id = p.instance_id THEN 0 ELSE 1 END, p.id, e.remote_id LIMIT 1`, url).
+		Scan(&best.peer, &best.remote, &best.name, &best.raw, &best.content, &best.valid, &best.errors, &best.warnings, &best.contributions)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return best, fmt.Errorf("peer copies of %s: %w", url, err)
+	}
+	return best, err
+}
+
+// harvestedID is the ID of a new harvested entry: the peer's own when it is a
+// well-formed one not taken here, else a new one.
+func (t *tx) harvestedID(ctx context.Context, remote string) (string, error) {
+	if !remoteIDRE.MatchString(remote) {
+		return catalogue.NewID(), nil
+	}
+	var n int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM software WHERE id = ?`, remote).Scan(&n); err != nil {
+		return "", fmt.Errorf("is software ID %s taken: %w", remote, err)
+	}
+	if n > 0 {
+		return catalogue.NewID(), nil
+	}
+	return remote, nil
 }
 
 func (t *tx) touchSoftware(ctx context.Context, id string) error {

@@ -9,9 +9,7 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 )
 
-var _ catalogue.CrawlStore = (*Store)(nil)
-
-// Repository implements catalogue.CrawlStore.
+// Repository is for the crawler (crawler.Catalogue).
 func (s *Store) Repository(ctx context.Context, rawURL string) (catalogue.Repository, error) {
 	canonical, err := catalogue.CanonicalURL(rawURL)
 	if err != nil {
@@ -31,7 +29,7 @@ func (s *Store) Repository(ctx context.Context, rawURL string) (catalogue.Reposi
 	return list[0], nil
 }
 
-// ListRepository implements catalogue.CrawlStore.
+// ListRepository is for the crawler (crawler.Catalogue).
 func (s *Store) ListRepository(ctx context.Context, run int64, publisherID string, d catalogue.Discovered) (bool, error) {
 	canonical, err := catalogue.CanonicalURL(d.URL)
 	if err != nil {
@@ -97,7 +95,7 @@ func (s *Store) RepositoryHistory(ctx context.Context, rawURL string) ([]catalog
 	return out, rows.Err()
 }
 
-// Crawled implements catalogue.CrawlStore.
+// Crawled is for the crawler (crawler.Catalogue).
 func (s *Store) Crawled(ctx context.Context, run int64, rawURL string) (bool, error) {
 	canonical, err := catalogue.CanonicalURL(rawURL)
 	if err != nil {
@@ -112,7 +110,7 @@ func (s *Store) Crawled(ctx context.Context, run int64, rawURL string) (bool, er
 	return n > 0, nil
 }
 
-// ForgePage implements catalogue.CrawlStore.
+// ForgePage is for the crawler (crawler.Catalogue).
 func (s *Store) ForgePage(ctx context.Context, url string) (string, []byte, bool, error) {
 	var etag, body string
 	err := s.queryRow(ctx, `SELECT etag, body FROM forge_pages WHERE url = ?`, url).Scan(&etag, &body)
@@ -125,7 +123,7 @@ func (s *Store) ForgePage(ctx context.Context, url string) (string, []byte, bool
 	return etag, []byte(body), true, nil
 }
 
-// PutForgePage implements catalogue.CrawlStore.
+// PutForgePage is for the crawler (crawler.Catalogue).
 func (s *Store) PutForgePage(ctx context.Context, url, etag string, body []byte) error {
 	err := s.txn(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `INSERT INTO forge_pages (url, etag, body, updated_at) VALUES (?, ?, ?, ?)

@@ -13,8 +13,6 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 )
 
-var _ catalogue.FederationStore = (*Store)(nil)
-
 const (
 	settingSiteKey  = "site.key"
 	settingInstance = "instance.id"
@@ -45,7 +43,8 @@ func (s *Store) setting(ctx context.Context, name string) (string, error) {
 	return v, err
 }
 
-// InstanceID implements catalogue.FederationStore.
+// InstanceID is this instance's stable identifier: set is used when not empty
+// (and kept), else the one kept, else a new one is made and kept.
 func (s *Store) InstanceID(ctx context.Context, set string) (string, error) {
 	var id string
 	err := s.txn(ctx, func(t *tx) error {
@@ -72,7 +71,7 @@ func (s *Store) InstanceID(ctx context.Context, set string) (string, error) {
 	return id, nil
 }
 
-// Cursor implements catalogue.FederationStore.
+// Cursor and SetCursor keep a named follower's position in the change log.
 func (s *Store) Cursor(ctx context.Context, name string) (int64, error) {
 	v, err := s.setting(ctx, cursorPrefix+name)
 	if err != nil || v == "" {
@@ -81,12 +80,14 @@ func (s *Store) Cursor(ctx context.Context, name string) (int64, error) {
 	return strconv.ParseInt(v, 10, 64)
 }
 
-// SetCursor implements catalogue.FederationStore.
+// SetCursor is for federation (harvests, webhooks, the federation routes).
 func (s *Store) SetCursor(ctx context.Context, name string, seq int64) error {
 	return s.txn(ctx, func(t *tx) error { return t.setSetting(ctx, cursorPrefix+name, strconv.FormatInt(seq, 10)) })
 }
 
-// ChangesSince implements catalogue.FederationStore. The "pruned" mark is read
+// ChangesSince is Changes, failing with ErrGone when after is older than the
+// log's retention (the entries after it were pruned).
+// The "pruned" mark is read
 // after the entries, and pruning sets it in the transaction that deletes them, so
 // a follower is never handed a log with a hole.
 func (s *Store) ChangesSince(ctx context.Context, after int64, limit int) ([]catalogue.Change, error) {
@@ -106,7 +107,10 @@ func (s *Store) ChangesSince(ctx context.Context, after int64, limit int) ([]cat
 	return changes, nil
 }
 
-// PruneChanges implements catalogue.FederationStore.
+// PruneChanges drops change-log entries older than before and not after upTo
+// (the position of followers in this process, such as the search index, that
+// must not miss an entry), always keeping the newest entry, and returns how
+// many it dropped.
 func (s *Store) PruneChanges(ctx context.Context, before time.Time, limit int64) (int, error) {
 	n := 0
 	err := s.write(ctx, func(t *tx) error {

@@ -66,13 +66,11 @@ func (s *Store) SoftwareByIDs(ctx context.Context, ids []string) ([]catalogue.So
 	if err != nil {
 		return nil, err
 	}
-	order := make(map[string]int, len(ids))
-	for i, id := range ids {
-		order[id] = i
-	}
-	sort.Slice(list, func(i, j int) bool { return order[list[i].ID] < order[list[j].ID] })
+	inOrderOf(list, ids, softwareID)
 	return list, nil
 }
+
+func softwareID(sw catalogue.Software) string { return sw.ID }
 
 // ListSoftware implements catalogue.Store.
 func (s *Store) ListSoftware(ctx context.Context, publisher string, page catalogue.Page) ([]catalogue.Software, string, error) {
@@ -88,77 +86,77 @@ func (s *Store) ListSoftware(ctx context.Context, publisher string, page catalog
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(list) > size {
-		list = list[:size]
-		next = list[size-1].ID
-	}
+	list, next := pageOf(list, size, softwareID)
 	return list, next, nil
 }
 
 // loadSoftware reads software rows and the repositories that carry them.
 func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]catalogue.Software, error) {
-	rows, err := s.query(ctx, `SELECT `+softwareColumns+` FROM software s LEFT JOIN repositories src ON src.id = s.source_repo_id `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("load software: %w", err)
+	list, err := scanAll(ctx, s, "software", scanSoftware, `SELECT `+softwareColumns+` FROM software s LEFT JOIN repositories src ON src.id = s.source_repo_id `+where, args...)
+	if err != nil || len(list) == 0 {
+		return list, err
 	}
-	var list []catalogue.Software
-	byURL := map[string]int{}
-	for rows.Next() {
-		sw, err := scanSoftware(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("load software: %w", err)
+	urls := make([]string, len(list))
+	ids := make([]string, len(list))
+	for i, sw := range list {
+		urls[i], ids[i] = sw.URL, sw.ID
+	}
+	if err := s.fillRepositories(ctx, list, urls); err != nil {
+		return nil, err
+	}
+	if err := s.fillLinks(ctx, list, urls); err != nil {
+		return nil, err
+	}
+	if err := s.fillJoinCounts(ctx, list, ids); err != nil {
+		return nil, err
+	}
+	if err := s.fillOrigins(ctx, list); err != nil {
+		return nil, err
+	}
+	for i := range list {
+		sort.Strings(list[i].Publishers)
+		if list[i].Publishers == nil {
+			list[i].Publishers = []string{}
 		}
-		byURL[sw.URL] = len(list)
-		list = append(list, sw)
+		if list[i].Repositories == nil {
+			list[i].Repositories = []catalogue.SoftwareRepository{}
+		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load software: %w", err)
+	return list, nil
+}
+
+// softwareLink is a repository carrying the software at list index sw.
+type softwareLink struct {
+	sw   int
+	repo catalogue.SoftwareRepository
+	id   int64
+}
+
+// fillRepositories adds the repositories that carry each entry (origins
+// first), and the publishers of those that are neither forks nor gone.
+func (s *Store) fillRepositories(ctx context.Context, list []catalogue.Software, urls []string) error {
+	byURL := make(map[string]int, len(list))
+	for i, sw := range list {
+		byURL[sw.URL] = i
 	}
-	if len(list) == 0 {
-		return list, nil
-	}
-	urls := make([]string, 0, len(list))
-	for _, sw := range list {
-		urls = append(urls, sw.URL)
-	}
-	rrows, err := s.query(ctx, `SELECT r.id, r.url, r.software_url, r.status, r.role FROM repositories r
-		WHERE r.software_url IN (`+placeholders(len(urls))+`) ORDER BY CASE WHEN r.role = 'origin' THEN 0 ELSE 1 END, r.id`, anys(urls)...)
-	if err != nil {
-		return nil, fmt.Errorf("load software repositories: %w", err)
-	}
-	type link struct {
-		sw   int
-		repo catalogue.SoftwareRepository
-		id   int64
-	}
-	var links []link
-	for rrows.Next() {
-		var l link
+	links, err := scanAll(ctx, s, "software repositories", func(r scanner) (softwareLink, error) {
+		var l softwareLink
 		var swURL, status, role string
-		if err := rrows.Scan(&l.id, &l.repo.URL, &swURL, &status, &role); err != nil {
-			rrows.Close()
-			return nil, fmt.Errorf("load software repositories: %w", err)
-		}
-		l.repo.Status, l.repo.Role = catalogue.RepoStatus(status), catalogue.RepoRole(role)
-		l.sw = byURL[swURL]
-		links = append(links, l)
-	}
-	rrows.Close()
-	if err := rrows.Err(); err != nil {
-		return nil, fmt.Errorf("load software repositories: %w", err)
+		err := r.Scan(&l.id, &l.repo.URL, &swURL, &status, &role)
+		l.repo.Status, l.repo.Role, l.sw = catalogue.RepoStatus(status), catalogue.RepoRole(role), byURL[swURL]
+		return l, err
+	}, `SELECT r.id, r.url, r.software_url, r.status, r.role FROM repositories r
+		WHERE r.software_url IN (`+placeholders(len(urls))+`) ORDER BY CASE WHEN r.role = 'origin' THEN 0 ELSE 1 END, r.id`, anys(urls)...)
+	if err != nil || len(links) == 0 {
+		return err
 	}
 	repoIDs := make([]int64, len(links))
 	for i, l := range links {
 		repoIDs[i] = l.id
 	}
-	pubs := map[int64][]string{}
-	if len(repoIDs) > 0 {
-		if pubs, err = repositoryPublishers(ctx, s.db, s.d, repoIDs); err != nil {
-			return nil, err
-		}
+	pubs, err := repositoryPublishers(ctx, s.db, s.d, repoIDs)
+	if err != nil {
+		return err
 	}
 	seen := make([]map[string]bool, len(list))
 	for _, l := range links {
@@ -181,29 +179,7 @@ func (s *Store) loadSoftware(ctx context.Context, where string, args ...any) ([]
 			}
 		}
 	}
-	if err := s.fillLinks(ctx, list, urls); err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(list))
-	for i, sw := range list {
-		ids[i] = sw.ID
-	}
-	if err := s.fillJoinCounts(ctx, list, ids); err != nil {
-		return nil, err
-	}
-	if err := s.fillOrigins(ctx, list); err != nil {
-		return nil, err
-	}
-	for i := range list {
-		sort.Strings(list[i].Publishers)
-		if list[i].Publishers == nil {
-			list[i].Publishers = []string{}
-		}
-		if list[i].Repositories == nil {
-			list[i].Repositories = []catalogue.SoftwareRepository{}
-		}
-	}
-	return list, nil
+	return nil
 }
 
 // fillLinks adds each entry's upstreams (isBasedOn) and listed variants.

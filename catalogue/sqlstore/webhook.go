@@ -10,7 +10,7 @@ import (
 	"github.com/oscat-eu/oscat/catalogue"
 )
 
-// AddWebhook implements catalogue.FederationStore.
+// AddWebhook is for federation (harvests, webhooks, the federation routes).
 func (s *Store) AddWebhook(ctx context.Context, w catalogue.Webhook) (catalogue.Webhook, error) {
 	events, _ := json.Marshal(w.Events)
 	err := s.txn(ctx, func(t *tx) error {
@@ -34,7 +34,7 @@ func scanWebhook(r scanner) (catalogue.Webhook, error) {
 	return w, json.Unmarshal([]byte(events), &w.Events)
 }
 
-// Webhooks implements catalogue.FederationStore.
+// Webhooks is for federation (harvests, webhooks, the federation routes).
 func (s *Store) Webhooks(ctx context.Context) ([]catalogue.Webhook, error) {
 	rows, err := s.query(ctx, `SELECT id, url, secret, events, created_at FROM webhooks ORDER BY id`)
 	if err != nil {
@@ -52,7 +52,7 @@ func (s *Store) Webhooks(ctx context.Context) ([]catalogue.Webhook, error) {
 	return out, rows.Err()
 }
 
-// WebhookByID implements catalogue.FederationStore.
+// WebhookByID is for federation (harvests, webhooks, the federation routes).
 func (s *Store) WebhookByID(ctx context.Context, id int64) (catalogue.Webhook, error) {
 	w, err := scanWebhook(s.queryRow(ctx, `SELECT id, url, secret, events, created_at FROM webhooks WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -61,7 +61,7 @@ func (s *Store) WebhookByID(ctx context.Context, id int64) (catalogue.Webhook, e
 	return w, err
 }
 
-// RemoveWebhook implements catalogue.FederationStore.
+// RemoveWebhook is for federation (harvests, webhooks, the federation routes).
 func (s *Store) RemoveWebhook(ctx context.Context, id int64) error {
 	return s.txn(ctx, func(t *tx) error {
 		res, err := t.exec(ctx, `DELETE FROM webhooks WHERE id = ?`, id)
@@ -75,7 +75,7 @@ func (s *Store) RemoveWebhook(ctx context.Context, id int64) error {
 	})
 }
 
-// LogDelivery implements catalogue.FederationStore.
+// LogDelivery records a delivery attempt, keeping the webhook's log bounded.
 func (s *Store) LogDelivery(ctx context.Context, d catalogue.Delivery) error {
 	return s.txn(ctx, func(t *tx) error {
 		if _, err := t.exec(ctx, `INSERT INTO webhook_deliveries (webhook_id, message_id, event, attempt, status, error, duration_ms, at)
@@ -88,7 +88,9 @@ func (s *Store) LogDelivery(ctx context.Context, d catalogue.Delivery) error {
 	})
 }
 
-// Deliveries implements catalogue.FederationStore: newest first.
+// Deliveries is for federation (harvests, webhooks, the federation routes).
+//
+// newest first.
 func (s *Store) Deliveries(ctx context.Context, webhook int64, limit int) ([]catalogue.Delivery, error) {
 	rows, err := s.query(ctx, `SELECT id, webhook_id, message_id, event, attempt, status, error, duration_ms, at FROM webhook_deliveries
 		WHERE webhook_id = ? ORDER BY id DESC LIMIT ?`, webhook, pageSize(limit))

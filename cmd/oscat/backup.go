@@ -90,7 +90,7 @@ func backup(ctx context.Context, c common, file string, stdout io.Writer) error 
 	// and the live catalogue keep the same one.
 	instance, err := store.InstanceID(ctx, "")
 	if err != nil {
-		return err
+		return fmt.Errorf("read the instance ID: %w", err)
 	}
 	work, err := os.MkdirTemp(filepath.Dir(file), ".oscat-backup-*")
 	if err != nil {
@@ -276,7 +276,7 @@ func unpackBackup(file, dir string) (manifest, error) {
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
-		return m, fmt.Errorf("restore %s: not an oscat backup (%v)", file, err)
+		return m, fmt.Errorf("restore %s: not an oscat backup: %w", file, err)
 	}
 	tr := tar.NewReader(zr)
 	hdr, err := tr.Next()
@@ -354,7 +354,7 @@ func checkRestored(ctx context.Context, dir string) (string, sqlstore.Contents, 
 	}
 	id, err := s.InstanceID(ctx, "")
 	if err != nil {
-		return "", sqlstore.Contents{}, err
+		return "", sqlstore.Contents{}, fmt.Errorf("read the instance ID: %w", err)
 	}
 	contents, err := s.Contents(ctx)
 	return id, contents, err

@@ -119,7 +119,7 @@ func benchPush(ctx context.Context, f benchPushFlags, out io.Writer) error {
 		return err
 	}
 	defer index.Close()
-	srv, err := ui.New(store, index, ui.Options{PublicURL: "http://127.0.0.1", Logger: quiet, HookSecrets: store,
+	srv, err := ui.New(siteSources(store, false), index, ui.Options{PublicURL: "http://127.0.0.1", Logger: quiet,
 		Hooks: &push.Receiver{Store: store, Crawler: c, Log: quiet}})
 	if err != nil {
 		return err

@@ -105,7 +105,7 @@ func benchValidate(ctx context.Context, out io.Writer, o benchValidateOptions) e
 		return err
 	}
 	defer index.Close()
-	srv, err := ui.New(store, index, ui.Options{PublicURL: "http://127.0.0.1", Logger: quiet,
+	srv, err := ui.New(siteSources(store, false), index, ui.Options{PublicURL: "http://127.0.0.1", Logger: quiet,
 		ValidateConcurrency: o.concurrency, ValidatePerMinute: o.perMinute})
 	if err != nil {
 		return err

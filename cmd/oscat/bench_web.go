@@ -93,7 +93,7 @@ func benchWeb(ctx context.Context, out io.Writer, o benchWebOptions) error {
 	defer index.Close()
 	fmt.Fprintf(out, "index time=%s\n", time.Since(t0).Round(time.Millisecond))
 
-	srv, err := ui.New(store, index, ui.Options{PublicURL: "http://127.0.0.1", Logger: quiet})
+	srv, err := ui.New(siteSources(store, false), index, ui.Options{PublicURL: "http://127.0.0.1", Logger: quiet})
 	if err != nil {
 		return err
 	}

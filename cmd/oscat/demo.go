@@ -90,7 +90,7 @@ func demo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	opts.Metrics = metrics.crawl
 	sum, err := crawler.New(store, opts).Run(ctx, "cli", nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("crawl the demo world: %w", err)
 	}
 	fmt.Fprintln(stdout, sum)
 	f.publishers = ""

@@ -104,7 +104,7 @@ func (fd federation) start(ctx context.Context) (*catalogue.JobRunner, []*duty, 
 	}
 	known, err := fd.store.SyncPeers(ctx, peers)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("sync the configured peers: %w", err)
 	}
 	for _, p := range known {
 		if p.Stale {

@@ -41,11 +41,11 @@ func rebuildIndex(ctx context.Context, c common, stdout, stderr io.Writer) error
 	start := time.Now()
 	name, err := search.Build(ctx, searchDir(c), store)
 	if err != nil {
-		return err
+		return fmt.Errorf("build the search index: %w", err)
 	}
 	served, err := search.Served(searchDir(c))
 	if err != nil {
-		return err
+		return fmt.Errorf("read the served search index: %w", err)
 	}
 	if served {
 		fmt.Fprintf(stdout, "search index rebuilt as %s in %s; the running server switches to it within seconds\n", name, time.Since(start).Round(time.Millisecond))

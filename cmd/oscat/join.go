@@ -72,7 +72,7 @@ func (f joinFlags) oidc() (ui.OIDCConfig, error) {
 }
 
 // joinOptions fill the server's options for accounts and joining.
-func (f joinFlags) joinOptions(opts *ui.Options, store *sqlstore.Store) error {
+func (f joinFlags) joinOptions(opts *ui.Options) error {
 	oidc, err := f.oidc()
 	if err != nil {
 		return err
@@ -82,7 +82,7 @@ func (f joinFlags) joinOptions(opts *ui.Options, store *sqlstore.Store) error {
 			return usageError("--admin %q: write an e-mail address", a)
 		}
 	}
-	opts.Community, opts.Admins, opts.OIDC = store, f.admins, oidc
+	opts.Admins, opts.OIDC = f.admins, oidc
 	return nil
 }
 

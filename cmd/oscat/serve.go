@@ -264,12 +264,12 @@ func (n *serveNode) site(ctx context.Context, index *search.Index, ready func(co
 		FetchPolicy:         safehttp.Policy{AllowPrivate: f.allowPrivate},
 		Outbox:              filepath.Join(f.data, "outbox"),
 		ValidateConcurrency: f.validateConcurrency, ValidatePerMinute: f.validatePerMinute,
-		Hooks:       &push.Receiver{Store: n.store, Crawler: n.crawl, Secret: f.hookSecret, Log: n.log},
-		HookSecrets: n.store, HooksPerMinute: f.hookRate, RepositoryFiles: n.store, Status: n.statusOptions()}
-	if err := f.joinFlags.joinOptions(&opts, n.store); err != nil {
+		Hooks:          &push.Receiver{Store: n.store, Crawler: n.crawl, Secret: f.hookSecret, Log: n.log},
+		HooksPerMinute: f.hookRate, RepositoryFiles: n.store, Status: n.statusOptions()}
+	if err := f.joinFlags.joinOptions(&opts); err != nil {
 		return nil, err
 	}
-	return ui.New(n.store, index, opts)
+	return ui.New(siteSources(n.store, true), index, opts)
 }
 
 // background starts the jobs of a worker (crawls, harvests, mails, webhook

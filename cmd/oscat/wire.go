@@ -11,7 +11,18 @@ import (
 
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 	"github.com/oscat-eu/oscat/crawler"
+	"github.com/oscat-eu/oscat/ui"
 )
+
+// siteSources are the site's stores, each the one store; community turns on
+// accounts and joining.
+func siteSources(store *sqlstore.Store, community bool) ui.Sources {
+	src := ui.Sources{Catalog: store, Code: store, Federation: store, HookSecrets: store, Collaboration: store, Contributions: store}
+	if community {
+		src.Community = &ui.CommunitySources{Accounts: store, Members: store, Joins: store, Initiatives: store, Hosting: store, Mail: store}
+	}
+	return src
+}
 
 func openStore(ctx context.Context, c common) (*sqlstore.Store, error) {
 	s, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: c.data, PostgresDSN: c.postgres})

@@ -179,7 +179,7 @@ func (f *Fetcher) uploadPack(ctx context.Context, r *Remote, q request, st store
 
 func classify(err error) error {
 	if errors.Is(err, transport.ErrRepositoryNotFound) || errors.Is(err, transport.ErrAuthenticationRequired) {
-		return fmt.Errorf("%w: %v", ErrNotFound, err)
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
 	return err
 }

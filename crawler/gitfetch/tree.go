@@ -36,7 +36,7 @@ func (s *Snapshot) ReadFile(name string, max int64) ([]byte, error) {
 	}
 	r, err := b.Reader()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read blob: %w", err)
 	}
 	defer r.Close()
 	return io.ReadAll(io.LimitReader(r, max))
@@ -93,7 +93,7 @@ func (s *Snapshot) resolve(name string) (*object.TreeEntry, error) {
 func readBlob(b *object.Blob, max int64) (string, error) {
 	r, err := b.Reader()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("read blob: %w", err)
 	}
 	defer r.Close()
 	data, err := io.ReadAll(io.LimitReader(r, max))

@@ -38,9 +38,26 @@ type Options struct {
 	Logger   *slog.Logger
 }
 
+// PeerStore is what a harvest reads and writes: the peers, their harvested
+// entries, and the job queue their scheduled harvests go through.
+type PeerStore interface {
+	// Peers lists every known peer.
+	Peers(ctx context.Context) ([]catalogue.Peer, error)
+	// EnsurePeer adds a peer unless it is known (a kind given updates it).
+	EnsurePeer(ctx context.Context, p catalogue.Peer) (catalogue.Peer, error)
+	// RecordHarvest notes a harvest attempt's outcome (empty err: success).
+	RecordHarvest(ctx context.Context, url string, kind catalogue.PeerKind, err string) error
+	// ApplyHarvest applies a batch; see catalogue.HarvestBatch.
+	ApplyHarvest(ctx context.Context, b catalogue.HarvestBatch) (catalogue.HarvestCount, error)
+	// PeerDigests returns the digest of every entry harvested from a peer, by remote ID.
+	PeerDigests(ctx context.Context, url string) (map[string]string, error)
+	// Enqueue adds jobs, skipping each whose (Kind, Key) already has a live job.
+	Enqueue(ctx context.Context, jobs ...catalogue.NewJob) (int, error)
+}
+
 // Harvester harvests peers into the store.
 type Harvester struct {
-	store    catalogue.FederationStore
+	store    PeerStore
 	client   *http.Client
 	opts     Options
 	log      *slog.Logger
@@ -48,7 +65,7 @@ type Harvester struct {
 }
 
 // New returns a harvester writing to store.
-func New(store catalogue.FederationStore, opts Options) *Harvester {
+func New(store PeerStore, opts Options) *Harvester {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 100
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage"
 )
 
 // OwnerKind says how the listing API presents an owner.
@@ -187,6 +188,42 @@ func (f *Forge) Push(owner, name string, c Commit) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("write tree of %s/%s: %w", owner, name, err)
 	}
+	sig, msg := c.signature()
+	commit := &object.Commit{Author: sig, Committer: sig, Message: msg + "\n", TreeHash: treeHash}
+	branch := plumbing.NewBranchReferenceName("main")
+	if ref, err := st.Reference(branch); err == nil {
+		commit.ParentHashes = []plumbing.Hash{ref.Hash()}
+	}
+	obj := st.NewEncodedObject()
+	if err := commit.Encode(obj); err != nil {
+		return "", err
+	}
+	h, err := st.SetEncodedObject(obj)
+	if err != nil {
+		return "", fmt.Errorf("store commit: %w", err)
+	}
+	if err := st.SetReference(plumbing.NewHashReference(branch, h)); err != nil {
+		return "", err
+	}
+	if err := st.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, branch)); err != nil {
+		return "", err
+	}
+	if c.Tag != "" {
+		if err := st.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(c.Tag), h)); err != nil {
+			return "", err
+		}
+	}
+	if c.Release != "" {
+		if err := release(st, c.Release, sig, h); err != nil {
+			return "", fmt.Errorf("release %s of %s/%s: %w", c.Release, owner, name, err)
+		}
+	}
+	return h.String(), nil
+}
+
+// signature is the commit's author and committer, and its message, with the
+// defaults of a demo commit.
+func (c Commit) signature() (object.Signature, string) {
 	when := c.When
 	if when.IsZero() {
 		when = time.Now()
@@ -203,46 +240,21 @@ func (f *Forge) Push(owner, name string, c Commit) (string, error) {
 	if email == "" {
 		email = strings.ReplaceAll(strings.ToLower(author), " ", ".") + "@example.org"
 	}
-	sig := object.Signature{Name: author, Email: email, When: when}
-	commit := &object.Commit{Author: sig, Committer: sig, Message: msg + "\n", TreeHash: treeHash}
-	branch := plumbing.NewBranchReferenceName("main")
-	if ref, err := st.Reference(branch); err == nil {
-		commit.ParentHashes = []plumbing.Hash{ref.Hash()}
-	}
+	return object.Signature{Name: author, Email: email, When: when}, msg
+}
+
+// release makes an annotated tag of the commit h.
+func release(st storage.Storer, name string, sig object.Signature, h plumbing.Hash) error {
+	tag := &object.Tag{Name: name, Tagger: sig, Message: "Release " + name + "\n", TargetType: plumbing.CommitObject, Target: h}
 	obj := st.NewEncodedObject()
-	if err := commit.Encode(obj); err != nil {
-		return "", err
+	if err := tag.Encode(obj); err != nil {
+		return err
 	}
-	h, err := st.SetEncodedObject(obj)
+	th, err := st.SetEncodedObject(obj)
 	if err != nil {
-		return "", err
+		return fmt.Errorf("store tag: %w", err)
 	}
-	if err := st.SetReference(plumbing.NewHashReference(branch, h)); err != nil {
-		return "", err
-	}
-	if err := st.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, branch)); err != nil {
-		return "", err
-	}
-	if c.Tag != "" {
-		if err := st.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(c.Tag), h)); err != nil {
-			return "", err
-		}
-	}
-	if c.Release != "" {
-		tag := &object.Tag{Name: c.Release, Tagger: sig, Message: "Release " + c.Release + "\n", TargetType: plumbing.CommitObject, Target: h}
-		tobj := st.NewEncodedObject()
-		if err := tag.Encode(tobj); err != nil {
-			return "", err
-		}
-		th, err := st.SetEncodedObject(tobj)
-		if err != nil {
-			return "", err
-		}
-		if err := st.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(c.Release), th)); err != nil {
-			return "", err
-		}
-	}
-	return h.String(), nil
+	return st.SetReference(plumbing.NewHashReference(plumbing.NewTagReferenceName(name), th))
 }
 
 func writeObject(st storer.EncodedObjectStorer, t plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
@@ -250,7 +262,7 @@ func writeObject(st storer.EncodedObjectStorer, t plumbing.ObjectType, data []by
 	obj.SetType(t)
 	w, err := obj.Writer()
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return plumbing.ZeroHash, fmt.Errorf("write object: %w", err)
 	}
 	if _, err := w.Write(data); err != nil {
 		return plumbing.ZeroHash, err

@@ -33,7 +33,7 @@ func (g gitea) Parse(h http.Header, body []byte) (Delivery, error) {
 	d := Delivery{Forge: g.name, ID: h.Get(g.delivery), Event: h.Get(g.event)}
 	var p giteaPayload
 	if err := json.Unmarshal(body, &p); err != nil {
-		return d, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return d, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	if r := p.Repository; r != nil {
 		d.Repositories = nonEmpty(r.HTMLURL, r.CloneURL)

@@ -38,7 +38,7 @@ func (github) Parse(h http.Header, body []byte) (Delivery, error) {
 	d := Delivery{Forge: "github", ID: h.Get("X-GitHub-Delivery"), Event: h.Get("X-GitHub-Event")}
 	var p githubPayload
 	if err := json.Unmarshal(body, &p); err != nil {
-		return d, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return d, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	if r := p.Repository; r != nil {
 		d.Repositories = nonEmpty(r.HTMLURL, r.CloneURL)

@@ -45,7 +45,7 @@ func (gitlab) Parse(h http.Header, body []byte) (Delivery, error) {
 	}
 	var p gitlabPayload
 	if err := json.Unmarshal(body, &p); err != nil {
-		return d, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return d, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	if pr := p.Project; pr != nil {
 		d.Repositories = nonEmpty(pr.WebURL, pr.GitHTTPURL)

@@ -152,7 +152,7 @@ func (p Policy) CheckURL(ctx context.Context, raw string, schemes ...string) err
 	}
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrBadURL, err)
+		return fmt.Errorf("%w: %w", ErrBadURL, err)
 	}
 	if !slices.Contains(schemes, strings.ToLower(u.Scheme)) || u.Opaque != "" || u.Host == "" {
 		return fmt.Errorf("%w: write an absolute %s URL", ErrBadURL, strings.Join(schemes, " or "))
@@ -306,7 +306,7 @@ func (u userAgent) RoundTrip(r *http.Request) (*http.Response, error) {
 func ReadAll(r io.Reader, max int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read body: %w", err)
 	}
 	if int64(len(b)) > max {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)

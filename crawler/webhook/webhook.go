@@ -30,9 +30,27 @@ const KindDeliver catalogue.JobKind = "webhook.deliver"
 // cursorName is the dispatcher's position in the change log.
 const cursorName = "webhooks"
 
+// DeliveryStore is what the dispatcher reads and writes: the change log and its
+// position in it, the software the payloads describe, the webhooks with their
+// delivery log, and the job queue deliveries go through.
+type DeliveryStore interface {
+	ChangeHead(ctx context.Context) (int64, error)
+	// ChangesSince returns change-log entries after a position, failing with
+	// catalogue.ErrGone when they were pruned.
+	ChangesSince(ctx context.Context, after int64, limit int) ([]catalogue.Change, error)
+	Cursor(ctx context.Context, name string) (int64, error)
+	SetCursor(ctx context.Context, name string, seq int64) error
+	SoftwareByIDs(ctx context.Context, ids []string) ([]catalogue.Software, error)
+	Webhooks(ctx context.Context) ([]catalogue.Webhook, error)
+	WebhookByID(ctx context.Context, id int64) (catalogue.Webhook, error)
+	// LogDelivery records a delivery attempt, keeping the webhook's log bounded.
+	LogDelivery(ctx context.Context, d catalogue.Delivery) error
+	Enqueue(ctx context.Context, jobs ...catalogue.NewJob) (int, error)
+}
+
 // Dispatcher turns change-log entries into deliveries and delivers them.
 type Dispatcher struct {
-	store catalogue.FederationStore
+	store DeliveryStore
 	// PublicURL builds the links in payloads.
 	publicURL string
 	client    *http.Client
@@ -42,7 +60,7 @@ type Dispatcher struct {
 
 // New returns a dispatcher; policy is the SSRF-safe client's (private
 // addresses are refused unless allowed).
-func New(store catalogue.FederationStore, publicURL string, policy safehttp.Policy, log *slog.Logger) *Dispatcher {
+func New(store DeliveryStore, publicURL string, policy safehttp.Policy, log *slog.Logger) *Dispatcher {
 	if log == nil {
 		log = slog.Default()
 	}
