@@ -129,6 +129,9 @@ func checkThreeApps(t *testing.T, store *sqlstore.Store, repo string) {
 	if parent.Status != catalogue.StatusNoPubliccode || !strings.Contains(parent.Reason, "3 in subfolders") {
 		t.Errorf("the repository: %s %q", parent.Status, parent.Reason)
 	}
+	if parent.Branch != "main" {
+		t.Errorf("the repository's crawled branch is %q, want main (a Bitbucket push is compared with it)", parent.Branch)
+	}
 	recorded, err := store.RepositoryFiles(t.Context(), []string{repo})
 	must(t, err)
 	var paths []string

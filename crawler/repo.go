@@ -111,7 +111,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	if err != nil {
 		return c.failed(res, timedOut(ctx, err), repoURL), nil
 	}
-	res.Head = remote.Head.String()
+	res.Head, res.Branch = remote.Head.String(), remote.Branch
 	now := c.opts.Now()
 	if prev.Head == res.Head && succeeded[prev.Status] && !c.recheckDue(prev, now) && !codeStale(prev) {
 		res.Outcome = catalogue.StatusUnchanged
