@@ -69,12 +69,12 @@ type Repository struct {
 	SoftwareHiddenReason string `json:"softwareHiddenReason,omitempty"`
 	// RootCommit is the first commit of its history; repositories that share it
 	// are copies of one project.
-	RootCommit string     `json:"rootCommit,omitempty"`
-	TagsDigest string     `json:"-"`
+	RootCommit string `json:"rootCommit,omitempty"`
+	TagsDigest string `json:"-"`
 	// Branch is the default branch its last crawl read (empty before one).
-	Branch string `json:"-"`
-	Activity   *Activity  `json:"activity,omitempty"`
-	Media      []MediaRef `json:"media,omitempty"`
+	Branch   string     `json:"-"`
+	Activity *Activity  `json:"activity,omitempty"`
+	Media    []MediaRef `json:"media,omitempty"`
 	// Bytes is what its last fetch transferred; ReadAt when its files were last
 	// read (an unmoved head is not read again until a recheck is due).
 	Bytes  int64      `json:"bytes,omitempty"`

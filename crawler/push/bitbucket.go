@@ -30,7 +30,7 @@ type bitbucketPayload struct {
 		MainBranch *struct {
 			Name string `json:"name"`
 		} `json:"mainbranch"`
-		Links    struct {
+		Links struct {
 			HTML struct {
 				Href string `json:"href"`
 			} `json:"html"`
