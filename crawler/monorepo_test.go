@@ -33,7 +33,7 @@ func monorepoCommit(t *testing.T, open func() *sqlstore.Store, commit localforge
 		t.Fatal(err)
 	}
 	store := open()
-	must(t, store.SyncPublishers(t.Context(), []catalogue.Publisher{{ID: "stad", Name: "Stad",
+	must(t, store.SyncPublishers(t.Context(), []catalogue.Publisher{{ID: "stad", Name: "Stad", EmailDomains: []string{"stad.example"},
 		CodeHosting: []catalogue.CodeHosting{{URL: srv.URL + "/stad", Group: true, Type: catalogue.HostingGitea}}}}))
 	opts := testOptions()
 	opts.Fetch.CacheDir = t.TempDir()

@@ -11,7 +11,8 @@ import (
 )
 
 // A repository holding two apps: the publisher page names each of its files
-// with its outcome, and an app's page says its activity is the repository's.
+// with its outcome, and an app's page says its activity and contribution
+// figures are the repository's.
 func TestMonorepo_PublisherPageListsTheFilesAndAppPagesSayActivityIsTheRepositorys(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -73,5 +74,26 @@ func TestMonorepo_PublisherPageListsTheFilesAndAppPagesSayActivityIsTheRepositor
 	_, page = get(t, ts.URL+"/software/"+list[0].ID)
 	if !strings.Contains(page, "its activity is the whole repository&#39;s") || !strings.Contains(page, repo) {
 		t.Errorf("the app's page does not say its activity is the repository's")
+	}
+	// Its contribution figures are the whole repository's, and say so.
+	fig := figures(now)
+	fig.Shared, fig.Holds = true, 2
+	if err := store.SetContributions(ctx, list[0].ID, fig); err != nil {
+		t.Fatal(err)
+	}
+	_, page = get(t, ts.URL+"/software/"+list[0].ID)
+	if !strings.Contains(page, "These are the figures of the whole repository, which holds 2 software.") {
+		t.Errorf("the app's page does not say its figures are the whole repository's")
+	}
+	var item struct {
+		Contributors  []map[string]any `json:"contributors"`
+		Contributions struct {
+			Shared bool `json:"shared"`
+			Holds  int  `json:"holds"`
+		} `json:"contributions"`
+	}
+	getJSON(t, ts.URL+"/api/v1/software/"+list[0].ID, 200, &item)
+	if len(item.Contributors) != 3 || !item.Contributions.Shared || item.Contributions.Holds != 2 {
+		t.Errorf("the app's API item: %+v", item)
 	}
 }
