@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -75,13 +76,22 @@ func TestMonorepo_PublisherPageListsTheFilesAndAppPagesSayActivityIsTheRepositor
 	if !strings.Contains(page, "its activity is the whole repository&#39;s") || !strings.Contains(page, repo) {
 		t.Errorf("the app's page does not say its activity is the repository's")
 	}
+	appFiguresAreTheRepositorys(t, store, ts.URL, list[0].ID)
+}
+
+// appFiguresAreTheRepositorys checks that an app's page and API item show the
+// whole repository's contribution figures, and say so.
+func appFiguresAreTheRepositorys(t *testing.T, store interface {
+	SetContributions(ctx context.Context, softwareID string, c *catalogue.Contributions) error
+}, base, id string) {
+	t.Helper()
 	// Its contribution figures are the whole repository's, and say so.
-	fig := figures(now)
+	fig := figures(time.Now())
 	fig.Shared, fig.Holds = true, 2
-	if err := store.SetContributions(ctx, list[0].ID, fig); err != nil {
+	if err := store.SetContributions(t.Context(), id, fig); err != nil {
 		t.Fatal(err)
 	}
-	_, page = get(t, ts.URL+"/software/"+list[0].ID)
+	_, page := get(t, base+"/software/"+id)
 	if !strings.Contains(page, "These are the figures of the whole repository, which holds 2 software.") {
 		t.Errorf("the app's page does not say its figures are the whole repository's")
 	}
@@ -92,7 +102,7 @@ func TestMonorepo_PublisherPageListsTheFilesAndAppPagesSayActivityIsTheRepositor
 			Holds  int  `json:"holds"`
 		} `json:"contributions"`
 	}
-	getJSON(t, ts.URL+"/api/v1/software/"+list[0].ID, 200, &item)
+	getJSON(t, base+"/api/v1/software/"+id, 200, &item)
 	if len(item.Contributors) != 3 || !item.Contributions.Shared || item.Contributions.Holds != 2 {
 		t.Errorf("the app's API item: %+v", item)
 	}
