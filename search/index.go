@@ -58,7 +58,7 @@ func (ix *Index) open(ctx context.Context) error {
 	name, err := readCurrent(ix.dir)
 	if err == nil {
 		var sh *shard
-		if sh, err = openShard(ix.dir, name); err == nil {
+		if sh, err = openShard(ix.dir, name, ix.log); err == nil {
 			if err = sh.fill(ctx, ix.src, false); err == nil {
 				ix.sh = sh
 				defer sh.warm()
@@ -75,7 +75,7 @@ func (ix *Index) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sh, err := openShard(ix.dir, name)
+	sh, err := openShard(ix.dir, name, ix.log)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (ix *Index) Follow(ctx context.Context, interval time.Duration) {
 func (ix *Index) switchTo(ctx context.Context, name string) error {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
-	sh, err := openShard(ix.dir, name)
+	sh, err := openShard(ix.dir, name, ix.log)
 	if err != nil {
 		return err
 	}
@@ -263,7 +263,7 @@ func Build(ctx context.Context, dir string, src Source) (string, error) {
 		return "", err
 	}
 	name := "index-" + strconv.FormatInt(time.Now().UnixNano(), 10)
-	sh, err := createShard(dir, name)
+	sh, err := createShard(dir, name, nil)
 	if err != nil {
 		return "", err
 	}

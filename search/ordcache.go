@@ -3,8 +3,10 @@ package search
 import (
 	"encoding/binary"
 	"fmt"
+	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
@@ -12,26 +14,79 @@ import (
 )
 
 // ordCache maps Bleve's internal document numbers to ordinals without reading a
-// doc value per hit. Scorch segments never change once written, so each
-// segment's table (local document number → ordinal) is built once, the first
-// time a search meets the segment, and dropped when merges retire it.
+// doc value per hit. It is the one place that knows scorch's layout, and it
+// checks what it assumes: a snapshot's internal ID is the big-endian uint64 of
+// its segment's offset (segments counted in Segments() order) plus the
+// document's number in the segment. Scorch segments never change once written,
+// so each segment's table (local document number → ordinal) is built once, the
+// first time a search meets the segment, and dropped when merges retire it.
+// Every resolver first asks Bleve's own doc-value reader about the last document
+// of each segment; when the answers differ (a Bleve upgrade changed the layout),
+// it falls back to that reader for every hit, and says so once in the log, so a
+// layout change costs speed, never correctness.
 type ordCache struct {
 	mu    sync.Mutex
 	bySeg map[segment.Segment][]uint32
+	// layoutChanged is set once the check has failed; from then on every
+	// resolver reads doc values.
+	layoutChanged atomic.Bool
+	log           *slog.Logger
 }
 
-func newOrdCache() *ordCache { return &ordCache{bySeg: map[segment.Segment][]uint32{}} }
+func newOrdCache(log *slog.Logger) *ordCache {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &ordCache{bySeg: map[segment.Segment][]uint32{}, log: log}
+}
 
 // ordResolver turns a hit's internal ID into its ordinal.
 type ordResolver func(id index.IndexInternalID) (uint32, bool)
 
-// resolver returns a resolver for reader. Readers that are not scorch snapshots
-// fall back to reading the ordinal doc value of each hit.
+// resolver returns a resolver for reader. Readers that are not scorch snapshots,
+// and snapshots whose layout is not the one assumed, read the ordinal doc value
+// of each hit.
 func (c *ordCache) resolver(reader index.IndexReader) (ordResolver, error) {
 	snap, ok := reader.(*scorch.IndexSnapshot)
-	if !ok {
+	if !ok || c.layoutChanged.Load() {
 		return docValueResolver(reader)
 	}
+	offsets, tables, err := c.tables(snap)
+	if err != nil {
+		return nil, err
+	}
+	fast := func(id index.IndexInternalID) (uint32, bool) {
+		if len(id) != 8 {
+			return 0, false
+		}
+		n := binary.BigEndian.Uint64(id)
+		i := sort.Search(len(offsets), func(x int) bool { return offsets[x] > n }) - 1
+		if i < 0 {
+			return 0, false
+		}
+		local := n - offsets[i]
+		if local >= uint64(len(tables[i])) || tables[i][local] == noValue {
+			return 0, false
+		}
+		return tables[i][local], true
+	}
+	slow, err := docValueResolver(reader)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLayout(offsets, tables, fast, slow); err != nil {
+		if !c.layoutChanged.Swap(true) {
+			c.log.Error("search: Bleve's internal document numbering is not the one ordcache.go assumes; reading doc values per hit instead (slower, still correct): update ordcache.go for this Bleve version", "err", err)
+		}
+		return slow, nil
+	}
+	return fast, nil
+}
+
+// tables returns, for each segment of snap, its offset in the snapshot's ID
+// space and its table, building the tables of segments not met before and
+// dropping those of segments merges retired.
+func (c *ordCache) tables(snap *scorch.IndexSnapshot) ([]uint64, [][]uint32, error) {
 	segs := snap.Segments()
 	offsets := make([]uint64, len(segs))
 	tables := make([][]uint32, len(segs))
@@ -48,7 +103,7 @@ func (c *ordCache) resolver(reader index.IndexReader) (ordResolver, error) {
 		if !ok {
 			var err error
 			if t, err = segmentOrds(seg); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			c.bySeg[seg] = t
 		}
@@ -59,21 +114,29 @@ func (c *ordCache) resolver(reader index.IndexReader) (ordResolver, error) {
 			delete(c.bySeg, seg)
 		}
 	}
-	return func(id index.IndexInternalID) (uint32, bool) {
-		if len(id) != 8 {
-			return 0, false
+	return offsets, tables, nil
+}
+
+// checkLayout compares the fast resolver with Bleve's doc-value reader on the
+// last document with an ordinal of each segment: the one whose ID depends on
+// every offset before it.
+func checkLayout(offsets []uint64, tables [][]uint32, fast, slow ordResolver) error {
+	id := make(index.IndexInternalID, 8)
+	for i, t := range tables {
+		for local := len(t) - 1; local >= 0; local-- {
+			if t[local] == noValue {
+				continue
+			}
+			binary.BigEndian.PutUint64(id, offsets[i]+uint64(local))
+			want, wok := slow(id)
+			got, gok := fast(id)
+			if want != got || wok != gok {
+				return fmt.Errorf("segment %d document %d: Bleve reads ordinal %d (%t), the table %d (%t)", i, local, want, wok, got, gok)
+			}
+			break
 		}
-		n := binary.BigEndian.Uint64(id)
-		i := sort.Search(len(offsets), func(x int) bool { return offsets[x] > n }) - 1
-		if i < 0 {
-			return 0, false
-		}
-		local := n - offsets[i]
-		if local >= uint64(len(tables[i])) || tables[i][local] == noValue {
-			return 0, false
-		}
-		return tables[i][local], true
-	}, nil
+	}
+	return nil
 }
 
 // segmentOrds reads the ordinal of every document of a segment.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -51,7 +52,7 @@ type shard struct {
 }
 
 // createShard makes an empty index folder.
-func createShard(dir, name string) (*shard, error) {
+func createShard(dir, name string, log *slog.Logger) (*shard, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, err
@@ -65,17 +66,17 @@ func createShard(dir, name string) (*shard, error) {
 		idx.Close()
 		return nil, err
 	}
-	return &shard{name: name, path: path, bleve: idx, mapping: m, table: newTable(), ords: newOrdCache()}, nil
+	return &shard{name: name, path: path, bleve: idx, mapping: m, table: newTable(), ords: newOrdCache(log)}, nil
 }
 
 // openShard opens an existing folder, refusing one built with another mapping.
-func openShard(dir, name string) (*shard, error) {
+func openShard(dir, name string, log *slog.Logger) (*shard, error) {
 	path := filepath.Join(dir, name)
 	idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": "2s"})
 	if err != nil {
 		return nil, fmt.Errorf("open search index %s: %w", name, err)
 	}
-	sh := &shard{name: name, path: path, bleve: idx, mapping: idx.Mapping(), table: newTable(), ords: newOrdCache()}
+	sh := &shard{name: name, path: path, bleve: idx, mapping: idx.Mapping(), table: newTable(), ords: newOrdCache(log)}
 	v, err := idx.GetInternal([]byte(internalMapping))
 	if err != nil || string(v) != MappingVersion {
 		idx.Close()

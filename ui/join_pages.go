@@ -10,7 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/oscat-eu/oscat/catalogue"
-	"github.com/oscat-eu/oscat/catalogue/i18n"
 	"github.com/oscat-eu/oscat/catalogue/publiccode"
 )
 
@@ -25,15 +24,22 @@ func (s *Server) accountView(c echo.Context, v *view) {
 	}
 }
 
+// joinPage is the data of one of the account and joining pages. Each such
+// type names the template that draws it, so that a handler cannot hand one
+// page's data to another page's template.
+type joinPage interface {
+	template() string
+}
+
 // page renders one of the join pages; none of them is for search engines.
-func (s *Server) page(c echo.Context, status int, name, title string, data map[string]any) error {
-	return s.render(c, status, name, view{Title: title, Robots: "noindex", Page: data})
+func (s *Server) page(c echo.Context, status int, title string, p joinPage) error {
+	return s.render(c, status, p.template(), view{Title: title, Robots: "noindex", Page: p})
 }
 
 // joinPageRoutes are the pages' forms: each does what its API twin does, then
 // sends the browser back to the page (303).
 func (s *Server) joinPageRoutes(e *echo.Echo) {
-	e.GET("/administrations/new", s.registerPage)
+	e.GET("/administrations/new", s.showRegister)
 	e.POST("/administrations", s.formRegister)
 	e.POST("/publishers/:id/membership", s.formRequestMembership)
 	e.POST("/publishers/:id/code-hosting", s.formAddCodeHosting)
@@ -47,13 +53,13 @@ func (s *Server) joinPageRoutes(e *echo.Echo) {
 	e.POST("/joins/:id/withdraw", s.formWithdraw)
 	e.POST("/software/:id/join-info", s.formJoinInfo)
 	e.POST("/software/:id/messages", s.formMessage)
-	e.GET("/initiatives", s.initiativesPage)
-	e.GET("/initiatives/new", s.newInitiativePage)
+	e.GET("/initiatives", s.showInitiatives)
+	e.GET("/initiatives/new", s.showNewInitiative)
 	e.POST("/initiatives", s.formCreateInitiative)
-	e.GET("/initiatives/:id", s.initiativePage)
+	e.GET("/initiatives/:id", s.showInitiative)
 	e.POST("/initiatives/:id/pledges", s.formPledge)
 	e.POST("/initiatives/:id/software", s.formLinkInitiative)
-	e.GET("/admin", s.adminPage)
+	e.GET("/admin", s.showAdmin)
 	e.POST("/admin/memberships", s.formDecideMembership)
 	e.POST("/admin/administrations/:id/approve", s.formApproveAdministration)
 	e.POST("/admin/code-hosting/verify", s.formVerifyHosting)
@@ -76,44 +82,17 @@ func back(c echo.Context, path, done string) error {
 	return c.Redirect(http.StatusSeeOther, path)
 }
 
-// privacyPage says what the catalogue keeps about people and why.
-func (s *Server) privacyPage(c echo.Context) error {
-	return s.page(c, http.StatusOK, "privacy", s.localiser(c).T("ui.privacy.title"), map[string]any{"Deleted": c.QueryParam("deleted") != ""})
-}
+// registerPage is the form that registers an administration; it has no data
+// of its own.
+type registerPage struct{}
 
-// accountPage is the signed-in person's memberships, subscriptions and data.
-func (s *Server) accountPage(c echo.Context) error {
-	a, err := s.mustSignIn(c)
-	if err != nil {
-		return s.signInFirst(c, err)
-	}
-	ctx := c.Request().Context()
-	ms, err := s.opts.Community.Memberships(ctx, a.Person)
-	if err != nil {
-		return err
-	}
-	subs, err := s.opts.Community.Subscriptions(ctx, a.Person)
-	if err != nil {
-		return err
-	}
-	subscribed := map[string]bool{}
-	for _, p := range subs {
-		subscribed[p] = true
-	}
-	p, _ := person(c)
-	var langs []langLink
-	for _, l := range i18n.Languages() {
-		langs = append(langs, langLink{Lang: l, Name: autonyms[l], Current: l == p.Language})
-	}
-	return s.page(c, http.StatusOK, "account", s.localiser(c).T("ui.account.title"), map[string]any{"Memberships": ms,
-		"Subscribed": subscribed, "Languages": langs, "Done": c.QueryParam("done")})
-}
+func (registerPage) template() string { return "register" }
 
-func (s *Server) registerPage(c echo.Context) error {
+func (s *Server) showRegister(c echo.Context) error {
 	if _, err := s.mustSignIn(c); err != nil {
 		return s.signInFirst(c, err)
 	}
-	return s.page(c, http.StatusOK, "register", s.localiser(c).T("ui.register.title"), map[string]any{})
+	return s.page(c, http.StatusOK, s.localiser(c).T("ui.register.title"), registerPage{})
 }
 
 func (s *Server) formRegister(c echo.Context) error {
@@ -247,121 +226,6 @@ func (s *Server) formMessage(c echo.Context) error {
 	return back(c, "/software/"+c.Param("id")+"#join", "message-sent")
 }
 
-func (s *Server) initiativesPage(c echo.Context) error {
-	list, err := s.opts.Community.Initiatives(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return s.page(c, http.StatusOK, "initiatives", s.localiser(c).T("ui.initiatives.title"), map[string]any{"Initiatives": list})
-}
-
-// memberOf lists the administrations the signed-in person belongs to.
-func (s *Server) memberOf(c echo.Context) ([]catalogue.Membership, error) {
-	p, ok := person(c)
-	if !ok {
-		return nil, nil
-	}
-	ms, err := s.opts.Community.Memberships(c.Request().Context(), p.ID)
-	if err != nil {
-		return nil, err
-	}
-	var out []catalogue.Membership
-	for _, m := range ms {
-		if m.Status == catalogue.MemberApproved {
-			out = append(out, m)
-		}
-	}
-	return out, nil
-}
-
-func (s *Server) newInitiativePage(c echo.Context) error {
-	if _, err := s.mustSignIn(c); err != nil {
-		return s.signInFirst(c, err)
-	}
-	ms, err := s.memberOf(c)
-	if err != nil {
-		return err
-	}
-	return s.page(c, http.StatusOK, "initiative_new", s.localiser(c).T("ui.initiative.new.title"), map[string]any{"MemberOf": ms})
-}
-
-func (s *Server) formCreateInitiative(c echo.Context) error {
-	a, err := s.mustSignIn(c)
-	if err != nil {
-		return err
-	}
-	in, err := s.opts.Community.CreateInitiative(c.Request().Context(), a, catalogue.Initiative{Publisher: c.FormValue("publisher"),
-		Title: c.FormValue("title"), Problem: c.FormValue("problem"), Requirements: c.FormValue("requirements"), Budget: c.FormValue("budget")})
-	if err != nil {
-		return err
-	}
-	return back(c, "/initiatives/"+in.ID, "created")
-}
-
-func (s *Server) initiativePage(c echo.Context) error {
-	ctx := c.Request().Context()
-	in, err := s.opts.Community.Initiative(ctx, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	var sw *catalogue.Software
-	if in.Software != "" {
-		if got, err := s.store.Software(ctx, in.Software); err == nil {
-			sw = &got
-		}
-	}
-	ms, err := s.memberOf(c)
-	if err != nil {
-		return err
-	}
-	initiator := false
-	for _, m := range ms {
-		initiator = initiator || m.Publisher == in.Publisher
-	}
-	return s.page(c, http.StatusOK, "initiative", in.Title, map[string]any{"I": in, "Software": sw,
-		"MemberOf": ms, "Initiator": initiator, "Done": c.QueryParam("done")})
-}
-
-func (s *Server) formPledge(c echo.Context) error {
-	a, err := s.mustSignIn(c)
-	if err != nil {
-		return err
-	}
-	if err := s.opts.Community.Pledge(c.Request().Context(), a, c.Param("id"), catalogue.Pledge{Publisher: c.FormValue("publisher"),
-		Kind: catalogue.PledgeKind(c.FormValue("kind")), Note: c.FormValue("note")}); err != nil {
-		return err
-	}
-	return back(c, "/initiatives/"+c.Param("id"), "pledged")
-}
-
-func (s *Server) formLinkInitiative(c echo.Context) error {
-	software := strings.TrimSpace(c.FormValue("software"))
-	if i := strings.LastIndex(software, "/software/"); i >= 0 {
-		software = strings.Trim(software[i+len("/software/"):], "/")
-	}
-	if err := s.linkInitiative(c, c.Param("id"), software); err != nil {
-		return err
-	}
-	return back(c, "/initiatives/"+c.Param("id"), "linked")
-}
-
-func (s *Server) adminPage(c echo.Context) error {
-	if err := s.mustBeAdmin(c); err != nil {
-		return s.signInFirst(c, err)
-	}
-	ctx := c.Request().Context()
-	w, err := s.pendingWork(ctx)
-	if err != nil {
-		return err
-	}
-	log, err := s.opts.Community.AuditLog(ctx, "", 50)
-	if err != nil {
-		return err
-	}
-	return s.page(c, http.StatusOK, "admin", s.localiser(c).T("ui.admin.title"), map[string]any{"Memberships": w.memberships,
-		"Administrations": w.administrations, "Hosting": w.hosting, "Audit": log, "Done": c.QueryParam("done")})
-}
-
 // pending is what waits for an instance administrator's decision.
 type pending struct {
 	memberships     []catalogue.Membership
@@ -428,6 +292,25 @@ func (s *Server) formSetDomains(c echo.Context) error {
 		return err
 	}
 	return back(c, "/publishers/"+c.Param("id"), "domains")
+}
+
+// memberOf lists the administrations the signed-in person belongs to.
+func (s *Server) memberOf(c echo.Context) ([]catalogue.Membership, error) {
+	p, ok := person(c)
+	if !ok {
+		return nil, nil
+	}
+	ms, err := s.opts.Community.Memberships(c.Request().Context(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []catalogue.Membership
+	for _, m := range ms {
+		if m.Status == catalogue.MemberApproved {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // joinPanel is what the software page shows about joining it.

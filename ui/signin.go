@@ -15,15 +15,15 @@ import (
 
 // accountRoutes are sign-in, the account page and the privacy pages.
 func (s *Server) accountRoutes(e *echo.Echo, api *echo.Group) {
-	e.GET("/signin", s.signInPage)
+	e.GET("/signin", s.showSignIn)
 	e.POST("/signin", s.signInRequest)
-	e.GET("/signin/confirm", s.signInConfirmPage)
+	e.GET("/signin/confirm", s.showSignInConfirm)
 	e.POST("/signin/confirm", s.signInConfirm)
 	e.GET("/signin/oidc", s.oidcStart)
 	e.GET("/signin/oidc/callback", s.oidcCallback)
 	e.POST("/signout", s.signOut)
-	e.GET("/privacy", s.privacyPage)
-	e.GET("/account", s.accountPage)
+	e.GET("/privacy", s.showPrivacy)
+	e.GET("/account", s.showAccount)
 	e.GET("/account/export", s.accountExport)
 	e.POST("/account/delete", s.accountDelete)
 	e.POST("/account/language", s.accountLanguage)
@@ -33,11 +33,42 @@ func (s *Server) accountRoutes(e *echo.Echo, api *echo.Group) {
 	api.DELETE("/me", s.apiDeleteMe)
 }
 
-// signInPage asks for an e-mail address (and offers the OpenID Connect
-// provider, when one is configured).
-func (s *Server) signInPage(c echo.Context) error {
-	return s.page(c, http.StatusOK, "signin", s.localiser(c).T("ui.signin.title"), map[string]any{"OIDC": s.oidc != nil,
-		"Next": localPath(c.QueryParam("next"))})
+// signinPage asks for an e-mail address, and offers the OpenID Connect
+// provider when one is configured. Error is the text key of what went wrong;
+// Email what was typed, shown again; Next where a sign-in leads.
+type signinPage struct {
+	OIDC  bool
+	Next  string
+	Error string
+	Email string
+}
+
+func (signinPage) template() string { return "signin" }
+
+// signinSentPage says where the sign-in link went.
+type signinSentPage struct {
+	Email string
+}
+
+func (signinSentPage) template() string { return "signin_sent" }
+
+// signinConfirmPage is the button that spends a mailed sign-in link.
+type signinConfirmPage struct {
+	Token string
+	Next  string
+}
+
+func (signinConfirmPage) template() string { return "signin_confirm" }
+
+// showSignIn asks for an e-mail address.
+func (s *Server) showSignIn(c echo.Context) error {
+	return s.page(c, http.StatusOK, s.localiser(c).T("ui.signin.title"), signinPage{OIDC: s.oidc != nil, Next: localPath(c.QueryParam("next"))})
+}
+
+// signInFailed draws the sign-in form again with what went wrong.
+func (s *Server) signInFailed(c echo.Context, status int, p signinPage) error {
+	p.OIDC = s.oidc != nil
+	return s.page(c, status, s.localiser(c).T("ui.signin.title"), p)
 }
 
 // signInRequest mails a sign-in link: random, kept hashed, single-use, working
@@ -47,8 +78,7 @@ func (s *Server) signInRequest(c echo.Context) error {
 	ctx := c.Request().Context()
 	email, err := catalogue.NormaliseEmail(c.FormValue("email"))
 	if err != nil {
-		return s.page(c, http.StatusBadRequest, "signin", s.localiser(c).T("ui.signin.title"), map[string]any{"OIDC": s.oidc != nil,
-			"Error": "ui.signin.error.email", "Email": c.FormValue("email")})
+		return s.signInFailed(c, http.StatusBadRequest, signinPage{Error: "ui.signin.error.email", Email: c.FormValue("email")})
 	}
 	if !s.signInLimit.allow(c.RealIP()) {
 		return s.tooMany(c)
@@ -74,20 +104,19 @@ func (s *Server) signInRequest(c echo.Context) error {
 		Text: l.T("ui.mail.signin.text", "link", link) + "\n", Lang: l.Lang}); err != nil {
 		return err
 	}
-	return s.page(c, http.StatusOK, "signin_sent", s.localiser(c).T("ui.signin.sent.title"), map[string]any{"Email": email})
+	return s.page(c, http.StatusOK, l.T("ui.signin.sent.title"), signinSentPage{Email: email})
 }
 
 func (s *Server) tooMany(c echo.Context) error {
 	c.Response().Header().Set("Retry-After", "3600")
-	return s.page(c, http.StatusTooManyRequests, "signin", s.localiser(c).T("ui.signin.title"), map[string]any{"OIDC": s.oidc != nil,
-		"Error": "ui.signin.error.tooMany"})
+	return s.signInFailed(c, http.StatusTooManyRequests, signinPage{Error: "ui.signin.error.tooMany"})
 }
 
-// signInConfirmPage is where a mailed link leads: one button that signs in. A
+// showSignInConfirm is where a mailed link leads: one button that signs in. A
 // GET changes nothing, so mail scanners that open links do not use them up.
-func (s *Server) signInConfirmPage(c echo.Context) error {
-	return s.page(c, http.StatusOK, "signin_confirm", s.localiser(c).T("ui.signin.title"), map[string]any{"Token": c.QueryParam("token"),
-		"Next": localPath(c.QueryParam("next"))})
+func (s *Server) showSignInConfirm(c echo.Context) error {
+	return s.page(c, http.StatusOK, s.localiser(c).T("ui.signin.title"), signinConfirmPage{Token: c.QueryParam("token"),
+		Next: localPath(c.QueryParam("next"))})
 }
 
 // signInConfirm spends the link and starts a session.
@@ -95,8 +124,7 @@ func (s *Server) signInConfirm(c echo.Context) error {
 	ctx := c.Request().Context()
 	email, err := s.opts.Community.UseSignInToken(ctx, catalogue.HashSecret(c.FormValue("token")))
 	if errors.Is(err, catalogue.ErrNotFound) {
-		return s.page(c, http.StatusBadRequest, "signin", s.localiser(c).T("ui.signin.title"), map[string]any{"OIDC": s.oidc != nil,
-			"Error": "ui.signin.error.used"})
+		return s.signInFailed(c, http.StatusBadRequest, signinPage{Error: "ui.signin.error.used"})
 	}
 	if err != nil {
 		return err
@@ -109,6 +137,17 @@ func (s *Server) signInConfirm(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("next")))
+}
+
+// meResponse is GET /api/v1/me's body. Its fields are in alphabetical order:
+// the order encoding/json wrote the keys in when the body was a map, so that
+// the bytes stay the same.
+type meResponse struct {
+	Admin         bool                   `json:"admin"`
+	CSRFToken     string                 `json:"csrfToken"`
+	Memberships   []catalogue.Membership `json:"memberships"`
+	Person        catalogue.Person       `json:"person"`
+	Subscriptions []string               `json:"subscriptions"`
 }
 
 // apiMe answers GET /api/v1/me: who is signed in, their memberships, and the
@@ -127,7 +166,8 @@ func (s *Server) apiMe(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return jsonOK(c, map[string]any{"person": p, "admin": a.Admin, "memberships": ms, "subscriptions": subs, "csrfToken": c.Get("csrf")})
+	token, _ := c.Get("csrf").(string)
+	return jsonOK(c, meResponse{Admin: a.Admin, CSRFToken: token, Memberships: ms, Person: p, Subscriptions: subs})
 }
 
 // accountExport is everything the catalogue holds about the signed-in person,
