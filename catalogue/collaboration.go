@@ -66,6 +66,16 @@ type CollabEdge struct {
 // Total is the edge's number of links.
 func (e CollabEdge) Total() int { return e.Uses + e.CoDevelops + e.Contributes }
 
+// collabPair is an administration and a software it has links to.
+type collabPair struct{ p, s string }
+
+// relationBits are a pair's relations, one bit each.
+type relationBits uint8
+
+var relationBit = map[CollabRelation]relationBits{RelationUses: 1, RelationCoDevelops: 2, RelationContributes: 4}
+
+func (r relationBits) count() int { return int(r&1) + int(r>>1&1) + int(r>>2&1) }
+
 // BuildCollaboration applies the rules above: a software is shared when at
 // least two administrations (after the filter) have a link to it; only shared
 // software and the administrations linked to it are drawn.
@@ -81,9 +91,8 @@ func BuildCollaboration(admins []CollabAdmin, software []CollabSoftware, links [
 			swByID[s.ID] = s
 		}
 	}
-	type pair struct{ p, s string }
-	seen := map[pair]map[CollabRelation]bool{}
-	sharers := map[string]map[string]bool{}
+	seen := map[collabPair]relationBits{}
+	sharers := map[string]int{} // distinct administrations per software
 	for _, l := range links {
 		a, ok := adminByID[l.Publisher]
 		if !ok || (f.Country != "" && a.Country != f.Country) {
@@ -92,20 +101,16 @@ func BuildCollaboration(admins []CollabAdmin, software []CollabSoftware, links [
 		if _, ok := swByID[l.Software]; !ok {
 			continue
 		}
-		k := pair{l.Publisher, l.Software}
-		if seen[k] == nil {
-			seen[k] = map[CollabRelation]bool{}
+		k := collabPair{l.Publisher, l.Software}
+		if _, ok := seen[k]; !ok {
+			sharers[l.Software]++
 		}
-		seen[k][l.Relation] = true
-		if sharers[l.Software] == nil {
-			sharers[l.Software] = map[string]bool{}
-		}
-		sharers[l.Software][l.Publisher] = true
+		seen[k] |= relationBit[l.Relation]
 	}
 	var g CollabGraph
 	usedAdmins, usedSoftware := map[string]bool{}, map[string]bool{}
 	for k := range seen {
-		if len(sharers[k.s]) >= 2 {
+		if sharers[k.s] >= 2 {
 			usedAdmins[k.p], usedSoftware[k.s] = true, true
 		}
 	}
@@ -113,50 +118,47 @@ func BuildCollaboration(admins []CollabAdmin, software []CollabSoftware, links [
 	g.ByCountry, g.ByCategory = len(usedAdmins) > maxNodes, len(usedSoftware) > maxNodes
 	leftKey := func(id string) (string, string) {
 		a := adminByID[id]
-		if g.ByCountry {
-			if a.Country == "" {
-				return "-", "-"
-			}
-			return a.Country, a.Country
+		if !g.ByCountry {
+			return a.ID, a.Name
 		}
-		return a.ID, a.Name
+		return cmp.Or(a.Country, "-"), cmp.Or(a.Country, "-")
 	}
 	rightKey := func(id string) (string, string) {
 		s := swByID[id]
-		if g.ByCategory {
-			if len(s.Categories) == 0 {
-				return "-", "-"
-			}
-			return s.Categories[0], s.Categories[0]
+		switch {
+		case !g.ByCategory:
+			return s.ID, s.Name
+		case len(s.Categories) == 0:
+			return "-", "-"
 		}
-		return s.ID, s.Name
+		return s.Categories[0], s.Categories[0]
 	}
+	g.draw(seen, usedSoftware, leftKey, rightKey, maxNodes)
+	return g
+}
+
+// draw lays the shared pairs out: each side's nodes (by the key functions),
+// then the edges between them, merged where nodes were.
+func (g *CollabGraph) draw(seen map[collabPair]relationBits, shared map[string]bool, leftKey, rightKey func(string) (string, string), maxNodes int) {
 	left, right := newSide(), newSide()
 	type edgeKey struct{ l, r string }
 	edges := map[edgeKey]*CollabEdge{}
 	for k, rels := range seen {
-		if !usedSoftware[k.s] || !usedAdmins[k.p] {
+		if !shared[k.s] {
 			continue
 		}
 		lk, ll := leftKey(k.p)
 		rk, rl := rightKey(k.s)
-		left.add(lk, ll, k.p, len(rels))
-		right.add(rk, rl, k.s, len(rels))
+		left.add(lk, ll, k.p, rels.count())
+		right.add(rk, rl, k.s, rels.count())
 		e := edges[edgeKey{lk, rk}]
 		if e == nil {
 			e = &CollabEdge{}
 			edges[edgeKey{lk, rk}] = e
 		}
-		for r := range rels {
-			switch r {
-			case RelationUses:
-				e.Uses++
-			case RelationCoDevelops:
-				e.CoDevelops++
-			case RelationContributes:
-				e.Contributes++
-			}
-		}
+		e.Uses += int(rels & 1)
+		e.CoDevelops += int(rels >> 1 & 1)
+		e.Contributes += int(rels >> 2 & 1)
 	}
 	lIndex, rIndex := left.nodes(maxNodes, &g.Left), right.nodes(maxNodes, &g.Right)
 	merged := map[[2]int]*CollabEdge{}
@@ -173,17 +175,17 @@ func BuildCollaboration(admins []CollabAdmin, software []CollabSoftware, links [
 		g.Edges = append(g.Edges, *e)
 	}
 	slices.SortFunc(g.Edges, func(a, b CollabEdge) int { return cmp.Or(cmp.Compare(a.L, b.L), cmp.Compare(a.R, b.R)) })
-	return g
 }
 
-// side gathers the nodes of one side of the picture.
+// side gathers the nodes of one side of the picture; each item (an
+// administration or a software) belongs to one node.
 type side struct {
 	byKey map[string]*CollabNode
-	items map[string]map[string]bool
+	items map[string]bool
 }
 
 func newSide() *side {
-	return &side{byKey: map[string]*CollabNode{}, items: map[string]map[string]bool{}}
+	return &side{byKey: map[string]*CollabNode{}, items: map[string]bool{}}
 }
 
 func (s *side) add(key, label, item string, links int) {
@@ -191,10 +193,9 @@ func (s *side) add(key, label, item string, links int) {
 	if n == nil {
 		n = &CollabNode{Key: key, Label: label}
 		s.byKey[key] = n
-		s.items[key] = map[string]bool{}
 	}
-	if !s.items[key][item] {
-		s.items[key][item] = true
+	if !s.items[item] {
+		s.items[item] = true
 		n.Count++
 	}
 	n.Links += links

@@ -38,8 +38,10 @@ type Contributions struct {
 	Commits12m int  `json:"commits12m"`
 	Truncated  bool `json:"truncated,omitempty"`
 	// Shared is set when a repository of the software carries other software
-	// too: the figures are the whole repository's.
+	// too: the figures are the whole repository's, which holds Holds software
+	// (0 when a peer did not say).
 	Shared bool      `json:"shared,omitempty"`
+	Holds  int       `json:"holds,omitempty"`
 	At     time.Time `json:"computedAt"`
 	// Basis is the digest of the OrgDirectory the figures were computed with.
 	Basis string `json:"basis,omitempty"`

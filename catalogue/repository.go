@@ -69,10 +69,12 @@ type Repository struct {
 	SoftwareHiddenReason string `json:"softwareHiddenReason,omitempty"`
 	// RootCommit is the first commit of its history; repositories that share it
 	// are copies of one project.
-	RootCommit string     `json:"rootCommit,omitempty"`
-	TagsDigest string     `json:"-"`
-	Activity   *Activity  `json:"activity,omitempty"`
-	Media      []MediaRef `json:"media,omitempty"`
+	RootCommit string `json:"rootCommit,omitempty"`
+	TagsDigest string `json:"-"`
+	// Branch is the default branch its last crawl read (empty before one).
+	Branch   string     `json:"-"`
+	Activity *Activity  `json:"activity,omitempty"`
+	Media    []MediaRef `json:"media,omitempty"`
 	// Bytes is what its last fetch transferred; ReadAt when its files were last
 	// read (an unmoved head is not read again until a recheck is due).
 	Bytes  int64      `json:"bytes,omitempty"`
@@ -88,6 +90,8 @@ type CrawlResult struct {
 	RunID   int64
 	RepoURL string
 	Head    string
+	// Branch is the default branch Head is of; empty leaves what the catalogue had.
+	Branch string
 	// Outcome is StatusFailed, StatusOverCap, StatusSkipped or StatusNoPubliccode
 	// when no file was read, StatusUnchanged when the head had not moved since the
 	// last successful crawl (nothing was fetched: the catalogue keeps what it had),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -71,9 +72,11 @@ func ledgerDir(cacheDir string) string {
 	return filepath.Join(cacheDir, "commits")
 }
 
-// queueContributions queues the figures of the software a repository carries,
-// and of the software that shares its history (forks and upstreams), when its
-// commit graph was read again or the software has none for this month.
+// queueContributions queues the figures of the software a repository carries
+// (itself and its apps: an app of a repository that holds several gets the whole
+// repository's figures), and of the software that shares its history (forks
+// and upstreams), when its commit graph was read again or a software has none
+// for this month.
 func (c *Crawler) queueContributions(ctx context.Context, run int64, repoURL string, graphRead bool) error {
 	if c.contribs == nil {
 		return nil
@@ -82,29 +85,17 @@ func (c *Crawler) queueContributions(ctx context.Context, run int64, repoURL str
 	if err != nil {
 		return err
 	}
+	carried, err := c.carried(ctx, repo)
+	if err != nil {
+		return err
+	}
 	ids := map[string]bool{}
-	if repo.SoftwareID != "" {
-		due := graphRead
-		if !due {
-			sw, err := c.repos.Software(ctx, repo.SoftwareID)
-			if err != nil && !catalogueNotFound(err) {
-				return err
-			}
-			cur := sw.Contributions
-			due = err == nil && (cur == nil || cur.At.UTC().Format("2006-01") != c.opts.Now().UTC().Format("2006-01"))
-			if err == nil && !due {
-				// Who counts for whom changed (counting turned off, a new contractor).
-				dir, derr := c.directory(ctx)
-				if derr != nil {
-					return derr
-				}
-				due = cur.Basis != dir.Digest()
-			}
+	for _, id := range carried {
+		due, err := c.contributionsDue(ctx, id, graphRead)
+		if err != nil {
+			return err
 		}
-		if !due {
-			return nil
-		}
-		ids[repo.SoftwareID] = true
+		ids[id] = ids[id] || due
 	}
 	if graphRead && repo.RootCommit != "" {
 		copies, err := c.allRepositories(ctx, catalogue.RepositoryFilter{RootCommit: repo.RootCommit})
@@ -117,23 +108,88 @@ func (c *Crawler) queueContributions(ctx context.Context, run int64, repoURL str
 			}
 		}
 	}
-	for id := range ids {
-		job := catalogue.NewJob{Kind: KindContrib, Key: fmt.Sprintf("%d:%s", run, id), Group: runGroup(run),
-			Payload: payload{Run: run, URL: id}.encode()}
-		n, err := c.queue.Enqueue(ctx, job)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			// A job for it is waiting or running; a running one may have read the
-			// ledger before this repository's entry was kept: compute once more.
-			job.Key += ":again"
-			if _, err := c.queue.Enqueue(ctx, job); err != nil {
+	for id, due := range ids {
+		if due {
+			if err := c.enqueueContributions(ctx, run, id); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// carried are the software a repository's commit graph counts for: the one it
+// carries and those of its apps.
+func (c *Crawler) carried(ctx context.Context, repo catalogue.Repository) ([]string, error) {
+	var ids []string
+	if repo.SoftwareID != "" {
+		ids = append(ids, repo.SoftwareID)
+	}
+	files, ok := c.repos.(repositoryFiles)
+	if !ok {
+		return ids, nil
+	}
+	known, err := files.RepositoryFiles(ctx, []string{repo.URL})
+	if err != nil {
+		return nil, err
+	}
+	self, _ := catalogue.CanonicalURL(repo.URL)
+	for _, f := range known[repo.URL] {
+		if f.Entry == "" || f.Entry == self {
+			continue
+		}
+		app, err := c.repos.Repository(ctx, f.Entry)
+		if catalogueNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if app.SoftwareID != "" && app.Status != catalogue.StatusGone && !slices.Contains(ids, app.SoftwareID) {
+			ids = append(ids, app.SoftwareID)
+		}
+	}
+	return ids, nil
+}
+
+// contributionsDue reports whether a software's figures should be computed:
+// its commit graph was read again, it has none for this month, or who counts
+// for whom changed (counting turned off, a new contractor).
+func (c *Crawler) contributionsDue(ctx context.Context, softwareID string, graphRead bool) (bool, error) {
+	if graphRead {
+		return true, nil
+	}
+	sw, err := c.repos.Software(ctx, softwareID)
+	if catalogueNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	cur := sw.Contributions
+	if cur == nil || cur.At.UTC().Format("2006-01") != c.opts.Now().UTC().Format("2006-01") {
+		return true, nil
+	}
+	dir, err := c.directory(ctx)
+	if err != nil {
+		return false, err
+	}
+	return cur.Basis != dir.Digest(), nil
+}
+
+// enqueueContributions queues the computation of one software's figures.
+func (c *Crawler) enqueueContributions(ctx context.Context, run int64, softwareID string) error {
+	job := catalogue.NewJob{Kind: KindContrib, Key: fmt.Sprintf("%d:%s", run, softwareID), Group: runGroup(run),
+		Payload: payload{Run: run, URL: softwareID}.encode()}
+	n, err := c.queue.Enqueue(ctx, job)
+	if err != nil || n > 0 {
+		return err
+	}
+	// A job for it is waiting or running; a running one may have read the
+	// ledger before this repository's entry was kept: compute once more.
+	job.Key += ":again"
+	_, err = c.queue.Enqueue(ctx, job)
+	return err
 }
 
 func (c *Crawler) allRepositories(ctx context.Context, f catalogue.RepositoryFilter) ([]catalogue.Repository, error) {
@@ -153,15 +209,15 @@ func (c *Crawler) allRepositories(ctx context.Context, f catalogue.RepositoryFil
 }
 
 // handleContrib computes one software's figures: the distinct commits of its
-// repositories (mirrors once), without those its upstream has, classified by
-// the directory of organisations.
+// repositories (mirrors once; an app's are its repository's), without those
+// its upstream has, classified by the directory of organisations.
 func (c *Crawler) handleContrib(ctx context.Context, j catalogue.Job) error {
 	p, err := decodePayload(j)
 	if err != nil {
 		return err
 	}
 	t0 := time.Now()
-	set, found, err := c.softwareCommits(ctx, p.Run, p.URL)
+	set, holds, found, err := c.softwareCommits(ctx, p.Run, p.URL)
 	if err != nil || !found {
 		return err
 	}
@@ -171,6 +227,9 @@ func (c *Crawler) handleContrib(ctx context.Context, j catalogue.Job) error {
 	}
 	figures := contrib.Compute(set, dir, c.opts.Now())
 	figures.Basis = dir.Digest()
+	if holds > 1 {
+		figures.Shared, figures.Holds = true, holds
+	}
 	if err := c.contribs.SetContributions(ctx, p.URL, figures); err != nil && !catalogueNotFound(err) {
 		return err
 	}
@@ -186,47 +245,99 @@ func (c *Crawler) handleContrib(ctx context.Context, j catalogue.Job) error {
 // keeping commit ledgers and computing software figures.
 func (c *Crawler) ContributionTime() time.Duration { return time.Duration(c.contribNanos.Load()) }
 
-// softwareCommits gathers the commit set of a software; false when no ledger
-// entry of its repositories is kept by this process.
-func (c *Crawler) softwareCommits(ctx context.Context, run int64, softwareID string) (*contrib.Commits, bool, error) {
+// softwareCommits gathers the commit set of a software, and how many software
+// the most shared of its repositories holds; false when no ledger entry of its
+// repositories is kept by this process.
+func (c *Crawler) softwareCommits(ctx context.Context, run int64, softwareID string) (*contrib.Commits, int, bool, error) {
 	repos, err := c.allRepositories(ctx, catalogue.RepositoryFilter{Software: softwareID})
 	if err != nil {
-		return nil, false, err
+		return nil, 0, false, err
 	}
 	set := contrib.NewCommits()
-	found := false
+	found, holds := false, 1
 	var upstreams []catalogue.Repository
-	seenRoot := map[string]bool{}
+	seen := map[string]bool{} // repositories read, and root commits looked up
 	for _, r := range repos {
 		if r.Status == catalogue.StatusGone || r.Role == catalogue.RoleFork {
 			continue
 		}
-		e, ok := c.ledgerEntry(ctx, run, r)
+		src, err := c.commitSource(ctx, r)
+		if err != nil {
+			return nil, 0, false, err
+		}
+		if seen[src.URL] {
+			continue
+		}
+		seen[src.URL] = true
+		e, ok := c.ledgerEntry(ctx, run, src)
 		if !ok {
 			continue
 		}
 		found = true
 		set.Add(e)
-		if r.RootCommit == "" || seenRoot[r.RootCommit] {
-			continue
-		}
-		seenRoot[r.RootCommit] = true
-		copies, err := c.allRepositories(ctx, catalogue.RepositoryFilter{RootCommit: r.RootCommit})
+		carried, err := c.carried(ctx, src)
 		if err != nil {
-			return nil, false, err
+			return nil, 0, false, err
 		}
-		for _, o := range copies {
-			if o.SoftwareID != "" && o.SoftwareID != softwareID && o.Status != catalogue.StatusGone && isUpstream(o, r) {
-				upstreams = append(upstreams, o)
-			}
+		holds = max(holds, len(carried))
+		ups, err := c.upstreamsOf(ctx, src, softwareID, seen)
+		if err != nil {
+			return nil, 0, false, err
 		}
+		upstreams = append(upstreams, ups...)
 	}
 	for _, u := range upstreams {
 		if e, ok := c.ledgerEntry(ctx, run, u); ok {
 			set.Remove(e)
 		}
 	}
-	return set, found, nil
+	return set, holds, found, nil
+}
+
+// commitSource is the repository whose commit graph r shows: an app entry's is
+// its repository's, any other repository's its own.
+func (c *Crawler) commitSource(ctx context.Context, r catalogue.Repository) (catalogue.Repository, error) {
+	files, ok := c.repos.(repositoryFiles)
+	if !ok {
+		return r, nil
+	}
+	parent, found, err := files.AppParent(ctx, r.URL)
+	if err != nil || !found {
+		return r, err
+	}
+	p, err := c.repos.Repository(ctx, parent)
+	if catalogueNotFound(err) {
+		return r, nil
+	}
+	return p, err
+}
+
+// upstreamsOf are the repositories of other software that share src's history
+// and are its upstream (their commits count for them, not for softwareID);
+// src's own apps are not. Each root commit is looked up once (seen).
+func (c *Crawler) upstreamsOf(ctx context.Context, src catalogue.Repository, softwareID string, seen map[string]bool) ([]catalogue.Repository, error) {
+	if src.RootCommit == "" || seen["root "+src.RootCommit] {
+		return nil, nil
+	}
+	seen["root "+src.RootCommit] = true
+	copies, err := c.allRepositories(ctx, catalogue.RepositoryFilter{RootCommit: src.RootCommit})
+	if err != nil {
+		return nil, err
+	}
+	var out []catalogue.Repository
+	for _, o := range copies {
+		if o.SoftwareID == "" || o.SoftwareID == softwareID || o.Status == catalogue.StatusGone {
+			continue
+		}
+		osrc, err := c.commitSource(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		if !sameRepo(osrc.URL, src.URL) && isUpstream(osrc, src) {
+			out = append(out, osrc)
+		}
+	}
+	return out, nil
 }
 
 // ledgerEntry returns a repository's commit list, fetching its commit graph

@@ -62,10 +62,10 @@ func TestRun_CountsWhoContributes(t *testing.T) {
 	})
 }
 
-func countsWhoContributes(t *testing.T, store *sqlstore.Store) {
-	now := time.Now().UTC()
-	_, srv := collabWorld(t, now)
-	list := `
+// collabPublishers is the publishers list of collabWorld: two administrations
+// (one with a subdomain's address), and one that turned counting off.
+func collabPublishers(srv *localforge.Server) string {
+	return `
 - id: voorbeeld
   name: Gemeente Voorbeeld
   emailDomains: [gemeente-voorbeeld.nl]
@@ -83,6 +83,12 @@ func countsWhoContributes(t *testing.T, store *sqlstore.Store) {
   countContributions: false
   codeHosting: []
 `
+}
+
+func countsWhoContributes(t *testing.T, store *sqlstore.Store) {
+	now := time.Now().UTC()
+	_, srv := collabWorld(t, now)
+	list := collabPublishers(srv)
 	pubs, err := ParsePublishers("publishers.yml", []byte(list))
 	must(t, err)
 	must(t, store.SyncPublishers(t.Context(), pubs))
@@ -101,50 +107,7 @@ func countsWhoContributes(t *testing.T, store *sqlstore.Store) {
 	if len(zaken.Repositories) != 2 || zaken.Contributions == nil || fork.Contributions == nil {
 		t.Fatalf("zaken %+v\nfork %+v", zaken, fork)
 	}
-	got := map[string]catalogue.Contributor{}
-	for _, x := range zaken.Contributions.Contributors {
-		got[x.Name] = x
-	}
-	// Seven commits that are not only a bot's, counted once across the mirror.
-	if zaken.Contributions.Commits != 7 || zaken.Contributions.Commits12m != 6 || len(got) != 5 {
-		t.Errorf("commits %d, contributors %+v", zaken.Contributions.Commits, zaken.Contributions.Contributors)
-	}
-	want := map[string]struct {
-		kind                catalogue.ContributorKind
-		publisher           string
-		commits, commits12m int
-	}{
-		"Gemeente Voorbeeld":  {catalogue.KindAdministration, "voorbeeld", 3, 2},
-		"Andere Stad":         {catalogue.KindAdministration, "andere", 1, 1}, // a co-author, through a subdomain
-		"Acme BV":             {catalogue.KindCompany, "", 1, 1},
-		"Individuals":         {catalogue.KindIndividuals, "", 2, 2}, // a public mail provider and a no-reply address
-		"Other organisations": {catalogue.KindOther, "", 1, 1},       // Stille Gemeente turned counting off
-	}
-	for name, w := range want {
-		x := got[name]
-		// Every organisation here has one or two authors: shown as "1–2".
-		if x.Kind != w.kind || x.Publisher != w.publisher || x.Commits != w.commits || x.Commits12m != w.commits12m ||
-			x.Authors.String() != "1–2" || x.Authors12m.String() != "1–2" {
-			t.Errorf("%s: %+v, want %+v", name, x, w)
-		}
-	}
-	if n := zaken.Contributions.ContributingAdministrations(); n != 2 {
-		t.Errorf("contributing administrations %d, want 2", n)
-	}
-	// The fork's own commits only: what its upstream has counts there.
-	if fc := fork.Contributions; fc.Commits != 2 || len(fc.Contributors) != 1 || fc.Contributors[0].Publisher != "andere" || fc.Contributors[0].Commits != 2 {
-		t.Errorf("fork figures %+v", fc)
-	}
-	// Only aggregates: no address or name of a person in what the catalogue keeps.
-	b, _ := json.Marshal(zaken.Contributions)
-	for _, s := range []string{"@", "Ada", "ada", "Carol", "Ruth", "dependabot"} {
-		if strings.Contains(string(b), s) {
-			t.Errorf("the figures keep %q: %s", s, b)
-		}
-	}
-	if !strings.Contains(string(b), `"authors":"1–2"`) {
-		t.Errorf("one or two authors are not written as 1–2: %s", b)
-	}
+	checkZakenFigures(t, zaken.Contributions, fork.Contributions)
 	contributes, err := store.PublisherContributions(t.Context(), "andere", 10)
 	must(t, err)
 	if len(contributes) != 2 {
@@ -177,4 +140,91 @@ func countsWhoContributes(t *testing.T, store *sqlstore.Store) {
 	if _, ok := names["Andere Stad"]; ok || names["Other organisations"] != 2 {
 		t.Errorf("after turning counting off: %v", names)
 	}
+}
+
+// checkZakenFigures checks the figures of collabWorld's project and its fork.
+func checkZakenFigures(t *testing.T, zaken, fork *catalogue.Contributions) {
+	t.Helper()
+	got := map[string]catalogue.Contributor{}
+	for _, x := range zaken.Contributors {
+		got[x.Name] = x
+	}
+	// Seven commits that are not only a bot's, counted once across the mirror.
+	if zaken.Commits != 7 || zaken.Commits12m != 6 || len(got) != 5 {
+		t.Errorf("commits %d, contributors %+v", zaken.Commits, zaken.Contributors)
+	}
+	want := map[string]struct {
+		kind                catalogue.ContributorKind
+		publisher           string
+		commits, commits12m int
+	}{
+		"Gemeente Voorbeeld":  {catalogue.KindAdministration, "voorbeeld", 3, 2},
+		"Andere Stad":         {catalogue.KindAdministration, "andere", 1, 1}, // a co-author, through a subdomain
+		"Acme BV":             {catalogue.KindCompany, "", 1, 1},
+		"Individuals":         {catalogue.KindIndividuals, "", 2, 2}, // a public mail provider and a no-reply address
+		"Other organisations": {catalogue.KindOther, "", 1, 1},       // Stille Gemeente turned counting off
+	}
+	for name, w := range want {
+		x := got[name]
+		// Every organisation here has one or two authors: shown as "1–2".
+		if x.Kind != w.kind || x.Publisher != w.publisher || x.Commits != w.commits || x.Commits12m != w.commits12m ||
+			x.Authors.String() != "1–2" || x.Authors12m.String() != "1–2" {
+			t.Errorf("%s: %+v, want %+v", name, x, w)
+		}
+	}
+	if n := zaken.ContributingAdministrations(); n != 2 {
+		t.Errorf("contributing administrations %d, want 2", n)
+	}
+	if zaken.Shared || zaken.Holds != 0 {
+		t.Errorf("a repository of one software: shared %v, holds %d", zaken.Shared, zaken.Holds)
+	}
+	// The fork's own commits only: what its upstream has counts there.
+	if fork.Commits != 2 || len(fork.Contributors) != 1 || fork.Contributors[0].Publisher != "andere" || fork.Contributors[0].Commits != 2 {
+		t.Errorf("fork figures %+v", fork)
+	}
+	// Only aggregates: no address or name of a person in what the catalogue keeps.
+	b, _ := json.Marshal(zaken)
+	for _, s := range []string{"@", "Ada", "ada", "Carol", "Ruth", "dependabot"} {
+		if strings.Contains(string(b), s) {
+			t.Errorf("the figures keep %q: %s", s, b)
+		}
+	}
+	if !strings.Contains(string(b), `"authors":"1–2"`) {
+		t.Errorf("one or two authors are not written as 1–2: %s", b)
+	}
+}
+
+// Every software of a repository that holds several gets the whole
+// repository's figures, and says how many software the repository holds.
+func TestMonorepo_EveryAppGetsTheWholeRepositorysContributions(t *testing.T) {
+	t.Parallel()
+	onBothDatabases(t, func(t *testing.T, open func() *sqlstore.Store) {
+		files := threeApps(t, true)
+		files["publiccode.yml"] = file("Suite", "REPO")
+		f, srv, store, c := monorepoWorld(t, open, files)
+		// A second commit, by the administration's member.
+		_, err := f.Push("stad", "mono", localforge.Commit{Files: withRepo(files, srv.URL+"/stad/mono"), Author: "Ada", Email: "ada@stad.example", Message: "Fix"})
+		must(t, err)
+		runCrawl(t, c)
+		list, _, err := store.ListSoftware(t.Context(), "stad", catalogue.Page{Size: 100})
+		must(t, err)
+		if len(list) != 4 {
+			t.Fatalf("listed %d software, want the repository's own and its three apps", len(list))
+		}
+		for _, sw := range list {
+			fc := sw.Contributions
+			if fc == nil {
+				t.Errorf("%s (%s) has no contribution figures", sw.Name, sw.URL)
+				continue
+			}
+			byName := map[string]int{}
+			for _, x := range fc.Contributors {
+				byName[x.Name] = x.Commits
+			}
+			if fc.Commits != 2 || byName["Stad"] != 1 || !fc.Shared || fc.Holds != 4 {
+				t.Errorf("%s: commits %d, contributors %v, shared %v, holds %d; want the repository's 2 commits, 4 software",
+					sw.Name, fc.Commits, byName, fc.Shared, fc.Holds)
+			}
+		}
+	})
 }

@@ -88,8 +88,8 @@ type Options struct {
 
 // Crawler runs crawls over the catalogue's publishers.
 type Crawler struct {
-	runs    crawlRuns
-	repos   repoCatalogue
+	runs  crawlRuns
+	repos repoCatalogue
 	// queue is the store's job queue, behind the per-host slots when Hosts is set.
 	queue   catalogue.JobQueue
 	fetch   *gitfetch.Fetcher

@@ -3,7 +3,6 @@ package crawler
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"path"
 	"strings"
 
@@ -116,82 +115,8 @@ func (c *Crawler) readApp(snap *gitfetch.Snapshot, p string) catalogue.CrawlResu
 		res.Reason = err.Error()
 		return res
 	}
-	folder := path.Dir(p)
-	files, err := fs.Sub(snap.FS(), folder)
-	if err != nil {
-		files = nil
-	}
-	if doc := publiccode.Read(data, limits); doc.File != nil {
-		var refs []string
-		for _, r := range referencedIn(doc.File) {
-			refs = append(refs, path.Join(folder, r))
-		}
-		_ = snap.Prefetch(refs...)
-	}
-	doc := publiccode.Check(data, publiccode.Options{Limits: limits, Files: files})
-	res.Raw, res.File, res.Findings = data, doc.File, doc.Findings
-	if doc.File != nil {
-		res.Media = c.mediaIn(snap, folder, doc.File)
-	}
+	_ = c.check(snap, path.Dir(p), data, &res) // what could not be fetched is reported missing
 	return res
-}
-
-// referencedIn are the relative files a file names, as written (cleaned),
-// those that would leave its folder's tree left out.
-func referencedIn(f *publiccode.File) []string {
-	var out []string
-	add := func(p string) {
-		if p != "" && !strings.Contains(p, "://") {
-			if clean := path.Clean(strings.TrimPrefix(p, "./")); fs.ValidPath(clean) {
-				out = append(out, clean)
-			}
-		}
-	}
-	add(f.Logo)
-	add(f.Legal.AuthorsFile)
-	for _, lang := range f.Languages {
-		for _, s := range f.Description[lang].Screenshots {
-			add(s)
-		}
-	}
-	return out
-}
-
-// mediaIn reads the logo and screenshots a subfolder's file names, from its folder.
-func (c *Crawler) mediaIn(snap *gitfetch.Snapshot, folder string, f *publiccode.File) []catalogue.MediaFile {
-	var out []catalogue.MediaFile
-	seen := map[string]bool{}
-	take := func(role, p string) {
-		if p == "" || strings.Contains(p, "://") {
-			return
-		}
-		clean := path.Clean(strings.TrimPrefix(p, "./"))
-		if !fs.ValidPath(clean) {
-			return // outside the file's folder: refused, as the validator says
-		}
-		full := path.Join(folder, clean)
-		ct, ok := mediaTypes[strings.ToLower(path.Ext(full))]
-		if !ok || seen[full] {
-			return
-		}
-		seen[full] = true
-		data, err := snap.ReadFile(full, c.opts.MaxMediaBytes)
-		if err != nil || int64(len(data)) >= c.opts.MaxMediaBytes {
-			return
-		}
-		out = append(out, catalogue.MediaFile{MediaRef: catalogue.MediaRef{Role: role, Path: full}, ContentType: ct, Data: data})
-	}
-	take("logo", f.Logo)
-	n := 0
-	for _, lang := range f.Languages {
-		for _, s := range f.Description[lang].Screenshots {
-			if n < maxScreenshots {
-				take("screenshot", s)
-				n++
-			}
-		}
-	}
-	return out
 }
 
 // applyApps records a repository's apps after its own result: each app's entry

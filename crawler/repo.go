@@ -111,7 +111,7 @@ func (c *Crawler) crawl(ctx context.Context, repoURL string, prev catalogue.Repo
 	if err != nil {
 		return c.failed(res, timedOut(ctx, err), repoURL), nil
 	}
-	res.Head = remote.Head.String()
+	res.Head, res.Branch = remote.Head.String(), remote.Branch
 	now := c.opts.Now()
 	if prev.Head == res.Head && succeeded[prev.Status] && !c.recheckDue(prev, now) && !codeStale(prev) {
 		res.Outcome = catalogue.StatusUnchanged
@@ -246,16 +246,8 @@ func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) erro
 			res.Reason = reason
 			return nil
 		}
-		if doc := publiccode.Read(data, limits); doc.File != nil {
-			// One request for the files the validator and media need.
-			if err := snap.Prefetch(referenced(doc.File)...); err != nil {
-				return err
-			}
-		}
-		doc := publiccode.Check(data, publiccode.Options{Limits: limits, Files: snap.FS()})
-		res.Raw, res.File, res.Findings = data, doc.File, doc.Findings
-		if doc.File != nil {
-			res.Media = c.media(snap, doc.File)
+		if err := c.check(snap, ".", data, res); err != nil {
+			return err
 		}
 		return snap.Err()
 	}
@@ -267,12 +259,30 @@ func (c *Crawler) read(snap *gitfetch.Snapshot, res *catalogue.CrawlResult) erro
 	return nil
 }
 
-// referenced are the relative files a publiccode.yml names.
-func referenced(f *publiccode.File) []string {
+// check validates data, the publiccode file of folder ("." for the root),
+// against the repository's tree, and reads the media it names. Relative paths in
+// it resolve from its folder and never leave the repository. It fails when the
+// files it names could not be fetched (the check is still made).
+func (c *Crawler) check(snap *gitfetch.Snapshot, folder string, data []byte, res *catalogue.CrawlResult) error {
+	var err error
+	if doc := publiccode.Read(data, c.opts.Limits); doc.File != nil {
+		// One request for the files the validator and media need.
+		err = snap.Prefetch(referenced(folder, doc.File)...)
+	}
+	doc := publiccode.Check(data, publiccode.Options{Limits: c.opts.Limits, Files: snap.FS(), Folder: folder})
+	res.Raw, res.File, res.Findings = data, doc.File, doc.Findings
+	if doc.File != nil {
+		res.Media = c.media(snap, folder, doc.File)
+	}
+	return err
+}
+
+// referenced are the repository's files a publiccode file of folder names.
+func referenced(folder string, f *publiccode.File) []string {
 	var out []string
-	add := func(p string) {
-		if p != "" && !strings.Contains(p, "://") {
-			out = append(out, strings.TrimPrefix(path.Clean("/"+p), "/"))
+	add := func(rel string) {
+		if p, ok := publiccode.ResolvePath(folder, rel); ok {
+			out = append(out, p)
 		}
 	}
 	add(f.Logo)
@@ -294,17 +304,15 @@ var mediaTypes = map[string]string{
 // maxScreenshots bounds how many screenshots are stored per repository.
 const maxScreenshots = 8
 
-// media reads the logo and screenshots a file names from the tree (never
-// following links outside it), up to MaxMediaBytes each.
-func (c *Crawler) media(snap *gitfetch.Snapshot, f *publiccode.File) []catalogue.MediaFile {
+// media reads the logo and screenshots a publiccode file of folder names, up to
+// MaxMediaBytes each: paths resolve from its folder (publiccode.ResolvePath),
+// and neither they nor the links they follow leave the repository.
+func (c *Crawler) media(snap *gitfetch.Snapshot, folder string, f *publiccode.File) []catalogue.MediaFile {
 	var out []catalogue.MediaFile
 	seen := map[string]bool{}
-	take := func(role, p string) {
-		if p == "" || strings.Contains(p, "://") {
-			return
-		}
-		p = strings.TrimPrefix(path.Clean("/"+p), "/")
-		if seen[p] {
+	take := func(role, rel string) {
+		p, ok := publiccode.ResolvePath(folder, rel)
+		if !ok || seen[p] {
 			return
 		}
 		seen[p] = true

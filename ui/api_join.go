@@ -33,6 +33,7 @@ func (s *Server) joinRoutes(e *echo.Echo, api *echo.Group) {
 	api.POST("/publishers/:id/code-hosting", s.apiAddCodeHosting)
 	api.DELETE("/publishers/:id/code-hosting", s.apiRemoveCodeHosting)
 	api.POST("/publishers/:id/crawl", s.apiCrawlPublisher)
+	api.PUT("/publishers/:id/commit-counting", s.apiCommitCounting)
 	api.POST("/repositories/crawl", s.apiCrawlRepository)
 	api.PUT("/me/subscriptions/:publisher", s.apiSubscribe)
 	api.DELETE("/me/subscriptions/:publisher", s.apiSubscribe)

@@ -22,6 +22,8 @@ type buildersPage struct {
 	// Commits12m and Commits are the distinct commits counted.
 	Commits12m, Commits int
 	Truncated, Shared   bool
+	// Holds is how many software the shared repository holds (0: not said).
+	Holds int
 	// Peer, when set, is the catalogue whose figures these are.
 	Peer string
 	At   time.Time
@@ -56,7 +58,7 @@ func buildersView(l localiser, c *catalogue.Contributions, declared []catalogue.
 	if c == nil || len(c.Contributors) == 0 {
 		return nil
 	}
-	v := &buildersPage{Commits: c.Commits, Commits12m: c.Commits12m, Truncated: c.Truncated, Shared: c.Shared, At: c.At, Evidence: map[string]int{}}
+	v := &buildersPage{Commits: c.Commits, Commits12m: c.Commits12m, Truncated: c.Truncated, Shared: c.Shared, Holds: c.Holds, At: c.At, Evidence: map[string]int{}}
 	if origin != nil {
 		v.Peer = origin.Peer
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -176,5 +177,47 @@ func TestHome_ShowsSoftwareBuiltTogether(t *testing.T) {
 	_, body = get(t, ts+builtTogetherHref)
 	if !strings.Contains(body, "Parkeervergunning") || strings.Contains(body, "Afvalkalender") {
 		t.Error("the search for all software built together lists the wrong entries")
+	}
+}
+
+// The API's twin of the members' form: the same rule, JSON in.
+func TestAPI_MembersTurnCommitCountingOffAndOthersCannot(t *testing.T) {
+	t.Parallel()
+	js := newJoinSite(t, nil)
+	bob, anon := js.signIn(t, "bob@b.example"), js.browser(t)
+	path := "/api/v1/publishers/b/commit-counting"
+	for _, tc := range []struct {
+		name string
+		who  *browser
+		path string
+		body any
+		want int
+	}{
+		{"anonymous", anon, path, map[string]bool{"counting": false}, http.StatusUnauthorized},
+		{"a body without counting", bob, path, map[string]any{}, http.StatusBadRequest},
+		{"a body of another shape", bob, path, map[string]any{"counting": "no"}, http.StatusBadRequest},
+		{"not a member of A", bob, "/api/v1/publishers/a/commit-counting", map[string]bool{"counting": false}, http.StatusForbidden},
+		{"a member", bob, path, map[string]bool{"counting": false}, http.StatusNoContent},
+	} {
+		token := ""
+		if tc.who != anon {
+			token = tc.who.token()
+		}
+		if resp, body := tc.who.api(http.MethodPut, tc.path, token, tc.body); resp.StatusCode != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.name, resp.StatusCode, body, tc.want)
+		}
+	}
+	p, err := js.store.Publisher(t.Context(), "b")
+	if err != nil || !p.MembersCountingOff || p.CountsCommits() {
+		t.Errorf("after the member turned counting off: %+v %v", p, err)
+	}
+	if a, _ := js.store.Publisher(t.Context(), "a"); a.MembersCountingOff {
+		t.Error("a non-member turned A's counting off")
+	}
+	if resp, body := bob.api(http.MethodPut, path, bob.token(), map[string]bool{"counting": true}); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("turning it back on: %d %s", resp.StatusCode, body)
+	}
+	if p, _ := js.store.Publisher(t.Context(), "b"); p.MembersCountingOff {
+		t.Error("counting is still off after the member turned it on")
 	}
 }

@@ -95,90 +95,113 @@ func (s *Server) collaborationView(ctx context.Context, l localiser, f catalogue
 		return collaborationPage{}, err
 	}
 	v := collaborationPage{Filter: f}
-	countries, categories := map[string]bool{}, map[string]bool{}
+	v.Countries, v.Categories = collabChoices(l, admins, software)
+	v.Graph = catalogue.BuildCollaboration(admins, software, links, f, collabMaxNodes)
+	n := collabNamer{l: l, f: f, g: &v.Graph}
+	v.Picture, v.Groups = collabDrawing(n, v.Graph)
+	return v, nil
+}
+
+// collabChoices are the filter's countries and categories.
+func collabChoices(l localiser, admins []catalogue.CollabAdmin, software []catalogue.CollabSoftware) (countries, categories []labelled) {
+	cs, cats := map[string]bool{}, map[string]bool{}
 	for _, a := range admins {
 		if a.Country != "" {
-			countries[a.Country] = true
+			cs[a.Country] = true
 		}
 	}
 	for _, sw := range software {
 		for _, cat := range sw.Categories {
-			categories[cat] = true
+			cats[cat] = true
 		}
 	}
-	for _, cc := range sortedKeys(countries) {
-		v.Countries = append(v.Countries, labelled{Value: cc, Label: l.CountryName(cc)})
+	for _, cc := range sortedKeys(cs) {
+		countries = append(countries, labelled{Value: cc, Label: l.CountryName(cc)})
 	}
-	for _, cat := range sortedKeys(categories) {
-		v.Categories = append(v.Categories, labelled{Value: cat, Label: l.Label("category", cat)})
+	for _, cat := range sortedKeys(cats) {
+		categories = append(categories, labelled{Value: cat, Label: l.Label("category", cat)})
 	}
-	v.Graph = catalogue.BuildCollaboration(admins, software, links, f, collabMaxNodes)
-	leftLabel := func(n catalogue.CollabNode) (string, string) {
-		switch {
-		case n.Key == "":
-			return l.T("ui.collab.others", "count", n.Count), ""
-		case v.Graph.ByCountry:
-			if n.Key == "-" {
-				return l.T("ui.collab.noCountry", "count", n.Count), ""
-			}
-			return l.T("ui.collab.country", "country", l.CountryName(n.Key), "count", n.Count), "/collaboration?" + collabQuery(n.Key, f.Category)
-		}
-		return n.Label, "/publishers/" + url.PathEscape(n.Key)
+	return countries, categories
+}
+
+// collabNamer names the picture's nodes, with where each leads: an
+// administration's or software's page, or the picture filtered to a country
+// or category (where it is drawn whole).
+type collabNamer struct {
+	l localiser
+	f catalogue.CollabFilter
+	g *catalogue.CollabGraph
+}
+
+func (n collabNamer) left(node catalogue.CollabNode) (string, string) {
+	switch {
+	case node.Key == "":
+		return n.l.T("ui.collab.others", "count", node.Count), ""
+	case !n.g.ByCountry:
+		return node.Label, "/publishers/" + url.PathEscape(node.Key)
+	case node.Key == "-":
+		return n.l.T("ui.collab.noCountry", "count", node.Count), ""
 	}
-	rightLabel := func(n catalogue.CollabNode) (string, string) {
-		switch {
-		case n.Key == "":
-			return l.T("ui.collab.others", "count", n.Count), ""
-		case v.Graph.ByCategory:
-			if n.Key == "-" {
-				return l.T("ui.collab.noCategory", "count", n.Count), ""
-			}
-			return l.T("ui.collab.category", "category", l.Label("category", n.Key), "count", n.Count), "/collaboration?" + collabQuery(f.Country, n.Key)
-		}
-		return n.Label, "/software/" + url.PathEscape(n.Key)
+	return n.l.T("ui.collab.country", "country", n.l.CountryName(node.Key), "count", node.Count), "/collaboration?" + collabQuery(node.Key, n.f.Category)
+}
+
+func (n collabNamer) right(node catalogue.CollabNode) (string, string) {
+	switch {
+	case node.Key == "":
+		return n.l.T("ui.collab.others", "count", node.Count), ""
+	case !n.g.ByCategory:
+		return node.Label, "/software/" + url.PathEscape(node.Key)
+	case node.Key == "-":
+		return n.l.T("ui.collab.noCategory", "count", node.Count), ""
 	}
-	rows := max(len(v.Graph.Left), len(v.Graph.Right))
+	return n.l.T("ui.collab.category", "category", n.l.Label("category", node.Key), "count", node.Count), "/collaboration?" + collabQuery(n.f.Country, node.Key)
+}
+
+// collabDrawing is the SVG's geometry and the same content as a list.
+func collabDrawing(n collabNamer, g catalogue.CollabGraph) (collabPicture, []collabGroup) {
+	rows := max(len(g.Left), len(g.Right))
 	p := collabPicture{Width: collabWidth, Height: collabTop*2 + rows*collabRow}
 	y := func(i, n int) int { // each side centred on the taller one
 		return collabTop + (rows-n)*collabRow/2 + i*collabRow + collabRow/2
 	}
-	for i, n := range v.Graph.Left {
-		label, _ := leftLabel(n)
-		p.Left = append(p.Left, collabDot{X: collabLeftX, Y: y(i, len(v.Graph.Left)), LabelX: collabLeftX - 10, Anchor: "end", Label: shorten(label, 40)})
+	groups := make([]collabGroup, len(g.Left))
+	for i, node := range g.Left {
+		label, href := n.left(node)
+		p.Left = append(p.Left, collabDot{X: collabLeftX, Y: y(i, len(g.Left)), LabelX: collabLeftX - 10, Anchor: "end", Label: shorten(label, 40)})
+		groups[i] = collabGroup{Label: label, Href: href, Count: node.Count}
 	}
-	for i, n := range v.Graph.Right {
-		label, _ := rightLabel(n)
-		p.Right = append(p.Right, collabDot{X: collabRightX, Y: y(i, len(v.Graph.Right)), LabelX: collabRightX + 10, Anchor: "start", Label: shorten(label, 40)})
+	for i, node := range g.Right {
+		label, _ := n.right(node)
+		p.Right = append(p.Right, collabDot{X: collabRightX, Y: y(i, len(g.Right)), LabelX: collabRightX + 10, Anchor: "start", Label: shorten(label, 40)})
 	}
-	groups := make([]collabGroup, len(v.Graph.Left))
-	for i, n := range v.Graph.Left {
-		label, href := leftLabel(n)
-		groups[i] = collabGroup{Label: label, Href: href, Count: n.Count}
-	}
-	for _, e := range v.Graph.Edges {
-		rel, most := "uses", e.Uses
-		if e.CoDevelops > most {
-			rel, most = "co-develops", e.CoDevelops
-		}
-		if e.Contributes > most {
-			rel = "contributes"
-		}
-		p.Lines = append(p.Lines, collabLine{X1: collabLeftX, Y1: p.Left[e.L].Y, X2: collabRightX, Y2: p.Right[e.R].Y, Colour: relationColours[rel],
+	for _, e := range g.Edges {
+		p.Lines = append(p.Lines, collabLine{X1: collabLeftX, Y1: p.Left[e.L].Y, X2: collabRightX, Y2: p.Right[e.R].Y, Colour: relationColours[mainRelation(e)],
 			Width: fmt.Sprintf("%.1f", 1+math.Log2(float64(e.Total())))})
-		label, href := rightLabel(v.Graph.Right[e.R])
+		label, href := n.right(g.Right[e.R])
 		var rels []string
 		for _, r := range []struct {
 			key string
 			n   int
 		}{{"uses", e.Uses}, {"co-develops", e.CoDevelops}, {"contributes", e.Contributes}} {
 			if r.n > 0 {
-				rels = append(rels, l.T("ui.collab.rel."+r.key, "count", r.n))
+				rels = append(rels, n.l.T("ui.collab.rel."+r.key, "count", r.n))
 			}
 		}
 		groups[e.L].Items = append(groups[e.L].Items, collabItem{Label: label, Href: href, Relations: strings.Join(rels, ", ")})
 	}
-	v.Picture, v.Groups = p, groups
-	return v, nil
+	return p, groups
+}
+
+// mainRelation is the relation most of an edge's links have (its colour).
+func mainRelation(e catalogue.CollabEdge) string {
+	rel, most := "uses", e.Uses
+	if e.CoDevelops > most {
+		rel, most = "co-develops", e.CoDevelops
+	}
+	if e.Contributes > most {
+		rel = "contributes"
+	}
+	return rel
 }
 
 func collabQuery(country, category string) string {

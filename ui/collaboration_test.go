@@ -108,14 +108,57 @@ func BenchmarkCollaborationPage(b *testing.B) {
 	defer ts.Close()
 	for _, q := range []string{"all", "country=NL", "category=online-booking", "country=NL&category=online-booking"} {
 		b.Run(q, func(b *testing.B) {
+			var size int64
 			for b.Loop() {
 				resp, err := ts.Client().Get(ts.URL + "/collaboration?" + q)
 				if err != nil || resp.StatusCode != 200 {
 					b.Fatalf("%v %v", resp, err)
 				}
-				_, _ = io.Copy(io.Discard, resp.Body)
+				size, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
+			b.ReportMetric(float64(size), "page-bytes")
 		})
 	}
+}
+
+// collaborationTemplateCases are the branches of the collaboration page:
+// nothing shared, the whole picture, and one aggregated by country and
+// category (with a filter chosen).
+func collaborationTemplateCases(t *testing.T) []templateCase {
+	t.Helper()
+	texts, err := newBundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := localiser{b: texts, Lang: "en"}
+	page := func(g generatedCollaboration, f catalogue.CollabFilter) collaborationPage {
+		v := collaborationPage{Filter: f}
+		v.Countries, v.Categories = collabChoices(l, g.admins, g.software)
+		v.Graph = catalogue.BuildCollaboration(g.admins, g.software, g.links, f, collabMaxNodes)
+		v.Picture, v.Groups = collabDrawing(collabNamer{l: l, f: f, g: &v.Graph}, v.Graph)
+		return v
+	}
+	small, large := generateCollaboration(nil, 6, 40), generateCollaboration(nil, 1000, 10000)
+	return []templateCase{
+		{"nothing shared", "collaboration", view{Page: page(generatedCollaboration{}, catalogue.CollabFilter{})}},
+		{"the whole picture", "collaboration", view{Page: page(small, catalogue.CollabFilter{})}},
+		{"aggregated by country and category", "collaboration", view{Page: page(large, catalogue.CollabFilter{})}},
+		{"one country's picture", "collaboration", view{Page: page(large, catalogue.CollabFilter{Country: "NL", Category: "online-booking"})}},
+	}
+}
+
+func TestCollaborationTemplate_EveryBranchRendersInEveryLanguage(t *testing.T) {
+	t.Parallel()
+	cases := collaborationTemplateCases(t)
+	if g := cases[2].v.Page.(collaborationPage).Graph; !g.ByCountry || !g.ByCategory || len(g.Left) > collabMaxNodes {
+		t.Errorf("1,000 administrations are not aggregated: by country %v, by category %v, %d nodes", g.ByCountry, g.ByCategory, len(g.Left))
+	}
+	if groups := cases[2].v.Page.(collaborationPage).Groups; len(groups) == 0 || !strings.HasPrefix(groups[0].Href, "/collaboration?country=") {
+		t.Errorf("a country of the aggregated picture does not lead to its own picture: %+v", groups[:min(1, len(groups))])
+	}
+	if g := cases[1].v.Page.(collaborationPage).Graph; g.ByCountry || len(g.Edges) == 0 {
+		t.Errorf("a few administrations are not drawn whole: %+v", g)
+	}
+	renderTemplateCases(t, cases)
 }

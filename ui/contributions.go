@@ -27,6 +27,7 @@ type contributionsItem struct {
 	Commits12m int                           `json:"commits12m"`
 	Truncated  bool                          `json:"truncated,omitempty"`
 	Shared     bool                          `json:"shared,omitempty"`
+	Holds      int                           `json:"holds,omitempty"`
 	ComputedAt string                        `json:"computedAt"`
 	Months     []catalogue.ContributionMonth `json:"months"`
 }
@@ -55,7 +56,7 @@ func contributorItems(c *catalogue.Contributions) ([]contributorItem, *contribut
 	if months == nil {
 		months = []catalogue.ContributionMonth{}
 	}
-	return out, &contributionsItem{Commits: c.Commits, Commits12m: c.Commits12m, Truncated: c.Truncated, Shared: c.Shared,
+	return out, &contributionsItem{Commits: c.Commits, Commits12m: c.Commits12m, Truncated: c.Truncated, Shared: c.Shared, Holds: c.Holds,
 		ComputedAt: c.At.UTC().Format(time.RFC3339), Months: months}
 }
 

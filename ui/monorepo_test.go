@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -11,7 +12,8 @@ import (
 )
 
 // A repository holding two apps: the publisher page names each of its files
-// with its outcome, and an app's page says its activity is the repository's.
+// with its outcome, and an app's page says its activity and contribution
+// figures are the repository's.
 func TestMonorepo_PublisherPageListsTheFilesAndAppPagesSayActivityIsTheRepositorys(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -73,5 +75,35 @@ func TestMonorepo_PublisherPageListsTheFilesAndAppPagesSayActivityIsTheRepositor
 	_, page = get(t, ts.URL+"/software/"+list[0].ID)
 	if !strings.Contains(page, "its activity is the whole repository&#39;s") || !strings.Contains(page, repo) {
 		t.Errorf("the app's page does not say its activity is the repository's")
+	}
+	appFiguresAreTheRepositorys(t, store, ts.URL, list[0].ID)
+}
+
+// appFiguresAreTheRepositorys checks that an app's page and API item show the
+// whole repository's contribution figures, and say so.
+func appFiguresAreTheRepositorys(t *testing.T, store interface {
+	SetContributions(ctx context.Context, softwareID string, c *catalogue.Contributions) error
+}, base, id string) {
+	t.Helper()
+	// Its contribution figures are the whole repository's, and say so.
+	fig := figures(time.Now())
+	fig.Shared, fig.Holds = true, 2
+	if err := store.SetContributions(t.Context(), id, fig); err != nil {
+		t.Fatal(err)
+	}
+	_, page := get(t, base+"/software/"+id)
+	if !strings.Contains(page, "These are the figures of the whole repository, which holds 2 software.") {
+		t.Errorf("the app's page does not say its figures are the whole repository's")
+	}
+	var item struct {
+		Contributors  []map[string]any `json:"contributors"`
+		Contributions struct {
+			Shared bool `json:"shared"`
+			Holds  int  `json:"holds"`
+		} `json:"contributions"`
+	}
+	getJSON(t, base+"/api/v1/software/"+id, 200, &item)
+	if len(item.Contributors) != 3 || !item.Contributions.Shared || item.Contributions.Holds != 2 {
+		t.Errorf("the app's API item: %+v", item)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 
 	"github.com/labstack/echo/v4"
@@ -84,6 +85,36 @@ func (s *Server) publisherCollabView(ctx context.Context, l localiser, p catalog
 // formCommitCounting answers POST /publishers/{id}/commit-counting: a member
 // turns the counting of the administration's domains on or off.
 func (s *Server) formCommitCounting(c echo.Context) error {
+	if err := s.setCommitCounting(c, c.FormValue("count") == "true"); err != nil {
+		return err
+	}
+	return back(c, "/publishers/"+c.Param("id")+"#collaboration", "commit-counting")
+}
+
+// apiCommitCounting answers PUT /api/v1/publishers/{id}/commit-counting
+// {"counting": false}, the API's twin of the page's form.
+func (s *Server) apiCommitCounting(c echo.Context) error {
+	if _, err := s.mustSignIn(c); err != nil {
+		return err
+	}
+	var body struct {
+		Counting *bool `json:"counting"`
+	}
+	if err := readJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Counting == nil {
+		return badRequest{`say "counting": true or false`}
+	}
+	if err := s.setCommitCounting(c, *body.Counting); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// setCommitCounting records the signed-in member's choice for the
+// administration of the path's id (members of it only).
+func (s *Server) setCommitCounting(c echo.Context, on bool) error {
 	a, err := s.mustSignIn(c)
 	if err != nil {
 		return err
@@ -92,8 +123,5 @@ func (s *Server) formCommitCounting(c echo.Context) error {
 	if !ok {
 		return fmt.Errorf("commit counting: %w", catalogue.ErrNotFound)
 	}
-	if err := chooser.SetMembersCounting(c.Request().Context(), a, c.Param("id"), c.FormValue("count") == "true"); err != nil {
-		return err
-	}
-	return back(c, "/publishers/"+c.Param("id")+"#collaboration", "commit-counting")
+	return chooser.SetMembersCounting(c.Request().Context(), a, c.Param("id"), on)
 }

@@ -13,6 +13,9 @@ type Options struct {
 	// `oscat validate`). When set, relative files the publiccode.yml names (logo,
 	// screenshots, authors file) are checked in it; nil turns those checks off.
 	Files fs.FS
+	// Folder is the file's folder in Files ("" or "." for its root): relative
+	// paths resolve from it, and may not leave Files (see ResolvePath).
+	Folder string
 }
 
 // Check reads data and validates it against the standard's rules. The returned
@@ -23,7 +26,7 @@ type Options struct {
 func Check(data []byte, opts Options) *Document {
 	d := Read(data, opts.Limits)
 	if d.File != nil {
-		v := &validator{d: d, f: d.File, files: opts.Files}
+		v := &validator{d: d, f: d.File, files: opts.Files, folder: opts.Folder}
 		v.validate()
 	}
 	slices.SortStableFunc(d.Findings, func(a, b Finding) int {
@@ -34,9 +37,10 @@ func Check(data []byte, opts Options) *Document {
 
 // validator applies the standard's rules to a document the reader produced.
 type validator struct {
-	d     *Document
-	f     *File
-	files fs.FS
+	d      *Document
+	f      *File
+	files  fs.FS
+	folder string
 }
 
 func (v *validator) validate() {

@@ -90,12 +90,29 @@ func (v *validator) extensionFits(key, name string, kind fileKind) bool {
 	return false
 }
 
+// ResolvePath is the repository path a relative path names when it is written
+// in a file of folder (slash-separated from the repository's root; "" or "."
+// for the root): relative paths resolve from the file's folder, so
+// "../../assets/a.png" in apps/a/publiccode.yml is assets/a.png. ok is false for
+// what names no file of the repository: an empty or absolute path, a URL, or a
+// path that leaves the repository. (Symbolic links are the tree's to refuse.)
+func ResolvePath(folder, rel string) (p string, ok bool) {
+	if rel == "" || strings.HasPrefix(rel, "/") || strings.Contains(rel, "://") {
+		return "", false
+	}
+	p = path.Join(folder, rel)
+	if p == "." || !fs.ValidPath(p) {
+		return "", false
+	}
+	return p, true
+}
+
 // fileInTree checks that a relative file exists in the repository and, for
 // images, that its content is an image of an allowed format.
 func (v *validator) fileInTree(key, rel string, kind fileKind) {
 	name := lastKey(key)
-	p := path.Clean(strings.TrimPrefix(rel, "./"))
-	if !fs.ValidPath(p) {
+	p, ok := ResolvePath(v.folder, rel)
+	if !ok {
 		v.add(SeverityError, "file-missing", key, "file-outside", arg("name", name), arg("value", rel))
 		return
 	}

@@ -144,6 +144,11 @@ func (t *tx) keepCrawlData(ctx context.Context, id int64, r catalogue.CrawlResul
 			return err
 		}
 	}
+	if r.Branch != "" {
+		if _, err := t.exec(ctx, `UPDATE repositories SET branch = ? WHERE id = ?`, r.Branch, id); err != nil {
+			return err
+		}
+	}
 	if r.Bytes > 0 {
 		if _, err := t.exec(ctx, `UPDATE repositories SET bytes = ? WHERE id = ?`, r.Bytes, id); err != nil {
 			return err

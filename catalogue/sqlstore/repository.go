@@ -47,7 +47,7 @@ func (t *tx) ensureRepository(ctx context.Context, rawURL, canonical string) (in
 const repositoryColumns = `r.id, r.url, COALESCE(r.software_id, ''), r.role, r.status, r.reason, r.path, r.head, r.findings, r.raw,
 	r.last_crawled_at, r.created_at, r.archived, r.forge_fork, r.upstream, r.failures, r.hidden_reason, r.root_commit, r.tags_digest,
 	r.activity, r.media, r.bytes, r.read_at, COALESCE((SELECT s.hidden_reason FROM software s WHERE s.id = r.software_id), ''),
-	COALESCE((SELECT c.version FROM code_entries c WHERE c.repository_id = r.id), 0)`
+	COALESCE((SELECT c.version FROM code_entries c WHERE c.repository_id = r.id), 0), r.branch`
 
 func scanRepository(r scanner) (catalogue.Repository, error) {
 	var repo catalogue.Repository
@@ -55,7 +55,7 @@ func scanRepository(r scanner) (catalogue.Repository, error) {
 	var crawled, read sql.NullTime
 	if err := r.Scan(&repo.ID, &repo.URL, &repo.SoftwareID, &role, &status, &repo.Reason, &repo.Path, &repo.Head, &findings, &repo.Raw,
 		&crawled, &repo.CreatedAt, &repo.Archived, &repo.ForgeFork, &repo.Upstream, &repo.Failures, &repo.HiddenReason, &repo.RootCommit,
-		&repo.TagsDigest, &activity, &media, &repo.Bytes, &read, &repo.SoftwareHiddenReason, &repo.CodeVersion); err != nil {
+		&repo.TagsDigest, &activity, &media, &repo.Bytes, &read, &repo.SoftwareHiddenReason, &repo.CodeVersion, &repo.Branch); err != nil {
 		return repo, err
 	}
 	if read.Valid {

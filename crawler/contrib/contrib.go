@@ -64,12 +64,8 @@ type monthTally struct {
 // the 12 calendar months that end with now's, as for activity.
 func Compute(set *Commits, dir *catalogue.OrgDirectory, now time.Time) *catalogue.Contributions {
 	now = now.UTC()
-	since := activity.Since(now)
-	tallies := map[catalogue.Org]*orgTally{}
-	classified := map[string]catalogue.Org{}
-	counted, counted12m := 0, 0
+	t := &tally{dir: dir, since: activity.Since(now), byOrg: map[catalogue.Org]*orgTally{}, classified: map[string]catalogue.Org{}}
 	people := make([]string, 0, 4)
-	orgs := make([]catalogue.Org, 0, 4)
 	for _, c := range set.byHash {
 		people = people[:0]
 		if !c.Bot && c.Author != "" {
@@ -80,66 +76,86 @@ func Compute(set *Commits, dir *catalogue.OrgDirectory, now time.Time) *catalogu
 				people = append(people, a)
 			}
 		}
-		if len(people) == 0 {
-			continue
-		}
-		counted++
-		when := c.When.UTC()
-		month := when.Format("2006-01")
-		recent := !when.Before(since)
-		if recent {
-			counted12m++
-		}
-		orgs = orgs[:0]
-		for _, p := range people {
-			o, ok := classified[p]
-			if !ok {
-				o = dir.Classify(p)
-				classified[p] = o
-			}
-			t := tallies[o]
-			if t == nil {
-				t = &orgTally{org: o, authors: map[string]bool{}, authors12m: map[string]bool{}, months: map[string]*monthTally{}}
-				tallies[o] = t
-			}
-			m := t.months[month]
-			if m == nil {
-				m = &monthTally{authors: map[string]bool{}}
-				t.months[month] = m
-			}
-			t.authors[p], m.authors[p] = true, true
-			if recent {
-				t.authors12m[p] = true
-			}
-			if !slices.Contains(orgs, o) {
-				orgs = append(orgs, o)
-				t.commits++
-				m.commits++
-				if recent {
-					t.commits12m++
-				}
-				if when.After(t.last) {
-					t.last = when
-				}
-			}
+		if len(people) > 0 {
+			t.count(c.When.UTC(), people)
 		}
 	}
-	list := make([]*orgTally, 0, len(tallies))
-	for _, t := range tallies {
-		list = append(list, t)
+	return t.figures(set.Truncated, now)
+}
+
+// tally is Compute's running count.
+type tally struct {
+	dir                 *catalogue.OrgDirectory
+	since               time.Time
+	byOrg               map[catalogue.Org]*orgTally
+	classified          map[string]catalogue.Org
+	counted, counted12m int
+	orgs                []catalogue.Org // the current commit's, reused
+}
+
+// count adds one commit, made at when by people (none a bot).
+func (t *tally) count(when time.Time, people []string) {
+	t.counted++
+	month := when.Format("2006-01")
+	recent := !when.Before(t.since)
+	if recent {
+		t.counted12m++
+	}
+	t.orgs = t.orgs[:0]
+	for _, p := range people {
+		o, ok := t.classified[p]
+		if !ok {
+			o = t.dir.Classify(p)
+			t.classified[p] = o
+		}
+		ot := t.byOrg[o]
+		if ot == nil {
+			ot = &orgTally{org: o, authors: map[string]bool{}, authors12m: map[string]bool{}, months: map[string]*monthTally{}}
+			t.byOrg[o] = ot
+		}
+		m := ot.months[month]
+		if m == nil {
+			m = &monthTally{authors: map[string]bool{}}
+			ot.months[month] = m
+		}
+		ot.authors[p], m.authors[p] = true, true
+		if recent {
+			ot.authors12m[p] = true
+		}
+		if slices.Contains(t.orgs, o) {
+			continue
+		}
+		t.orgs = append(t.orgs, o)
+		ot.commits++
+		m.commits++
+		if recent {
+			ot.commits12m++
+		}
+		if when.After(ot.last) {
+			ot.last = when
+		}
+	}
+}
+
+// figures are the tally's aggregates: organisations by their commits in the
+// last 12 months, then in all, and the months with a commit, oldest first.
+func (t *tally) figures(truncated bool, now time.Time) *catalogue.Contributions {
+	list := make([]*orgTally, 0, len(t.byOrg))
+	for _, ot := range t.byOrg {
+		list = append(list, ot)
 	}
 	slices.SortFunc(list, func(a, b *orgTally) int {
 		return cmp.Or(cmp.Compare(b.commits12m, a.commits12m), cmp.Compare(b.commits, a.commits),
 			cmp.Compare(a.org.Name, b.org.Name), cmp.Compare(a.org.Publisher, b.org.Publisher))
 	})
 	out := &catalogue.Contributions{Contributors: []catalogue.Contributor{}, Months: []catalogue.ContributionMonth{},
-		Commits: counted, Commits12m: counted12m, Truncated: set.Truncated, At: now}
+		Commits: t.counted, Commits12m: t.counted12m, Truncated: truncated, At: now}
 	monthSet := map[string]bool{}
-	for _, t := range list {
-		out.Contributors = append(out.Contributors, catalogue.Contributor{Kind: t.org.Kind, Publisher: t.org.Publisher, Name: t.org.Name,
-			Commits12m: t.commits12m, Authors12m: catalogue.AuthorCount(len(t.authors12m)), Commits: t.commits,
-			Authors: catalogue.AuthorCount(len(t.authors)), LastCommit: t.last})
-		for m := range t.months {
+	for _, ot := range list {
+		out.Contributors = append(out.Contributors, catalogue.Contributor{Kind: ot.org.Kind, Publisher: ot.org.Publisher, Name: ot.org.Name,
+			Commits12m: ot.commits12m, Authors12m: catalogue.AuthorCount(len(ot.authors12m)), Commits: ot.commits,
+			Authors: catalogue.AuthorCount(len(ot.authors)), LastCommit: ot.last})
+		for m := range ot.months {
 			monthSet[m] = true
 		}
 	}
@@ -150,8 +166,8 @@ func Compute(set *Commits, dir *catalogue.OrgDirectory, now time.Time) *catalogu
 	slices.Sort(months)
 	for _, m := range months {
 		cm := catalogue.ContributionMonth{Month: m, Commits: make([]int, len(list)), Authors: make([]catalogue.AuthorCount, len(list))}
-		for i, t := range list {
-			if x := t.months[m]; x != nil {
+		for i, ot := range list {
+			if x := ot.months[m]; x != nil {
 				cm.Commits[i], cm.Authors[i] = x.commits, catalogue.AuthorCount(len(x.authors))
 			}
 		}

@@ -31,6 +31,7 @@ type remoteSoftware struct {
 		Commits12m int                           `json:"commits12m"`
 		Truncated  bool                          `json:"truncated"`
 		Shared     bool                          `json:"shared"`
+		Holds      int                           `json:"holds"`
 		ComputedAt time.Time                     `json:"computedAt"`
 		Months     []catalogue.ContributionMonth `json:"months"`
 	} `json:"contributions"`
@@ -58,7 +59,7 @@ func (sw remoteSoftware) contributions() *catalogue.Contributions {
 		return nil
 	}
 	c := &catalogue.Contributions{Contributors: []catalogue.Contributor{}, Months: sw.Contributions.Months,
-		Commits: sw.Contributions.Commits, Commits12m: sw.Contributions.Commits12m, Truncated: sw.Contributions.Truncated, Shared: sw.Contributions.Shared, At: sw.Contributions.ComputedAt.UTC()}
+		Commits: sw.Contributions.Commits, Commits12m: sw.Contributions.Commits12m, Truncated: sw.Contributions.Truncated, Shared: sw.Contributions.Shared, Holds: sw.Contributions.Holds, At: sw.Contributions.ComputedAt.UTC()}
 	for _, x := range sw.Contributors {
 		switch x.Kind {
 		case catalogue.KindAdministration, catalogue.KindCompany, catalogue.KindIndividuals, catalogue.KindOther:

@@ -8,9 +8,12 @@ import (
 
 // bitbucket reads Bitbucket Cloud's deliveries: the event in X-Event-Key
 // ("repo:push"), the ID in X-Request-UUID, and X-Hub-Signature, the HMAC-SHA256
-// of the body as "sha256=HEX". Its payload does not name the repository's main
-// branch, so every branch a push moved is a candidate (the crawl that follows
-// costs one request when the default branch did not move).
+// of the body as "sha256=HEX". The branches a push moved are its changes' `new`
+// refs of type "branch". The repository object of a webhook payload (the
+// documented "common entity") does not carry the repository's main branch,
+// which only the API's repository object has, as `mainbranch`: it is read when
+// present, and otherwise the receiver compares with the branch the catalogue
+// last crawled.
 type bitbucket struct{}
 
 type bitbucketRef struct {
@@ -23,8 +26,11 @@ type bitbucketRef struct {
 
 type bitbucketPayload struct {
 	Repository *struct {
-		FullName string `json:"full_name"`
-		Links    struct {
+		FullName   string `json:"full_name"`
+		MainBranch *struct {
+			Name string `json:"name"`
+		} `json:"mainbranch"`
+		Links struct {
 			HTML struct {
 				Href string `json:"href"`
 			} `json:"html"`
@@ -53,6 +59,9 @@ func (bitbucket) Parse(h http.Header, body []byte) (Delivery, error) {
 		d.Repositories = nonEmpty(r.Links.HTML.Href)
 		if len(d.Repositories) == 0 && r.FullName != "" {
 			d.Repositories = []string{"https://bitbucket.org/" + r.FullName}
+		}
+		if r.MainBranch != nil {
+			d.DefaultBranch = r.MainBranch.Name
 		}
 	}
 	d.Push = d.Event == "repo:push"

@@ -28,9 +28,11 @@ type Delivery struct {
 	Namespace string
 	// Branches are the branches the push moved (none for a tag push).
 	Branches []string
-	// DefaultBranch is the repository's default branch, when the forge says.
+	// DefaultBranch is the repository's default branch, when the forge says
+	// (when it does not, the branch the catalogue last crawled is taken).
 	DefaultBranch string
-	// Head is the pushed commit (of the default branch when it moved).
+	// Head is the pushed commit (of the first branch moved; the crawl reads
+	// the default branch's own).
 	Head string
 }
 

@@ -185,6 +185,11 @@ func (r *Receiver) act(ctx context.Context, d Delivery, targets []catalogue.Hook
 		if err != nil {
 			return res, err
 		}
+		if d.DefaultBranch == "" && repo.Branch != "" && !slices.Contains(d.Branches, repo.Branch) {
+			res.Repository = repo.URL
+			res.Reason = fmt.Sprintf("the push is to branch %s, not to the default branch %s this catalogue crawls", d.Branches[0], repo.Branch)
+			return res, nil
+		}
 		if err := r.Crawler.CrawlPushed(ctx, repo.URL, d.Head); err != nil {
 			return res, err
 		}

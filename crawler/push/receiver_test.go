@@ -276,3 +276,47 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// Bitbucket Cloud's push payload does not name the repository's main branch:
+// the branch the catalogue last crawled decides, unless the payload's
+// repository carries mainbranch (as the API's repository object does).
+func TestReceive_BitbucketPushesToTheCrawledBranchOnlyQueueACrawl(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, "")
+	deliver := func(id, branch, mainbranch string) push.Result {
+		t.Helper()
+		body := payload(t, "bitbucket-push.json", appURL, branch)
+		if mainbranch != "" {
+			body = bytes.Replace(body, []byte(`"full_name": "stad/app",`),
+				[]byte(`"full_name": "stad/app", "mainbranch": {"type": "branch", "name": "`+mainbranch+`"},`), 1)
+		}
+		return w.deliver("bitbucket", id, body, w.secret)
+	}
+	// Before any crawl the catalogue knows no branch: every branch is a candidate.
+	if res := deliver("b-0", "feature", ""); res.Outcome != push.Queued {
+		t.Errorf("a push before the repository's first crawl: %+v", res)
+	}
+	w.queued(crawler.KindRepo)
+	_, err := w.store.ApplyCrawl(t.Context(), catalogue.CrawlResult{RepoURL: appURL + ".git", Head: head, Branch: "main",
+		Outcome: catalogue.StatusNoPubliccode, Reason: "no publiccode.yml"})
+	must(t, err)
+	for _, tc := range []struct {
+		id, branch, mainbranch string
+		want                   push.Outcome
+		reason                 string
+	}{
+		{"b-1", "main", "", push.Queued, "queued"},
+		{"b-2", "develop", "", push.Ignored, "not to the default branch main this catalogue crawls"},
+		{"b-3", "main", "trunk", push.Ignored, "not to the default branch trunk"},
+		{"b-4", "trunk", "trunk", push.Queued, "queued"},
+	} {
+		res := deliver(tc.id, tc.branch, tc.mainbranch)
+		if res.Outcome != tc.want || !strings.Contains(res.Reason, tc.reason) {
+			t.Errorf("a push to %s (mainbranch %q): %+v, want %s (%s)", tc.branch, tc.mainbranch, res, tc.want, tc.reason)
+		}
+		keys := w.queued(crawler.KindRepo)
+		if queued := len(keys) == 1 && keys[0] == appURL; queued != (tc.want == push.Queued) {
+			t.Errorf("a push to %s (mainbranch %q) queued %q", tc.branch, tc.mainbranch, keys)
+		}
+	}
+}
