@@ -60,23 +60,7 @@ func TestSearch_CodeEntriesAreASecondTierWithTheirOwnFacets(t *testing.T) {
 	}
 
 	// Filters: the country comes from the publisher; languages from the tree.
-	for _, c := range []struct {
-		filters map[Facet][]string
-		want    int
-	}{
-		{map[Facet][]string{FacetCountry: {"IT"}}, 1},
-		{map[Facet][]string{FacetProgrammingLanguages: {"Go"}}, 1},
-		{map[Facet][]string{FacetProgrammingLanguages: {"Go", "Kotlin"}}, 2},
-		{map[Facet][]string{FacetLicense: {"MIT"}, FacetCountry: {"IT"}}, 0},
-	} {
-		res, err := ix.Search(t.Context(), Request{Kind: KindCode, Filters: c.filters})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Total != c.want {
-			t.Errorf("filters %v → %d, want %d", c.filters, res.Total, c.want)
-		}
-	}
+	checkCodeFilters(t, ix)
 
 	// The repository gains a publiccode.yml: the code entry leaves the index.
 	list(t, s, "https://example.org/utrecht/parkeer-scripts", "name: Parkeerscripts\n")
@@ -99,5 +83,30 @@ func TestSearch_CodeEntriesAreASecondTierWithTheirOwnFacets(t *testing.T) {
 	defer ix2.Close()
 	if res, _ := ix2.Search(t.Context(), Request{Text: "sosta", Kind: KindCode}); res.Total != 1 {
 		t.Errorf("rebuilt index, code search → %+v", res)
+	}
+}
+
+// codeFilterCases are code searches by filter and how many entries of the
+// test's two each finds.
+var codeFilterCases = []struct {
+	filters map[Facet][]string
+	want    int
+}{
+	{map[Facet][]string{FacetCountry: {"IT"}}, 1},
+	{map[Facet][]string{FacetProgrammingLanguages: {"Go"}}, 1},
+	{map[Facet][]string{FacetProgrammingLanguages: {"Go", "Kotlin"}}, 2},
+	{map[Facet][]string{FacetLicense: {"MIT"}, FacetCountry: {"IT"}}, 0},
+}
+
+func checkCodeFilters(t *testing.T, ix *Index) {
+	t.Helper()
+	for _, c := range codeFilterCases {
+		res, err := ix.Search(t.Context(), Request{Kind: KindCode, Filters: c.filters})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != c.want {
+			t.Errorf("filters %v → %d, want %d", c.filters, res.Total, c.want)
+		}
 	}
 }

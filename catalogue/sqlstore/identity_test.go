@@ -19,31 +19,7 @@ func TestMigration7_MergesOneAddressInTwoCasesAndMovesDomainsToATable(t *testing
 		if err := s.SyncPublishers(ctx, []catalogue.Publisher{{ID: "a", Name: "Gemeente A"}, {ID: "b", Name: "Kommune B"}}); err != nil {
 			t.Fatal(err)
 		}
-		old := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-		exec := func(q string, args ...any) {
-			t.Helper()
-			if _, err := s.db.ExecContext(ctx, s.d.rebind(q), args...); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-		// The schema before migration 7.
-		exec(`DROP TABLE publisher_email_domains`)
-		exec(`DROP INDEX people_email_domain`)
-		exec(`ALTER TABLE people DROP COLUMN email_domain`)
-		exec(`DELETE FROM schema_migrations WHERE version = 7`)
-		exec(`UPDATE publishers SET email_domains = ? WHERE id = 'a'`, `["A.Example", "%.%", "bücher.example"]`)
-		exec(`UPDATE publishers SET email_domains = ? WHERE id = 'b'`, `["b.example"]`)
-		exec(`INSERT INTO people (id, email, name, oidc_subject, created_at, signed_in_at, language) VALUES ('p1', 'Dora@b.example', '', '', ?, ?, 'en')`, old, old)
-		exec(`INSERT INTO people (id, email, name, oidc_subject, created_at, signed_in_at, language) VALUES ('p2', 'DORA@B.example', 'Dora', 'sub-2', ?, ?, 'da')`,
-			old.Add(time.Hour), old.Add(48*time.Hour))
-		exec(`INSERT INTO people (id, email, name, oidc_subject, created_at, language) VALUES ('p3', 'w@%.%', '', '', ?, 'en')`, old)
-		exec(`INSERT INTO memberships (person_id, publisher_id, status, created_at, updated_at) VALUES ('p1', 'a', 'pending', ?, ?)`, old, old)
-		exec(`INSERT INTO memberships (person_id, publisher_id, status, created_at, updated_at) VALUES ('p2', 'a', 'approved', ?, ?)`, old, old)
-		exec(`INSERT INTO memberships (person_id, publisher_id, status, created_at, updated_at) VALUES ('p1', 'b', 'approved', ?, ?)`, old, old)
-		exec(`INSERT INTO memberships (person_id, publisher_id, status, created_at, updated_at) VALUES ('p2', 'b', 'revoked', ?, ?)`, old, old)
-		exec(`INSERT INTO sessions (hash, person_id, created_at, expires_at) VALUES ('h2', 'p2', ?, ?)`, s.now(), s.now().Add(time.Hour))
-		exec(`INSERT INTO subscriptions (person_id, publisher_id, created_at) VALUES ('p2', 'a', ?)`, old)
-		exec(`INSERT INTO signin_tokens (hash, email, created_at, expires_at) VALUES ('t1', 'DORA@b.example', ?, ?)`, s.now(), s.now().Add(time.Hour))
+		schemaBeforeMigration7(t, s)
 
 		if err := s.migrate(ctx); err != nil {
 			t.Fatal(err)
@@ -96,6 +72,40 @@ func TestMigration7_MergesOneAddressInTwoCasesAndMovesDomainsToATable(t *testing
 			t.Errorf("the merge is not in the audit log: %+v", log)
 		}
 	})
+}
+
+// schemaBeforeMigration7 takes s back to the schema before migration 7 and
+// fills it with what the migration merges: one address in two cases (p1 and
+// p2), an address of a pattern domain (p3), their memberships, a session, a
+// subscription and a sign-in token.
+func schemaBeforeMigration7(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := t.Context()
+	old := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := s.db.ExecContext(ctx, s.d.rebind(q), args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	// The schema before migration 7.
+	exec(`DROP TABLE publisher_email_domains`)
+	exec(`DROP INDEX people_email_domain`)
+	exec(`ALTER TABLE people DROP COLUMN email_domain`)
+	exec(`DELETE FROM schema_migrations WHERE version = 7`)
+	exec(`UPDATE publishers SET email_domains = ? WHERE id = 'a'`, `["A.Example", "%.%", "bücher.example"]`)
+	exec(`UPDATE publishers SET email_domains = ? WHERE id = 'b'`, `["b.example"]`)
+	exec(`INSERT INTO people (id, email, name, oidc_subject, created_at, signed_in_at, language) VALUES ('p1', 'Dora@b.example', '', '', ?, ?, 'en')`, old, old)
+	exec(`INSERT INTO people (id, email, name, oidc_subject, created_at, signed_in_at, language) VALUES ('p2', 'DORA@B.example', 'Dora', 'sub-2', ?, ?, 'da')`,
+		old.Add(time.Hour), old.Add(48*time.Hour))
+	exec(`INSERT INTO people (id, email, name, oidc_subject, created_at, language) VALUES ('p3', 'w@%.%', '', '', ?, 'en')`, old)
+	exec(`INSERT INTO memberships (person_id, publisher_id, status, created_at, updated_at) VALUES ('p1', 'a', 'pending', ?, ?)`, old, old)
+	exec(`INSERT INTO memberships (person_id, publisher_id, status, created_at, updated_at) VALUES ('p2', 'a', 'approved', ?, ?)`, old, old)
+	exec(`INSERT INTO memberships (person_id, publisher_id, status, created_at, updated_at) VALUES ('p1', 'b', 'approved', ?, ?)`, old, old)
+	exec(`INSERT INTO memberships (person_id, publisher_id, status, created_at, updated_at) VALUES ('p2', 'b', 'revoked', ?, ?)`, old, old)
+	exec(`INSERT INTO sessions (hash, person_id, created_at, expires_at) VALUES ('h2', 'p2', ?, ?)`, s.now(), s.now().Add(time.Hour))
+	exec(`INSERT INTO subscriptions (person_id, publisher_id, created_at) VALUES ('p2', 'a', ?)`, old)
+	exec(`INSERT INTO signin_tokens (hash, email, created_at, expires_at) VALUES ('t1', 'DORA@b.example', ?, ?)`, s.now(), s.now().Add(time.Hour))
 }
 
 // TestSignIn_OneAccountPerAddressWhateverItsCase is the rule after migration 7.

@@ -70,19 +70,7 @@ func TestBackup_TakenDuringACrawlRestoresAndServesTheSameEntries(t *testing.T) {
 	if err := (mail.Outbox{Dir: filepath.Join(data, "outbox"), From: "oscat@example.org"}).Send(ctx, catalogue.Mail{To: "it@stad.example", Subject: "Welkom", Text: "Hallo"}); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		run, err := live.ActiveCrawlRun(ctx)
-		if err == nil && run.Seen() >= 1 && srv.Held() > 0 {
-			break
-		}
-		select {
-		case code := <-crawled:
-			t.Fatalf("the crawl ended (exit %d) before a backup could be taken midway: %s", code, crawlErr.String())
-		case <-ctx.Done():
-			t.Fatal("the crawl made no progress")
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	waitMidCrawl(t, ctx, live, srv, crawled, &crawlErr)
 	backups := t.TempDir()
 	mid := filepath.Join(backups, "mid.tar.gz")
 	if code, out, stderr := oscat(t, "backup", "--data", data, mid); code != 0 || !strings.Contains(out, "instance ID "+instanceID) || !strings.Contains(out, "1 mails") {
@@ -93,6 +81,33 @@ func TestBackup_TakenDuringACrawlRestoresAndServesTheSameEntries(t *testing.T) {
 		t.Fatalf("the crawl failed: exit %d, %s", code, crawlErr.String())
 	}
 
+	checkMidCrawlRestore(t, ctx, mid, live, instanceID, n)
+	checkFinishedRestore(t, data, backups, mid, n)
+}
+
+// waitMidCrawl waits until the crawl has recorded a repository and the forge
+// holds a fetch back: the moment to take a backup midway.
+func waitMidCrawl(t *testing.T, ctx context.Context, live *sqlstore.Store, srv *localforge.Server, crawled <-chan int, crawlErr *bytes.Buffer) {
+	t.Helper()
+	for {
+		run, err := live.ActiveCrawlRun(ctx)
+		if err == nil && run.Seen() >= 1 && srv.Held() > 0 {
+			return
+		}
+		select {
+		case code := <-crawled:
+			t.Fatalf("the crawl ended (exit %d) before a backup could be taken midway: %s", code, crawlErr.String())
+		case <-ctx.Done():
+			t.Fatal("the crawl made no progress")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// checkMidCrawlRestore restores the backup mid, taken during a crawl of n
+// repositories, and checks it against the live catalogue.
+func checkMidCrawlRestore(t *testing.T, ctx context.Context, mid string, live *sqlstore.Store, instanceID string, n int) {
+	t.Helper()
 	// The mid-crawl backup is the catalogue of one moment: entries crawled so far,
 	// each as it was, the run unfinished, the instance ID kept.
 	early := t.TempDir()
@@ -123,7 +138,12 @@ func TestBackup_TakenDuringACrawlRestoresAndServesTheSameEntries(t *testing.T) {
 		t.Errorf("the restored catalogue serves %d entries, its store holds %d", len(ids), len(got))
 	}
 	earlyServed.stop()
+}
 
+// checkFinishedRestore backs up the finished crawl in data, restores it and
+// compares what both serve; then restores mid into the served copy, which is refused.
+func checkFinishedRestore(t *testing.T, data, backups, mid string, n int) {
+	t.Helper()
 	// A backup of the finished crawl, restored, serves what the original serves.
 	end := filepath.Join(backups, "end.tar.gz")
 	if code, out, stderr := oscat(t, "backup", end, "--data", data); code != 0 {
@@ -150,7 +170,7 @@ func TestBackup_TakenDuringACrawlRestoresAndServesTheSameEntries(t *testing.T) {
 	}
 
 	// A data directory a running process uses is refused, and left as it was.
-	code, _, stderr = oscat(t, "restore", "--data", copyDir, mid)
+	code, _, stderr := oscat(t, "restore", "--data", copyDir, mid)
 	if code != 1 || !strings.Contains(stderr, "in use by a running oscat process") {
 		t.Errorf("restore into a served data directory: exit %d, %q", code, stderr)
 	}

@@ -64,24 +64,19 @@ func benchCrawl(ctx context.Context, f benchFlags, stdout, stderr io.Writer) err
 	if _, err := exec.LookPath("git"); err != nil {
 		return localforge.ErrNoGit
 	}
-	dir := f.dir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "oscat-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		dir = d
+	dir, cleanup, err := benchDir(f.dir, "oscat-bench-")
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	fmt.Fprintf(stdout, "machine: %d cores, %s, %s; git %s\n", runtime.NumCPU(), runtime.GOOS, runtime.Version(), gitVersion())
 	t0 := time.Now()
-	forge, srv, err := benchWorld(filepath.Join(dir, "world"), "bench", f.repos, f.big, f.bigFiles)
+	_, srv, err := benchWorld(filepath.Join(dir, "world"), "bench", f.repos, f.big, f.bigFiles)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
 	fmt.Fprintf(stdout, "world: %d repositories (%d with %d files), built and packed in %s\n", f.repos, f.big, f.bigFiles, since(t0))
-	_ = forge
 
 	urls := make([]string, f.repos)
 	for i := range urls {
@@ -96,6 +91,32 @@ func benchCrawl(ctx context.Context, f benchFlags, stdout, stderr io.Writer) err
 	peak := newPeakMemory()
 	defer peak.stop()
 	peak.reset() // the world's construction is not the crawler's
+	if err := benchWorldCrawls(ctx, f, srv, dir, cloneTime, stdout, peak); err != nil {
+		return err
+	}
+	if f.big > 0 {
+		if err := benchBig(ctx, f, srv, urls[:f.big], dir, stdout, peak); err != nil {
+			return err
+		}
+	}
+	if f.many > 0 {
+		if err := benchMany(ctx, f, dir, stdout, peak); err != nil {
+			return err
+		}
+	}
+	peak.stop()
+	if f.memProfile != "" {
+		if err := writeHeapProfile(f.memProfile); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "peak resident memory of the whole run: %s (the process includes the local forge's HTTP server)\n", vmHWM())
+	return nil
+}
+
+// benchWorldCrawls crawls the world first, again unchanged, and from scratch
+// from a server without filters, printing each against git clone's time.
+func benchWorldCrawls(ctx context.Context, f benchFlags, srv *localforge.Server, dir string, cloneTime time.Duration, stdout io.Writer, peak *peakMemory) error {
 	first, err := benchRun(ctx, f, srv, filepath.Join(dir, "data"), "bench", false)
 	if err != nil {
 		return err
@@ -110,43 +131,34 @@ func benchCrawl(ctx context.Context, f benchFlags, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "  unchanged re-crawl%s\n", again.contribLine())
 	srv.SetFilter(false)
 	nofilter, err := benchRun(ctx, f, srv, filepath.Join(dir, "data-nofilter"), "bench", true)
+	srv.SetFilter(true)
 	if err != nil {
 		return err
 	}
-	srv.SetFilter(true)
 	fmt.Fprintf(stdout, "first crawl, server without filters (depth 1): %s, %d fetches, %s of packs; peak heap %s\n", nofilter.d.Round(time.Millisecond), nofilter.packs, mib(nofilter.bytes), mib(peak.reset()))
-	if f.big > 0 {
-		if err := benchBig(ctx, f, srv, urls[:f.big], dir, stdout, peak); err != nil {
-			return err
-		}
-	}
+	return nil
+}
 
-	if f.many > 0 {
-		t0 = time.Now()
-		_, srv2, err := benchWorld(filepath.Join(dir, "many"), "many", f.many, 0, 0)
-		if err != nil {
-			return err
-		}
-		defer srv2.Close()
-		fmt.Fprintf(stdout, "second world: %d repositories, built in %s\n", f.many, since(t0))
-		m1, err := benchRun(ctx, f, srv2, filepath.Join(dir, "data-many"), "many", false)
-		if err != nil {
-			return err
-		}
-		m2, err := benchRun(ctx, f, srv2, filepath.Join(dir, "data-many"), "many", false)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%d repositories: first crawl %s; unchanged re-crawl %s, %d fetches (%s); peak heap %s\n", f.many,
-			m1.d.Round(time.Millisecond), m2.d.Round(time.Millisecond), m2.packs, m2.summary, mib(peak.reset()))
+// benchMany builds a second world of f.many small repositories and crawls it
+// twice: the unchanged re-crawl is what a large catalogue does most nights.
+func benchMany(ctx context.Context, f benchFlags, dir string, stdout io.Writer, peak *peakMemory) error {
+	t0 := time.Now()
+	_, srv, err := benchWorld(filepath.Join(dir, "many"), "many", f.many, 0, 0)
+	if err != nil {
+		return err
 	}
-	peak.stop()
-	if f.memProfile != "" {
-		if err := writeHeapProfile(f.memProfile); err != nil {
-			return err
-		}
+	defer srv.Close()
+	fmt.Fprintf(stdout, "second world: %d repositories, built in %s\n", f.many, since(t0))
+	m1, err := benchRun(ctx, f, srv, filepath.Join(dir, "data-many"), "many", false)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(stdout, "peak resident memory of the whole run: %s (the process includes the local forge's HTTP server)\n", vmHWM())
+	m2, err := benchRun(ctx, f, srv, filepath.Join(dir, "data-many"), "many", false)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d repositories: first crawl %s; unchanged re-crawl %s, %d fetches (%s); peak heap %s\n", f.many,
+		m1.d.Round(time.Millisecond), m2.d.Round(time.Millisecond), m2.packs, m2.summary, mib(peak.reset()))
 	return nil
 }
 

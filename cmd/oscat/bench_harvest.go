@@ -55,15 +55,11 @@ func benchHarvest(ctx context.Context, f benchHarvestFlags, stdout io.Writer) er
 	if f.entries < 1 || f.changed < 0 || f.changed > f.entries {
 		return usageError("--entries must be at least 1 and --changed between 0 and --entries")
 	}
-	dir := f.dir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "oscat-bench-harvest-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
+	dir, cleanup, err := benchDir(f.dir, "oscat-bench-harvest-")
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(stdout, "machine: %d CPUs, %s/%s; load average before: %s", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, string(load))
 	if len(load) == 0 {
@@ -75,30 +71,52 @@ func benchHarvest(ctx context.Context, f benchHarvestFlags, stdout io.Writer) er
 		return err
 	}
 	fmt.Fprintf(stdout, "peer catalogue of %d entries built in %s\n", f.entries, time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	addr, stop, err := servePeer(ctx, peerData)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	fmt.Fprintf(stdout, "peer served at http://%s (search index built in %s)\n", addr, time.Since(start).Round(time.Millisecond))
+	if err := harvestTwice(ctx, stdout, f, kinds, addr, dir, peerData); err != nil {
+		return err
+	}
+	load, _ = os.ReadFile("/proc/loadavg")
+	fmt.Fprintf(stdout, "load average after: %s", string(load))
+	return nil
+}
 
+// servePeer runs oscat serve on the catalogue in data, on a loopback port,
+// without crawls or harvests of its own, and returns its address once it
+// listens. stop ends it and waits.
+func servePeer(ctx context.Context, data string) (addr string, stop func(), err error) {
 	var sf serveFlags
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	sf.register(fs)
-	if err := parseFlags(fs, []string{"--data", peerData, "--addr", "127.0.0.1:0", "--log-level", "error", "--crawl-schedule", "off",
+	if err := parseFlags(fs, []string{"--data", data, "--addr", "127.0.0.1:0", "--log-level", "error", "--crawl-schedule", "off",
 		"--harvest-every", "off"}, func(string) string { return "" }); err != nil {
-		return err
+		return "", nil, err
 	}
-	sctx, stop := context.WithCancel(ctx)
+	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	addrc := make(chan string, 1)
-	start = time.Now()
 	go func() { done <- serve(sctx, sf, &bytes.Buffer{}, func(a string) { addrc <- a }) }()
-	defer func() { stop(); <-done }()
-	var addr string
 	select {
 	case addr = <-addrc:
-	case err := <-done:
-		return err
+		return addr, func() { cancel(); <-done }, nil
+	case err = <-done:
 	case <-ctx.Done():
-		return ctx.Err()
+		err = ctx.Err()
+		cancel()
+		<-done
 	}
-	fmt.Fprintf(stdout, "peer served at http://%s (search index built in %s)\n", addr, time.Since(start).Round(time.Millisecond))
+	cancel()
+	return "", nil, err
+}
 
+// harvestTwice harvests the peer at addr into a fresh catalogue per kind, then
+// changes f.changed of its entries and harvests again, printing a line each.
+func harvestTwice(ctx context.Context, stdout io.Writer, f benchHarvestFlags, kinds []catalogue.PeerKind, addr, dir, peerData string) error {
 	peers := map[catalogue.PeerKind]catalogue.Peer{
 		catalogue.PeerOscat: {URL: "http://" + addr, Kind: catalogue.PeerOscat},
 		catalogue.PeerDI:    {URL: "http://" + addr + "/di/v1", Kind: catalogue.PeerDI},
@@ -120,7 +138,6 @@ func benchHarvest(ctx context.Context, f benchHarvestFlags, stdout io.Writer) er
 		}
 		fmt.Fprintf(stdout, "%-5s from scratch: %d entries in %s, %d requests\n", k, f.entries, res.Duration.Round(time.Millisecond), res.Requests)
 	}
-
 	if err := changeEntries(ctx, peerData, "bench", f.changed); err != nil {
 		return err
 	}
@@ -134,8 +151,6 @@ func benchHarvest(ctx context.Context, f benchHarvestFlags, stdout io.Writer) er
 		}
 		fmt.Fprintf(stdout, "%-5s %d changed:  %d updated in %s, %d requests\n", k, f.changed, res.Count.Updated, res.Duration.Round(time.Millisecond), res.Requests)
 	}
-	load, _ = os.ReadFile("/proc/loadavg")
-	fmt.Fprintf(stdout, "load average after: %s", string(load))
 	return nil
 }
 

@@ -9,16 +9,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
@@ -64,48 +60,27 @@ func runBenchPush(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // the code-hosting entry's secret, and the search API is asked every 20 ms for
 // the word the push added.
 func benchPush(ctx context.Context, f benchPushFlags, out io.Writer) error {
-	dir := f.dir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "oscat-bench-push-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
+	dir, cleanup, err := benchDir(f.dir, "oscat-bench-push-")
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	fmt.Fprintf(out, "machine: %d cores, %s, %s, load %s\n", runtime.NumCPU(), runtime.GOOS, runtime.Version(), loadAverage())
-	quiet := slog.New(slog.DiscardHandler)
-	forge := localforge.New(filepath.Join(dir, "forge"))
-	if err := forge.AddOwner("stad", localforge.Org); err != nil {
-		return err
-	}
-	if _, err := forge.Push("stad", "app", benchPushCommit(0)); err != nil {
-		return err
-	}
-	fsrv, err := localforge.Start(forge, "127.0.0.1:0")
+	forge, fsrv, err := benchPushForge(filepath.Join(dir, "forge"))
 	if err != nil {
 		return err
 	}
 	defer fsrv.Close()
-
 	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: filepath.Join(dir, "data")})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	hosting := catalogue.CodeHosting{URL: fsrv.URL + "/stad", Group: true, Type: catalogue.HostingGitea}
-	if err := store.SyncPublishers(ctx, []catalogue.Publisher{{ID: "stad", Name: "Stad", EmailDomains: []string{"stad.example"},
-		CodeHosting: []catalogue.CodeHosting{hosting}}}); err != nil {
-		return err
-	}
-	member, err := store.SignIn(ctx, "maintainer@stad.example", "Maintainer", "", "")
+	secret, err := benchPushPublisher(ctx, store, fsrv.URL+"/stad")
 	if err != nil {
 		return err
 	}
-	secrets, err := store.HookSecrets(ctx, catalogue.Actor{Person: member.ID, Email: member.Email}, "stad")
-	if err != nil {
-		return err
-	}
+	quiet := slog.New(slog.DiscardHandler)
 	c := crawler.New(store, crawler.Options{Policy: safehttp.Policy{AllowPrivate: true}, Logger: quiet, Quiet: true,
 		Fetch: gitfetch.Options{CacheDir: filepath.Join(dir, "data", "cache", "git")}})
 	t0 := time.Now()
@@ -124,40 +99,85 @@ func benchPush(ctx context.Context, f benchPushFlags, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := serveLoopback(ctx, srv, func(ctx context.Context) { index.Follow(ctx, f.follow) }, c.Work)
 	if err != nil {
 		return err
 	}
-	sctx, stop := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer func() { stop(); wg.Wait() }()
-	wg.Go(func() { _ = srv.Serve(sctx, ln) })
-	wg.Go(func() { index.Follow(sctx, f.follow) })
-	wg.Go(func() { c.Work(sctx) })
-	base := "http://" + ln.Addr().String()
-	client := &http.Client{Timeout: 30 * time.Second}
-
-	repo := fsrv.RepoURL("stad", "app")
-	var took, answered []time.Duration
-	for i := 1; i <= f.pushes; i++ {
-		head, err := forge.Push("stad", "app", benchPushCommit(i))
-		if err != nil {
-			return err
-		}
-		pushed := time.Now()
-		if err := benchDeliver(ctx, client, base, repo, head, secrets[0].Secret); err != nil {
-			return fmt.Errorf("push %d: %w", i, err)
-		}
-		answered = append(answered, time.Since(pushed))
-		if err := waitForWord(ctx, client, base, benchPushWord(i), f.timeout); err != nil {
-			return fmt.Errorf("push %d: %w", i, err)
-		}
-		took = append(took, time.Since(pushed))
+	defer stop()
+	p := pushRun{forge: forge, client: &http.Client{Timeout: 30 * time.Second}, base: base, repo: fsrv.RepoURL("stad", "app"), secret: secret}
+	answered, took, err := p.measure(ctx, f)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(out, "webhook answered (202): p50 %s ms, p95 %s ms\n", ms(nearestRank(answered, 50)), ms(nearestRank(answered, 95)))
 	fmt.Fprintf(out, "push to updated entry in search, %d pushes (index follows every %s): p50 %s ms, p95 %s ms, max %s ms\n",
 		f.pushes, f.follow, ms(nearestRank(took, 50)), ms(nearestRank(took, 95)), ms(slices.Max(took)))
 	return nil
+}
+
+// benchPushForge is a local forge in root with the organisation stad and its
+// repository app at its first commit, served on loopback.
+func benchPushForge(root string) (*localforge.Forge, *localforge.Server, error) {
+	forge := localforge.New(root)
+	if err := forge.AddOwner("stad", localforge.Org); err != nil {
+		return nil, nil, err
+	}
+	if _, err := forge.Push("stad", "app", benchPushCommit(0)); err != nil {
+		return nil, nil, err
+	}
+	fsrv, err := localforge.Start(forge, "127.0.0.1:0")
+	return forge, fsrv, err
+}
+
+// benchPushPublisher stores the publisher stad with its Gitea organisation at
+// hostingURL, signs a member in and returns the code hosting's webhook secret.
+func benchPushPublisher(ctx context.Context, store *sqlstore.Store, hostingURL string) (string, error) {
+	hosting := catalogue.CodeHosting{URL: hostingURL, Group: true, Type: catalogue.HostingGitea}
+	if err := store.SyncPublishers(ctx, []catalogue.Publisher{{ID: "stad", Name: "Stad", EmailDomains: []string{"stad.example"},
+		CodeHosting: []catalogue.CodeHosting{hosting}}}); err != nil {
+		return "", err
+	}
+	member, err := store.SignIn(ctx, "maintainer@stad.example", "Maintainer", "", "")
+	if err != nil {
+		return "", err
+	}
+	secrets, err := store.HookSecrets(ctx, catalogue.Actor{Person: member.ID, Email: member.Email}, "stad")
+	if err != nil {
+		return "", err
+	}
+	if len(secrets) == 0 {
+		return "", fmt.Errorf("no webhook secret for stad's code hosting")
+	}
+	return secrets[0].Secret, nil
+}
+
+// pushRun is what measuring pushes needs: the forge to push to, the
+// catalogue's address and the secret to sign the announcements with.
+type pushRun struct {
+	forge              *localforge.Forge
+	client             *http.Client
+	base, repo, secret string
+}
+
+// measure pushes f.pushes fixes one after the other and returns, for each, how
+// long the webhook took to answer and how long until search found the fix.
+func (p pushRun) measure(ctx context.Context, f benchPushFlags) (answered, took []time.Duration, err error) {
+	for i := 1; i <= f.pushes; i++ {
+		head, err := p.forge.Push("stad", "app", benchPushCommit(i))
+		if err != nil {
+			return nil, nil, err
+		}
+		pushed := time.Now()
+		if err := benchDeliver(ctx, p.client, p.base, p.repo, head, p.secret); err != nil {
+			return nil, nil, fmt.Errorf("push %d: %w", i, err)
+		}
+		answered = append(answered, time.Since(pushed))
+		if err := waitForWord(ctx, p.client, p.base, benchPushWord(i), f.timeout); err != nil {
+			return nil, nil, fmt.Errorf("push %d: %w", i, err)
+		}
+		took = append(took, time.Since(pushed))
+	}
+	return answered, took, nil
 }
 
 // benchPushCommit is the repository after push i: its description names the
@@ -259,11 +279,4 @@ func waitForWord(ctx context.Context, client *http.Client, base, word string, ti
 		case <-tick.C:
 		}
 	}
-}
-
-// nearestRank is the p-th percentile of d by the nearest-rank method.
-func nearestRank(d []time.Duration, p int) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[max(0, int(math.Ceil(float64(p)/100*float64(len(s))))-1)]
 }

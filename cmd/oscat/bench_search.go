@@ -2,15 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,8 +30,8 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err == nil {
 		err = noArguments(fs)
 	}
-	if err == nil && *docs < 1 {
-		err = usageError("--docs must be at least 1")
+	if err == nil && (*docs < 1 || *queries < 1 || *clients < 1) {
+		err = usageError("--docs, --queries and --clients must be at least 1")
 	}
 	if err == nil && *cpuProfile != "" {
 		stop, perr := startCPUProfile(*cpuProfile)
@@ -61,16 +60,30 @@ type queryKind struct {
 }
 
 func benchSearch(ctx context.Context, out io.Writer, o benchSearchOptions) error {
-	dir := o.dir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "oscat-bench-search-")
-		if err != nil {
+	dir, cleanup, err := benchDir(o.dir, "oscat-bench-search-")
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	fmt.Fprintf(out, "machine cpus=%d go=%s\n", runtime.NumCPU(), runtime.Version())
+	ix, err := benchSearchIndex(ctx, out, dir, o)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	kinds := searchQueryKinds()
+	for _, k := range kinds {
+		if err := measureQueries(ctx, out, ix, k, o.queries); err != nil {
 			return err
 		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
 	}
-	fmt.Fprintf(out, "machine cpus=%d go=%s\n", runtime.NumCPU(), runtime.Version())
+	searchThroughput(ctx, out, ix, kinds, o)
+	return nil
+}
+
+// benchSearchIndex generates o.docs entries, builds an index of them in dir and
+// opens it, saying how long each step took and the index's size.
+func benchSearchIndex(ctx context.Context, out io.Writer, dir string, o benchSearchOptions) (*search.Index, error) {
 	g := newGenerator(o.seed, o.docs)
 	t0 := time.Now()
 	src := newMemSource(g, o.docs)
@@ -79,7 +92,7 @@ func benchSearch(ctx context.Context, out io.Writer, o benchSearchOptions) error
 	t0 = time.Now()
 	name, err := search.Build(ctx, dir, src)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	buildTime := time.Since(t0)
 	size, _ := folderSize(filepath.Join(dir, name))
@@ -88,11 +101,15 @@ func benchSearch(ctx context.Context, out io.Writer, o benchSearchOptions) error
 	t0 = time.Now()
 	ix, err := search.Open(ctx, dir, src, slog.New(slog.DiscardHandler))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer ix.Close()
 	fmt.Fprintf(out, "open time=%s\n", time.Since(t0).Round(time.Millisecond))
+	return ix, nil
+}
 
+// searchQueryKinds are words of several frequencies under three filters, and
+// no text sorted by update.
+func searchQueryKinds() []queryKind {
 	facets := func() map[search.Facet][]string {
 		return map[search.Facet][]string{
 			search.FacetPlatforms:         {"web"},
@@ -104,7 +121,7 @@ func benchSearch(ctx context.Context, out io.Writer, o benchSearchOptions) error
 		langs := []string{"en", "it", "en", "it", "nl", "de"}
 		return word(langs[i%len(langs)], from+(i*7919)%(to-from))
 	}
-	kinds := []queryKind{
+	return []queryKind{
 		{"rare", func(i int) search.Request {
 			return search.Request{Text: wordOf(4000, 15000, i), Filters: facets()}
 		}},
@@ -118,21 +135,39 @@ func benchSearch(ctx context.Context, out io.Writer, o benchSearchOptions) error
 			return search.Request{Sort: "-updated"}
 		}},
 	}
-	for _, k := range kinds {
-		lat := make([]time.Duration, 0, o.queries)
-		hits := 0
-		for i := range o.queries {
-			t := time.Now()
-			res, err := ix.Search(ctx, k.make(i))
-			if err != nil {
-				return fmt.Errorf("query %s: %w", k.name, err)
-			}
-			lat = append(lat, time.Since(t))
-			hits += res.Total
-		}
-		fmt.Fprintf(out, "query %s p50=%s p95=%s p99=%s ms (mean hits %d)\n", k.name, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), hits/o.queries)
-	}
+}
 
+// measureQueries runs n queries of kind k one after the other and prints the
+// kind's line. A query that runs into the search timeout (a loaded machine)
+// is counted in the line's timeouts, its wait among the latencies, and the
+// run goes on; any other error ends it.
+func measureQueries(ctx context.Context, out io.Writer, ix *search.Index, k queryKind, n int) error {
+	lat := make([]time.Duration, 0, n)
+	hits, timeouts := 0, 0
+	for i := range n {
+		t := time.Now()
+		res, err := ix.Search(ctx, k.make(i))
+		switch {
+		case err == nil:
+			hits += res.Total
+		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+			timeouts++
+		default:
+			return fmt.Errorf("query %s: %w", k.name, err)
+		}
+		lat = append(lat, time.Since(t))
+	}
+	meanHits := 0
+	if answered := n - timeouts; answered > 0 {
+		meanHits = hits / answered
+	}
+	fmt.Fprintf(out, "query %s %s ms (mean hits %d) timeouts=%d\n", k.name, percentiles(lat), meanHits, timeouts)
+	return nil
+}
+
+// searchThroughput runs queries of every kind from o.clients clients for
+// o.duration and prints the queries answered per second.
+func searchThroughput(ctx context.Context, out io.Writer, ix *search.Index, kinds []queryKind, o benchSearchOptions) {
 	var done atomic.Int64
 	var wg sync.WaitGroup
 	runCtx, cancel := context.WithTimeout(ctx, o.duration)
@@ -149,16 +184,7 @@ func benchSearch(ctx context.Context, out io.Writer, o benchSearchOptions) error
 	}
 	wg.Wait()
 	fmt.Fprintf(out, "throughput clients=%d qps=%.0f\n", o.clients, float64(done.Load())/time.Since(start).Seconds())
-	return nil
 }
-
-func pct(d []time.Duration, p int) time.Duration {
-	s := append([]time.Duration(nil), d...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[min(len(s)-1, len(s)*p/100)]
-}
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
 
 func folderSize(dir string) (int64, error) {
 	var n int64

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -110,15 +109,11 @@ func benchValidate(ctx context.Context, out io.Writer, o benchValidateOptions) e
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := serveLoopback(ctx, srv)
 	if err != nil {
 		return err
 	}
-	sctx, stop := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = srv.Serve(sctx, ln) })
-	defer func() { stop(); wg.Wait() }()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 	client := &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: o.parallel * 2}}
 	searchURL := base + "/api/v1/software?q=parkeren"
 	for range 20 { // warm up

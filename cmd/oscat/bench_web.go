@@ -7,21 +7,15 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/oscat-eu/oscat/catalogue"
-	"github.com/oscat-eu/oscat/catalogue/publiccode"
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 	"github.com/oscat-eu/oscat/search"
 	"github.com/oscat-eu/oscat/ui"
@@ -62,72 +56,40 @@ type benchWebOptions struct {
 // server on loopback and measures the home, results and software pages with
 // concurrent clients, load generator included on the same machine.
 func benchWeb(ctx context.Context, out io.Writer, o benchWebOptions) error {
-	dir := o.dir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "oscat-bench-web-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
+	dir, cleanup, err := benchDir(o.dir, "oscat-bench-web-")
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	fmt.Fprintf(out, "machine cpus=%d go=%s load=%s\n", runtime.NumCPU(), runtime.Version(), loadAverage())
-	quiet := slog.New(slog.DiscardHandler)
 	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: dir})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-
-	t0 := time.Now()
-	if err := fillStore(ctx, store, o.docs, o.seed); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "store docs=%d time=%s\n", o.docs, time.Since(t0).Round(time.Millisecond))
-
-	t0 = time.Now()
-	index, err := search.Open(ctx, filepath.Join(dir, "search"), store, quiet)
+	index, err := benchWebIndex(ctx, out, store, dir, o)
 	if err != nil {
 		return err
 	}
 	defer index.Close()
-	fmt.Fprintf(out, "index time=%s\n", time.Since(t0).Round(time.Millisecond))
-
+	quiet := slog.New(slog.DiscardHandler)
 	srv, err := ui.New(siteSources(store, false), index, ui.Options{PublicURL: "http://127.0.0.1", Logger: quiet})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := serveLoopback(ctx, srv)
 	if err != nil {
 		return err
 	}
-	sctx, stop := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = srv.Serve(sctx, ln) })
-	defer func() { stop(); wg.Wait() }()
-	base := "http://" + ln.Addr().String()
-
+	defer stop()
 	ids, err := softwareIDs(ctx, store)
 	if err != nil {
 		return err
 	}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.clients * 2}}
-	kinds := []struct {
-		name string
-		url  func(r *rand.Rand) string
-	}{
-		{"home", func(*rand.Rand) string { return base + "/" }},
-		{"results", func(r *rand.Rand) string { return base + resultsPath(r) }},
-		{"software", func(r *rand.Rand) string { return base + "/software/" + ids[r.IntN(len(ids))] }},
-	}
-	// Warm up: the first requests build caches every later one shares.
-	for _, k := range kinds {
-		r := rand.New(rand.NewPCG(o.seed, 7))
-		for range 20 {
-			if _, err := fetch(ctx, client, k.url(r)); err != nil {
-				return fmt.Errorf("warm up %s: %w", k.name, err)
-			}
-		}
+	kinds := webPageKinds(base, ids)
+	if err := warmUpPages(ctx, client, kinds, o.seed); err != nil {
+		return err
 	}
 	if o.cpuProfile != "" {
 		stopProfile, err := startCPUProfile(o.cpuProfile)
@@ -136,15 +98,75 @@ func benchWeb(ctx context.Context, out io.Writer, o benchWebOptions) error {
 		}
 		defer stopProfile()
 	}
+	if err := measurePages(ctx, out, client, kinds, o); err != nil {
+		return err
+	}
+	resultsThroughput(ctx, out, client, kinds[1].url, o)
+	return nil
+}
+
+// benchWebIndex fills the store with o.docs generated entries and opens the
+// search index over it, saying how long each took.
+func benchWebIndex(ctx context.Context, out io.Writer, store *sqlstore.Store, dir string, o benchWebOptions) (*search.Index, error) {
+	t0 := time.Now()
+	if err := fillStore(ctx, store, o.docs, o.seed); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(out, "store docs=%d time=%s\n", o.docs, time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
+	index, err := search.Open(ctx, filepath.Join(dir, "search"), store, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(out, "index time=%s\n", time.Since(t0).Round(time.Millisecond))
+	return index, nil
+}
+
+// pageKind is one kind of page the web bench measures: url picks the next one.
+type pageKind struct {
+	name string
+	url  func(r *rand.Rand) string
+}
+
+// webPageKinds are the home page, a results page and a software page of ids.
+func webPageKinds(base string, ids []string) []pageKind {
+	return []pageKind{
+		{"home", func(*rand.Rand) string { return base + "/" }},
+		{"results", func(r *rand.Rand) string { return base + resultsPath(r) }},
+		{"software", func(r *rand.Rand) string { return base + "/software/" + ids[r.IntN(len(ids))] }},
+	}
+}
+
+// warmUpPages asks for each kind 20 times: the first requests build caches
+// every later one shares.
+func warmUpPages(ctx context.Context, client *http.Client, kinds []pageKind, seed uint64) error {
+	for _, k := range kinds {
+		r := rand.New(rand.NewPCG(seed, 7))
+		for range 20 {
+			if _, err := fetch(ctx, client, k.url(r)); err != nil {
+				return fmt.Errorf("warm up %s: %w", k.name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// measurePages measures o.requests requests of each kind and prints a line per kind.
+func measurePages(ctx context.Context, out io.Writer, client *http.Client, kinds []pageKind, o benchWebOptions) error {
 	for _, k := range kinds {
 		lat, bytes, err := measure(ctx, client, o.clients, o.requests, o.seed, k.url)
 		if err != nil {
 			return fmt.Errorf("page %s: %w", k.name, err)
 		}
-		fmt.Fprintf(out, "page %s clients=%d requests=%d p50=%s p95=%s p99=%s ms (mean %d KiB)\n",
-			k.name, o.clients, len(lat), ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), bytes/int64(len(lat))>>10)
+		fmt.Fprintf(out, "page %s clients=%d requests=%d %s ms (mean %d KiB)\n",
+			k.name, o.clients, len(lat), percentiles(lat), bytes/int64(len(lat))>>10)
 	}
+	return nil
+}
 
+// resultsThroughput asks for results pages from o.clients clients for
+// o.duration and prints the requests per second.
+func resultsThroughput(ctx context.Context, out io.Writer, client *http.Client, next func(*rand.Rand) string, o benchWebOptions) {
 	var done, failed atomic.Int64
 	runCtx, cancel := context.WithTimeout(ctx, o.duration)
 	defer cancel()
@@ -154,7 +176,7 @@ func benchWeb(ctx context.Context, out io.Writer, o benchWebOptions) error {
 		cw.Go(func() {
 			r := rand.New(rand.NewPCG(o.seed, uint64(c)+100))
 			for runCtx.Err() == nil {
-				if _, err := fetch(runCtx, client, kinds[1].url(r)); err == nil {
+				if _, err := fetch(runCtx, client, next(r)); err == nil {
 					done.Add(1)
 				} else if runCtx.Err() == nil {
 					failed.Add(1)
@@ -164,7 +186,6 @@ func benchWeb(ctx context.Context, out io.Writer, o benchWebOptions) error {
 	}
 	cw.Wait()
 	fmt.Fprintf(out, "throughput results clients=%d rps=%.0f failed=%d load=%s\n", o.clients, float64(done.Load())/time.Since(start).Seconds(), failed.Load(), loadAverage())
-	return nil
 }
 
 // measure sends n requests from clients goroutines and returns each one's latency.
@@ -238,54 +259,6 @@ func resultsPath(r *rand.Rand) string {
 	return "/search?" + q.Encode()
 }
 
-// fillStore stores docs generated entries as crawls of one repository each,
-// with a publiccode.yml written from the generated content.
-func fillStore(ctx context.Context, store *sqlstore.Store, docs int, seed uint64) error {
-	g := newGenerator(seed, docs)
-	if err := store.SyncPublishers(ctx, g.publishers); err != nil {
-		return err
-	}
-	now := time.Now().UTC()
-	for i := range docs {
-		sw := g.software(i, now)
-		repo := sw.URL
-		if err := store.RegisterRepository(ctx, sw.Publishers[0], repo); err != nil {
-			return err
-		}
-		raw, err := benchFileYAML(sw)
-		if err != nil {
-			return err
-		}
-		var findings []publiccode.Finding
-		if !sw.Valid {
-			findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "bench", Key: "legal.license", Line: 6, Column: 3,
-				Message: "legal.license is not an SPDX expression"}}
-		}
-		if _, err := store.ApplyCrawl(ctx, catalogue.CrawlResult{RepoURL: repo, Raw: raw, Path: "publiccode.yml", File: sw.File, Findings: findings}); err != nil {
-			return fmt.Errorf("store entry %d: %w", i, err)
-		}
-	}
-	return nil
-}
-
-// benchFileYAML writes a generated entry as the publiccode.yml it could come from.
-func benchFileYAML(sw catalogue.Software) ([]byte, error) {
-	f := sw.File
-	desc := map[string]any{}
-	for _, l := range f.Languages {
-		d := f.Description[l]
-		desc[l] = map[string]any{"shortDescription": d.ShortDescription, "longDescription": d.LongDescription, "features": d.Features}
-	}
-	return yaml.Marshal(map[string]any{
-		"publiccodeYmlVersion": "0.4", "name": f.Name, "url": sw.URL, "developmentStatus": f.DevelopmentStatus,
-		"softwareType": f.SoftwareType, "platforms": f.Platforms, "categories": f.Categories,
-		"legal": map[string]any{"license": f.Legal.License}, "intendedAudience": map[string]any{"scope": f.IntendedAudience.Scope},
-		"maintenance":  map[string]any{"type": "internal", "contacts": []map[string]string{{"name": "Bench Maintainer"}}},
-		"localisation": map[string]any{"localisationReady": true, "availableLanguages": f.Languages},
-		"description":  desc,
-	})
-}
-
 func softwareIDs(ctx context.Context, store catalogue.Store) ([]string, error) {
 	var ids []string
 	for after := ""; ; {
@@ -301,18 +274,4 @@ func softwareIDs(ctx context.Context, store catalogue.Store) ([]string, error) {
 		}
 		after = next
 	}
-}
-
-// loadAverage is the machine's 1, 5 and 15 minute load, to tell a busy
-// machine's figures from a quiet one's.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], "/")
 }

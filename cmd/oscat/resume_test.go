@@ -34,24 +34,10 @@ func TestHelperOscat(t *testing.T) {
 func TestCrawl_ResumesAfterKill9(t *testing.T) {
 	t.Parallel()
 	const n = 30
-	f, srv := localforge.StartTest(t)
-	if err := f.AddOwner("stad", localforge.Org); err != nil {
-		t.Fatal(err)
-	}
-	for i := range n {
-		name := fmt.Sprintf("app%02d", i)
-		if _, err := f.Push("stad", name, localforge.Commit{Files: map[string][]byte{
-			"publiccode.yml": []byte("publiccodeYmlVersion: \"0\"\nname: App " + name + "\nurl: https://example.org/stad/" + name + "\n")}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv, list := resumeWorld(t, n)
 	// The forge stops answering after a dozen fetches (a few repositories' worth),
 	// so that the crawl is killed in its middle however fast the machine is.
 	srv.Hold(12)
-	list := filepath.Join(t.TempDir(), "publishers.yml")
-	if err := os.WriteFile(list, []byte(fmt.Sprintf("- id: stad\n  name: Stad\n  codeHosting:\n    - {url: %q, group: true, type: gitea}\n", srv.URL+"/stad")), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	data := t.TempDir()
 	args := []string{"crawl", "--data", data, "--publishers", list, "--allow-private-networks", "--workers", "3", "--job-lease", "2s", "--log-level", "error"}
 	raw, _ := json.Marshal(args)
@@ -66,20 +52,7 @@ func TestCrawl_ResumesAfterKill9(t *testing.T) {
 	}
 	defer store.Close()
 	// Kill it once some repositories are recorded and it waits for the forge.
-	var first catalogue.CrawlRun
-	deadline := time.Now().Add(2 * time.Minute) // a generous bound
-	for {
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatal("the crawl made no progress to kill")
-		}
-		run, err := store.ActiveCrawlRun(t.Context())
-		if err == nil && run.Seen() >= 1 && srv.Held() > 0 {
-			first = run
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	first := waitToKill(t, store, srv, cmd)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -116,5 +89,46 @@ func TestCrawl_ResumesAfterKill9(t *testing.T) {
 	}
 	if left, _ := store.Jobs(t.Context(), "", "", 100); len(left) != 0 {
 		t.Errorf("jobs left behind: %+v", left)
+	}
+}
+
+// resumeWorld is a forge with n repositories of the organisation stad, and a
+// publishers list naming it.
+func resumeWorld(t *testing.T, n int) (*localforge.Server, string) {
+	t.Helper()
+	f, srv := localforge.StartTest(t)
+	if err := f.AddOwner("stad", localforge.Org); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		name := fmt.Sprintf("app%02d", i)
+		if _, err := f.Push("stad", name, localforge.Commit{Files: map[string][]byte{
+			"publiccode.yml": []byte("publiccodeYmlVersion: \"0\"\nname: App " + name + "\nurl: https://example.org/stad/" + name + "\n")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := filepath.Join(t.TempDir(), "publishers.yml")
+	if err := os.WriteFile(list, []byte(fmt.Sprintf("- id: stad\n  name: Stad\n  codeHosting:\n    - {url: %q, group: true, type: gitea}\n", srv.URL+"/stad")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return srv, list
+}
+
+// waitToKill waits until the crawl cmd runs has recorded a repository and the
+// forge holds a fetch back, and returns the run; it kills cmd if that takes
+// more than a generous bound.
+func waitToKill(t *testing.T, store *sqlstore.Store, srv *localforge.Server, cmd *exec.Cmd) catalogue.CrawlRun {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute) // a generous bound
+	for {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatal("the crawl made no progress to kill")
+		}
+		run, err := store.ActiveCrawlRun(t.Context())
+		if err == nil && run.Seen() >= 1 && srv.Held() > 0 {
+			return run
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -107,33 +107,8 @@ func TestHarvest_ADevelopersItaliaAPIServingTheRealCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	listed := func() []catalogue.Software {
-		var all []catalogue.Software
-		page := catalogue.Page{Size: 500}
-		for {
-			list, next, err := store.ListSoftware(t.Context(), "", page)
-			if err != nil {
-				t.Fatal(err)
-			}
-			all = append(all, list...)
-			if next == "" {
-				return all
-			}
-			page.After = next
-		}
-	}
-	urls := map[string]bool{}
-	listable := 0
-	for _, f := range files {
-		if publiccode.Read([]byte(f["publiccodeYml"].(string)), publiccode.Limits{}).File.Listable() {
-			u, _ := catalogue.CanonicalURL(f["url"].(string))
-			if !urls[u] {
-				listable++
-			}
-			urls[u] = true
-		}
-	}
-	all := listed()
+	listable := listableURLs(files)
+	all := allSoftware(t, store)
 	if len(all) != listable || res.Count.Added+res.Count.Skipped != len(files) {
 		t.Fatalf("listed %d of %d listable files (%d distinct URLs): %s", len(all), len(files), listable, res)
 	}
@@ -171,6 +146,41 @@ func TestHarvest_ADevelopersItaliaAPIServingTheRealCorpus(t *testing.T) {
 	if res.Requests != int64(api.requests) || res.Requests > 5 {
 		t.Errorf("requests: counted %d, served %d", res.Requests, api.requests)
 	}
+}
+
+// allSoftware is every entry store lists, page after page.
+func allSoftware(t *testing.T, store *sqlstore.Store) []catalogue.Software {
+	t.Helper()
+	var all []catalogue.Software
+	page := catalogue.Page{Size: 500}
+	for {
+		list, next, err := store.ListSoftware(t.Context(), "", page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, list...)
+		if next == "" {
+			return all
+		}
+		page.After = next
+	}
+}
+
+// listableURLs is how many distinct canonical URLs the listable files of the
+// corpus have.
+func listableURLs(files []map[string]any) int {
+	urls := map[string]bool{}
+	listable := 0
+	for _, f := range files {
+		if publiccode.Read([]byte(f["publiccodeYml"].(string)), publiccode.Limits{}).File.Listable() {
+			u, _ := catalogue.CanonicalURL(f["url"].(string))
+			if !urls[u] {
+				listable++
+			}
+			urls[u] = true
+		}
+	}
+	return listable
 }
 
 func TestHarvest_APeerAnsweringGarbageFailsAndKeepsWhatWasHarvested(t *testing.T) {
