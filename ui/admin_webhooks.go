@@ -60,7 +60,7 @@ func (s *Server) adminListWebhooks(c echo.Context) error {
 	for _, w := range list {
 		items = append(items, newWebhookItem(w))
 	}
-	return jsonOK(c, listResponse{Data: items, Links: map[string]any{"next": nil}})
+	return jsonOK(c, listResponse{Data: items, Links: listLinks{}})
 }
 
 // adminAddWebhook answers POST /api/v1/admin/webhooks {url, events?, secret?}:
@@ -134,5 +134,5 @@ func (s *Server) adminDeliveries(c echo.Context) error {
 	if errors.Is(err, catalogue.ErrNotFound) || err != nil {
 		return err
 	}
-	return jsonOK(c, listResponse{Data: list, Links: map[string]any{"next": nil}})
+	return jsonOK(c, listResponse{Data: list, Links: listLinks{}})
 }

@@ -31,6 +31,15 @@ type feedSoftware struct {
 	PublisherDetails []catalogue.OriginPublisher `json:"publisherDetails"`
 }
 
+// changesMeta is the meta of a page of the change feed: the log's head, this
+// instance, and the last change the page holds (its fields in the order a map
+// of them was written, so the bytes on the wire stay as they were).
+type changesMeta struct {
+	Head     int64  `json:"head"`
+	Instance string `json:"instance"`
+	Last     int64  `json:"last"`
+}
+
 // changesList is the query GET /api/v1/changes reads besides after: a page
 // size only (it pages by after, not page[after]).
 var changesList = listSpec{cursor: func(string) bool { return false }}
@@ -76,12 +85,13 @@ func (s *Server) apiChanges(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	links := map[string]any{"next": nil}
+	var links listLinks
 	if page.More {
-		links["next"] = "/api/v1/changes?after=" + strconv.FormatInt(page.Last, 10) + "&page[size]=" + strconv.Itoa(lq.size)
+		next := "/api/v1/changes?after=" + strconv.FormatInt(page.Last, 10) + "&page[size]=" + strconv.Itoa(lq.size)
+		links.Next = &next
 	}
 	return jsonOK(c, listResponse{Data: s.changeItems(page.Entries), Links: links,
-		Meta: map[string]any{"instance": s.opts.Federation.InstanceID, "head": max(head, page.Last), "last": page.Last}})
+		Meta: changesMeta{Head: max(head, page.Last), Instance: s.opts.Federation.InstanceID, Last: page.Last}})
 }
 
 // changeItems are the feed's entries as the API gives them: a join record

@@ -321,7 +321,7 @@ func (s *Server) apiListInitiatives(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return jsonOK(c, listResponse{Data: list, Links: map[string]any{"next": nil}})
+	return jsonOK(c, listResponse{Data: list, Links: listLinks{}})
 }
 
 // apiInitiative answers GET /api/v1/initiatives/{id}.
@@ -591,6 +591,15 @@ func (s *Server) apiSubscribe(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+// pendingResponse is what waits for an instance administrator, as GET
+// /api/v1/admin/pending answers it (fields in the order a map of them was
+// written).
+type pendingResponse struct {
+	Administrations []publisherItem              `json:"administrations"`
+	CodeHosting     []catalogue.PublisherHosting `json:"codeHosting"`
+	Memberships     []catalogue.Membership       `json:"memberships"`
+}
+
 // apiPending answers GET /api/v1/admin/pending: what waits for an instance
 // administrator.
 func (s *Server) apiPending(c echo.Context) error {
@@ -605,7 +614,7 @@ func (s *Server) apiPending(c echo.Context) error {
 	for _, p := range w.administrations {
 		items = append(items, newPublisherItem(p))
 	}
-	return jsonOK(c, map[string]any{"memberships": w.memberships, "administrations": items, "codeHosting": w.hosting})
+	return jsonOK(c, pendingResponse{Administrations: items, CodeHosting: w.hosting, Memberships: w.memberships})
 }
 
 // mustBeAdmin refuses who may not review what waits for an instance
@@ -702,5 +711,5 @@ func (s *Server) apiAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return jsonOK(c, listResponse{Data: log, Links: map[string]any{"next": nil}})
+	return jsonOK(c, listResponse{Data: log, Links: listLinks{}})
 }

@@ -236,16 +236,6 @@ func mailtoIRI(email string) (string, bool) {
 	return (&url.URL{Scheme: "mailto", Opaque: a.Address}).String(), true
 }
 
-func (n *node) propsOf(pred string) []term {
-	var out []term
-	for _, p := range n.props {
-		if p.pred == pred {
-			out = append(out, p.obj)
-		}
-	}
-	return out
-}
-
 // dcatPublisher gives the dataset its one publisher (DCAT-AP allows one): the
 // catalogue publisher of its origin repository, else its first, else the peer's,
 // else the organisation its file names, else the operator. Every other

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"html/template"
 	"regexp"
 	"slices"
 	"strings"
@@ -239,7 +240,7 @@ type (
 )
 
 // editorPartialFuncs make the editor's partials' data in its template.
-var editorPartialFuncs = map[string]any{
+var editorPartialFuncs = template.FuncMap{
 	"editorBlockOf": func(l localiser, b editorBlockView) editorBlockPart { return editorBlockPart{L: l, B: b} },
 	"editorInputOf": func(l localiser, f editorInputView) editorInputPart { return editorInputPart{L: l, F: f} },
 	"editorFindingsOf": func(l localiser, list []findingView, id string) editorFindingsPart {

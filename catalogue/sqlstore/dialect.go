@@ -1,13 +1,8 @@
 package sqlstore
 
 import (
-	"errors"
 	"strconv"
 	"strings"
-
-	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // dialect holds every difference between SQLite and PostgreSQL that the store has
@@ -80,17 +75,4 @@ func (d dialect) rebind(q string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
-}
-
-// isUniqueViolation reports whether err is a unique-constraint failure.
-func isUniqueViolation(err error) bool {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return pg.Code == "23505"
-	}
-	var lite *sqlite.Error
-	if errors.As(err, &lite) {
-		return lite.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || lite.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
 }

@@ -30,8 +30,13 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err == nil {
 		err = noArguments(fs)
 	}
-	if err == nil && (*docs < 1 || *queries < 1 || *clients < 1) {
-		err = usageError("--docs, --queries and --clients must be at least 1")
+	for _, f := range []struct {
+		name string
+		n    int
+	}{{"docs", *docs}, {"queries", *queries}, {"clients", *clients}} {
+		if err == nil && f.n < 1 {
+			err = usageError("--%s must be at least 1", f.name)
+		}
 	}
 	if err == nil && *cpuProfile != "" {
 		stop, perr := startCPUProfile(*cpuProfile)
