@@ -168,7 +168,10 @@ func (p *benchProc) ready(ctx context.Context, deadline time.Duration) (string, 
 		case <-p.done:
 			return "", fmt.Errorf("an oscat process ended: %s", tailString(p.log.String(), 2000))
 		case <-ctx.Done():
-			return "", fmt.Errorf("an oscat process was not ready: %w", ctx.Err())
+			p.mu.Lock()
+			tail := tailString(p.log.String(), 2000)
+			p.mu.Unlock()
+			return "", fmt.Errorf("an oscat process was not ready: %w; it wrote: %s", ctx.Err(), tail)
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
