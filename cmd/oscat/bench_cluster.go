@@ -210,7 +210,7 @@ func tailString(s string, n int) string {
 
 func (o benchClusterOptions) serveArgs(role, dsn string) []string {
 	return []string{"serve", "--role", role, "--postgres", dsn, "--data", filepath.Join(o.root, "node-"+hex.EncodeToString(randomBytes(4))),
-		"--addr", "127.0.0.1:0", "--allow-private-networks", "--crawl-schedule", "off", "--log-level", "warn"}
+		"--addr", "127.0.0.1:0", "--allow-private-networks", "--crawl-schedule", "off"}
 }
 
 func randomBytes(n int) []byte {
