@@ -249,16 +249,11 @@ func crawlOnWorkers(ctx context.Context, store *sqlstore.Store, o benchClusterOp
 
 // benchClusterCrawl measures the first crawl of the world with n worker processes.
 func benchClusterCrawl(ctx context.Context, o benchClusterOptions, n int) error {
-	dsn, drop, err := benchSchema(ctx, o.postgres)
+	dsn, store, done, err := benchClusterStore(ctx, o.postgres)
 	if err != nil {
 		return err
 	}
-	defer drop()
-	store, err := sqlstore.Open(ctx, sqlstore.Config{PostgresDSN: dsn})
-	if err != nil {
-		return err
-	}
-	defer store.Close()
+	defer done()
 	for range n {
 		w, err := startBenchProc(o, o.serveArgs("worker", dsn)...)
 		if err != nil {
@@ -275,5 +270,31 @@ func benchClusterCrawl(ctx context.Context, o benchClusterOptions, n int) error 
 	}
 	fmt.Fprintf(o.stdout, "first crawl repos=%d workers=%d time=%s %s repos/s=%.1f load=%s\n", o.repos, n, took.Round(time.Millisecond), counts,
 		float64(o.repos)/took.Seconds(), loadAverage())
+	return nil
+}
+
+// benchClusterStore makes a schema of its own on the PostgreSQL server and
+// opens the store in it; done closes the store and drops the schema.
+func benchClusterStore(ctx context.Context, postgres string) (string, *sqlstore.Store, func(), error) {
+	dsn, drop, err := benchSchema(ctx, postgres)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	store, err := sqlstore.Open(ctx, sqlstore.Config{PostgresDSN: dsn})
+	if err != nil {
+		drop()
+		return "", nil, nil, err
+	}
+	return dsn, store, func() { store.Close(); drop() }, nil
+}
+
+// fillTimed stores n generated entries and prints how long it took, as
+// "store WHAT=N time=…".
+func fillTimed(ctx context.Context, o benchClusterOptions, store *sqlstore.Store, what string, n int) error {
+	t0 := time.Now()
+	if err := fillStore(ctx, store, n, o.seed); err != nil {
+		return err
+	}
+	fmt.Fprintf(o.stdout, "store %s=%d time=%s\n", what, n, since(t0))
 	return nil
 }

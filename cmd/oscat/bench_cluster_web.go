@@ -9,28 +9,19 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 )
 
 // benchClusterResults measures the results page with o.clients clients for
 // o.duration against two web nodes, round robin, while a worker crawls.
 func benchClusterResults(ctx context.Context, o benchClusterOptions) error {
-	dsn, drop, err := benchSchema(ctx, o.postgres)
+	dsn, store, done, err := benchClusterStore(ctx, o.postgres)
 	if err != nil {
 		return err
 	}
-	defer drop()
-	store, err := sqlstore.Open(ctx, sqlstore.Config{PostgresDSN: dsn})
-	if err != nil {
+	defer done()
+	if err := fillTimed(ctx, o, store, "docs", o.docs); err != nil {
 		return err
 	}
-	defer store.Close()
-	t0 := time.Now()
-	if err := fillStore(ctx, store, o.docs, o.seed); err != nil {
-		return err
-	}
-	fmt.Fprintf(o.stdout, "store docs=%d time=%s\n", o.docs, since(t0))
 	var addrs []string
 	for _, role := range []string{"web", "web", "worker"} {
 		p, err := startBenchProc(o, o.serveArgs(role, dsn)...)
@@ -105,27 +96,20 @@ func hammer(ctx context.Context, addrs []string, clients int, d time.Duration, s
 // benchClusterReady measures a web node's start to ready (its index built from
 // the store) with o.entries entries stored.
 func benchClusterReady(ctx context.Context, o benchClusterOptions) error {
-	dsn, drop, err := benchSchema(ctx, o.postgres)
+	dsn, store, done, err := benchClusterStore(ctx, o.postgres)
 	if err != nil {
 		return err
 	}
-	defer drop()
-	store, err := sqlstore.Open(ctx, sqlstore.Config{PostgresDSN: dsn})
-	if err != nil {
+	defer done()
+	if err := fillTimed(ctx, o, store, "entries", o.entries); err != nil {
 		return err
 	}
-	defer store.Close()
-	t0 := time.Now()
-	if err := fillStore(ctx, store, o.entries, o.seed); err != nil {
-		return err
-	}
-	fmt.Fprintf(o.stdout, "store entries=%d time=%s\n", o.entries, since(t0))
 	for _, start := range []string{"first (index built)", "again (index kept)"} {
 		args := o.serveArgs("web", dsn)
 		if start != "first (index built)" {
 			args = o.lastWebArgs
 		}
-		t0 = time.Now()
+		t0 := time.Now()
 		p, err := startBenchProc(o, args...)
 		if err != nil {
 			return err
