@@ -26,12 +26,13 @@ import (
 	"github.com/oscat-eu/oscat/crawler/localforge"
 )
 
-// TestHelperOscatNode is not a test: the cluster tests run the test binary as
-// oscat processes with it (a node stops gracefully on SIGTERM, as oscat does).
+// TestHelperOscatNode is not a test: the cluster tests and
+// TestCrawl_ResumesAfterKill9 run the test binary as oscat processes with it
+// (a node stops gracefully on SIGTERM, as oscat does).
 func TestHelperOscatNode(t *testing.T) {
 	raw := os.Getenv("OSCAT_TEST_NODE_ARGS")
 	if raw == "" {
-		t.Skip("runs only as a child process of the cluster tests")
+		t.Skip("runs only as a child process of the cluster tests and the kill -9 test")
 	}
 	var args []string
 	if err := json.Unmarshal([]byte(raw), &args); err != nil {

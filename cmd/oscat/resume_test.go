@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -17,20 +16,6 @@ import (
 	"github.com/oscat-eu/oscat/crawler/localforge"
 )
 
-// TestHelperOscat is not a test: TestCrawl_ResumesAfterKill9 runs the test binary
-// as an oscat process with it, to kill it for real.
-func TestHelperOscat(t *testing.T) {
-	raw := os.Getenv("OSCAT_TEST_HELPER_ARGS")
-	if raw == "" {
-		t.Skip("runs only as a child process of TestCrawl_ResumesAfterKill9")
-	}
-	var args []string
-	if err := json.Unmarshal([]byte(raw), &args); err != nil {
-		t.Fatal(err)
-	}
-	os.Exit(run(context.Background(), args, strings.NewReader(""), os.Stdout, os.Stderr))
-}
-
 func TestCrawl_ResumesAfterKill9(t *testing.T) {
 	t.Parallel()
 	const n = 30
@@ -41,8 +26,8 @@ func TestCrawl_ResumesAfterKill9(t *testing.T) {
 	data := t.TempDir()
 	args := []string{"crawl", "--data", data, "--publishers", list, "--allow-private-networks", "--workers", "3", "--job-lease", "2s", "--log-level", "error"}
 	raw, _ := json.Marshal(args)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperOscat$")
-	cmd.Env = append(os.Environ(), "OSCAT_TEST_HELPER_ARGS="+string(raw))
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperOscatNode$")
+	cmd.Env = append(os.Environ(), "OSCAT_TEST_NODE_ARGS="+string(raw))
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
