@@ -110,3 +110,32 @@ func refusesNewer(t *testing.T, cfg Config) {
 		t.Errorf("instance id %q (%v), want %q kept", got, err, id)
 	}
 }
+
+// Processes opening one new SQLite catalogue at the same moment (serve and a
+// crawl started together, or a backup beside them) all open it: the first
+// connection's switch to WAL finds the file locked without SQLite calling the
+// busy handler, and that must be waited out, not returned.
+func TestOpen_SQLiteOpenedBySeveralAtOnceOpensForAll(t *testing.T) {
+	t.Parallel()
+	const rounds, openers = 25, 6
+	for range rounds {
+		dir := t.TempDir()
+		errs := make([]error, openers)
+		var wg sync.WaitGroup
+		for i := range openers {
+			wg.Go(func() {
+				s, err := Open(t.Context(), Config{DataDir: dir})
+				if err == nil {
+					err = s.Close()
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("opener %d of %d on a new catalogue: %v", i, openers, err)
+			}
+		}
+	}
+}

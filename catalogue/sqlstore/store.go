@@ -6,6 +6,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -13,7 +14,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite"               // registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/oscat-eu/oscat/catalogue"
 )
@@ -49,7 +51,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	if err := s.db.PingContext(pingCtx); err != nil {
+	if err := s.ping(pingCtx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("connect to %s: %w", s.d.name, err)
 	}
@@ -58,6 +60,25 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// ping makes the first connection. On SQLite that connection switches a new
+// file to WAL, which needs the file to itself: a second process opening it at
+// the same moment gets SQLITE_BUSY at once, without its busy handler being
+// called, so that is retried until ctx ends.
+func (s *Store) ping(ctx context.Context) error {
+	for {
+		err := s.db.PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // openRaw opens the database without touching it.
