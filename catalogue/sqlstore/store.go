@@ -94,7 +94,12 @@ func openRaw(cfg Config) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		// database/sql keeps only 2 idle connections by default: under load the
+		// rest would be closed after each query and a new PostgreSQL backend
+		// forked for the next one.
 		db.SetMaxOpenConns(16)
+		db.SetMaxIdleConns(16)
+		db.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		d = sqliteDialect
 		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
@@ -121,6 +126,7 @@ func openRaw(cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
 		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
 		return &Store{db: db, d: d, dirLock: lock, now: utcNow}, nil
 	}
 	return &Store{db: db, d: d, now: utcNow}, nil
