@@ -81,6 +81,7 @@ func codeFacetValues(e catalogue.CodeEntry, countries map[string]string) [numFac
 
 // putCode records a code entry at its ordinal.
 func (t *table) putCode(ord uint32, e catalogue.CodeEntry) {
+	t.versions[ord] = written.Add(1)
 	values := codeFacetValues(e, t.country)
 	t.live[ord], t.kind[ord], t.valid[ord], t.names[ord] = true, KindCode, true, sortKey(e.Name)
 	t.updated[ord], t.created[ord], t.activity[ord], t.users[ord] = e.UpdatedAt.UnixMicro(), e.CreatedAt.UnixMicro(), 0, 0

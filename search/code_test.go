@@ -108,5 +108,22 @@ func checkCodeFilters(t *testing.T, ix *Index) {
 		if res.Total != c.want {
 			t.Errorf("filters %v → %d, want %d", c.filters, res.Total, c.want)
 		}
+		// A software search counts the same code entries in its own pass.
+		sw, err := ix.Search(t.Context(), Request{Also: &Also{Kind: KindCode, Filters: c.filters}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sw.AlsoTotal != c.want || sw.Total == 0 {
+			t.Errorf("software search counting code entries with filters %v → %d of them (and %d software), want %d", c.filters, sw.AlsoTotal, sw.Total, c.want)
+		}
+	}
+	for text, want := range map[string]int{"parkeervergunningen": 1, "sosta": 1, "nothing-like-it": 0} {
+		res, err := ix.Search(t.Context(), Request{Text: text, Also: &Also{Kind: KindCode}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.AlsoTotal != want {
+			t.Errorf("%q counts %d code entries too, want %d", text, res.AlsoTotal, want)
+		}
 	}
 }

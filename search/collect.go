@@ -21,8 +21,13 @@ const QueryTimeout = time.Second
 
 // Result is one page of matching software, best first.
 type Result struct {
-	IDs   []string
-	Total int
+	IDs []string
+	// Versions are the index's versions of the documents IDs names, in the same
+	// order: a document's version changes whenever the index writes it again,
+	// so an entry read from the store while IDs[i] had version Versions[i] is
+	// at least as new as what the index found, for as long as that holds.
+	Versions []uint64
+	Total    int
 	// Next is the cursor of the following page, empty on the last page.
 	Next string
 	// Facets count, per facet, the entries each value would give; the counts of
@@ -32,6 +37,8 @@ type Result struct {
 	Suggestion string
 	// Terms are the words to highlight in snippets.
 	Terms []string
+	// AlsoTotal counts the documents Request.Also asked for.
+	AlsoTotal int
 }
 
 // FacetCount is one facet's values with their counts, most frequent first.
@@ -82,7 +89,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (Result, error) {
 	if req.UpdatedSince.IsZero() {
 		run.since = 0
 	}
-	run.compileFilters(req.Filters)
+	run.filters, run.active = run.compileFilters(req.Filters)
+	if req.Also != nil && req.Also.Kind != req.Kind {
+		run.also, run.alsoKind = true, req.Also.Kind
+		run.alsoFilters, run.alsoActive = run.compileFilters(req.Also.Filters)
+	}
 	if p.empty() {
 		run.scanAll(ctx)
 	} else {
@@ -95,9 +106,13 @@ func (ix *Index) Search(ctx context.Context, req Request) (Result, error) {
 		}
 		if run.total == 0 && len(p.words)+len(p.phrases) > 1 {
 			// Nothing has every word: show what has some of them.
+			strictAlso := run.alsoTotal
 			run.reset()
 			if err := run.scanText(ctx, sh, buildQuery(p, sh.table.textLangs(), known, false)); err != nil {
 				return Result{}, err
+			}
+			if strictAlso > 0 {
+				run.alsoTotal = strictAlso
 			}
 		}
 	}
@@ -127,10 +142,17 @@ type run struct {
 	counts  [numFacets][]int32
 	total   int
 	top     hitHeap
+
+	// also counts the documents of alsoKind that alsoFilters keep (Request.Also).
+	also        bool
+	alsoKind    Kind
+	alsoFilters [numFacets][]bool
+	alsoActive  []Facet
+	alsoTotal   int
 }
 
 func (r *run) reset() {
-	r.total = 0
+	r.total, r.alsoTotal = 0, 0
 	r.top.hits = r.top.hits[:0]
 	for f := range r.counts {
 		r.counts[f] = nil
@@ -139,7 +161,7 @@ func (r *run) reset() {
 
 // compileFilters turns filter values into the table's value IDs. A value the
 // table has never seen matches nothing (but keeps the facet filtered).
-func (r *run) compileFilters(filters map[Facet][]string) {
+func (r *run) compileFilters(filters map[Facet][]string) (sets [numFacets][]bool, active []Facet) {
 	for f, values := range filters {
 		if len(values) == 0 {
 			continue
@@ -150,16 +172,33 @@ func (r *run) compileFilters(filters map[Facet][]string) {
 				set[id] = true
 			}
 		}
-		r.filters[f] = set
-		r.active = append(r.active, f)
+		sets[f] = set
+		active = append(active, f)
 	}
-	sort.Slice(r.active, func(i, j int) bool { return r.active[i] < r.active[j] })
+	sort.Slice(active, func(i, j int) bool { return active[i] < active[j] })
+	return sets, active
+}
+
+// countAlso counts a document of the other kind that Request.Also asked for.
+func (r *run) countAlso(ord uint32) {
+	for _, f := range r.alsoActive {
+		if !r.t.has(f, ord, r.alsoFilters[f]) {
+			return
+		}
+	}
+	r.alsoTotal++
 }
 
 // consider applies filters and facet counting to one candidate document.
 func (r *run) consider(ord uint32, score float64) {
 	t := r.t
-	if !t.live[ord] || t.kind[ord] != r.kind || t.updated[ord] < r.since {
+	if !t.live[ord] || t.updated[ord] < r.since {
+		return
+	}
+	if t.kind[ord] != r.kind {
+		if r.also && t.kind[ord] == r.alsoKind {
+			r.countAlso(ord)
+		}
 		return
 	}
 	failed, fails := Facet(0), 0
@@ -273,7 +312,7 @@ func (r *run) scanText(ctx context.Context, sh *shard, q query.Query) error {
 }
 
 func (r *run) result(req Request) Result {
-	res := Result{Total: r.total}
+	res := Result{Total: r.total, AlsoTotal: r.alsoTotal}
 	hits := make([]hit, len(r.top.hits))
 	copy(hits, r.top.hits)
 	sort.Slice(hits, func(i, j int) bool { return less(hits[i], hits[j], r.order) })
@@ -283,6 +322,7 @@ func (r *run) result(req Request) Result {
 	}
 	for _, h := range hits {
 		res.IDs = append(res.IDs, strings.TrimPrefix(h.id, codePrefix))
+		res.Versions = append(res.Versions, r.t.version(r.t.byID[h.id]))
 	}
 	if !req.NoFacets {
 		res.Facets = r.facetCounts(req.FacetValues)

@@ -167,14 +167,25 @@ func (ix *Index) Close() error {
 	return err
 }
 
-// Seq is the last change-log entry the index reflects.
+// Seq is the last change-log entry the index reflects: searches see every
+// change up to it. It does not wait for a catch-up in progress (pages ask for
+// it on every request, and a catch-up during a crawl can take a while).
 func (ix *Index) Seq() int64 {
-	ix.writeMu.Lock()
-	defer ix.writeMu.Unlock()
 	if sh := ix.shard(); sh != nil {
-		return sh.seq
+		return sh.applied.Load()
 	}
 	return 0
+}
+
+// PublishersVersion changes whenever the index applies a change of
+// publishers (as Result.Versions do for the entries).
+func (ix *Index) PublishersVersion() uint64 {
+	sh, release := ix.acquire()
+	defer release()
+	if sh == nil {
+		return 0
+	}
+	return sh.table.publishersAt.Load()
 }
 
 // CatchUp applies every change-log entry after the index's position.

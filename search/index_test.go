@@ -247,3 +247,62 @@ legal: {license: EUPL-1.2}
 maintenance: {type: community, contacts: [{name: Ada}]}
 localisation: {localisationReady: true, availableLanguages: [en]}
 `
+
+// A hit's version changes when the index writes its entry again, or applies a
+// change of publishers, and only then: a cache of entries keyed by it is as
+// fresh as the index.
+func TestSearch_VersionsChangeWhenTheIndexRewritesAnEntry(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openStore(t)
+	list(t, s, "https://example.org/a/parking", "name: Parking Permits\n")
+	list(t, s, "https://example.org/a/waste", "name: Waste Calendar\n")
+	ix, err := Open(ctx, t.TempDir(), s, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	versions := func() map[string]uint64 {
+		t.Helper()
+		res, err := ix.Search(ctx, Request{})
+		if err != nil || len(res.Versions) != len(res.IDs) {
+			t.Fatalf("search: %v, %d versions for %d hits", err, len(res.Versions), len(res.IDs))
+		}
+		out := map[string]uint64{}
+		for i, id := range res.IDs {
+			out[id] = res.Versions[i]
+		}
+		return out
+	}
+	v0 := versions()
+	if len(v0) != 2 {
+		t.Fatalf("hits %v", v0)
+	}
+	list(t, s, "https://example.org/a/parking", "name: Parking Permits\ndescription:\n  en:\n    shortDescription: Residents apply online\n")
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v1 := versions()
+	var parking, waste string
+	for id := range v0 {
+		if names(t, s, []string{id})[0] == "Parking Permits" {
+			parking = id
+		} else {
+			waste = id
+		}
+	}
+	if v1[parking] == v0[parking] || v1[waste] != v0[waste] {
+		t.Errorf("after rewriting one entry: versions %v → %v (parking %s)", v0, v1, parking)
+	}
+	if err := s.SyncPublishers(ctx, []catalogue.Publisher{{ID: "stad", Name: "Stad", Country: "NL"}}); err != nil {
+		t.Fatal(err)
+	}
+	pv := ix.PublishersVersion()
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v2 := versions()
+	if v2[parking] == v1[parking] || v2[waste] == v1[waste] || ix.PublishersVersion() == pv {
+		t.Errorf("after a change of publishers: versions %v → %v, publishers' %d → %d", v1, v2, pv, ix.PublishersVersion())
+	}
+}

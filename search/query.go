@@ -40,6 +40,16 @@ type Request struct {
 	NoFacets    bool
 	// Kind is what is searched: software (the zero value) or code entries.
 	Kind Kind
+	// Also, when set, counts in the same pass the documents of another kind
+	// that the text matches and its filters keep (Result.AlsoTotal): a page of
+	// software tells how many code entries match too, without a second search.
+	Also *Also
+}
+
+// Also is a second kind of document a search counts (see Request.Also).
+type Also struct {
+	Kind    Kind
+	Filters map[Facet][]string
 }
 
 // Sorts lists the accepted sort orders.

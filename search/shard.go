@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -46,6 +47,9 @@ type shard struct {
 	table   *table
 	ords    *ordCache
 	seq     int64
+	// applied is seq for readers that must not wait for a catch-up in progress
+	// (seq itself is only touched under the index's writeMu).
+	applied atomic.Int64
 	pending []string // IDs given ordinals since the last flush
 	// users counts the searches reading the shard; it is closed after they end.
 	users sync.WaitGroup
@@ -86,6 +90,7 @@ func openShard(dir, name string, log *slog.Logger) (*shard, error) {
 		idx.Close()
 		return nil, err
 	}
+	sh.applied.Store(sh.seq)
 	if err := sh.readOrds(); err != nil {
 		idx.Close()
 		return nil, err
@@ -227,6 +232,7 @@ func (sh *shard) write(listed []catalogue.Software, removed []string, seq int64)
 	}
 	if seq > sh.seq {
 		sh.seq = seq
+		sh.applied.Store(seq)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/oscat-eu/oscat/catalogue"
 )
@@ -27,8 +28,13 @@ type table struct {
 	activity []float64
 	users    []int32
 	contribs []int32 // contributing administrations
-	first    [numFacets][]uint32
-	more     [numFacets][][]uint32
+	// versions are each document's version, set whenever it is written;
+	// publishersAt is the version of the last change of publishers, which
+	// entries show too (their names, whether they are verified).
+	versions     []uint64
+	publishersAt atomic.Uint64
+	first        [numFacets][]uint32
+	more         [numFacets][][]uint32
 	// audience holds the country facet's IDs of a file's own intended-audience
 	// countries, so that the facet can be recomputed when a publisher's country
 	// changes.
@@ -83,6 +89,7 @@ func (t *table) add(id string) uint32 {
 	t.activity = append(t.activity, 0)
 	t.users = append(t.users, 0)
 	t.contribs = append(t.contribs, 0)
+	t.versions = append(t.versions, 0)
 	t.audience = append(t.audience, nil)
 	for f := range numFacets {
 		t.first[f] = append(t.first[f], noValue)
@@ -92,8 +99,17 @@ func (t *table) add(id string) uint32 {
 	return o
 }
 
+// written counts the documents written to any table of this process, so that
+// a Version is never given twice, even by a rebuilt index.
+var written atomic.Uint64
+
+// version is the document at ord's version: the later of its own and the
+// publishers'.
+func (t *table) version(ord uint32) uint64 { return max(t.versions[ord], t.publishersAt.Load()) }
+
 // put records a document at its ordinal.
 func (t *table) put(ord uint32, sw catalogue.Software) {
+	t.versions[ord] = written.Add(1)
 	values := facetValues(sw, t.country)
 	t.live[ord], t.kind[ord], t.valid[ord], t.names[ord] = true, KindSoftware, sw.Valid, sortKey(sw.Name)
 	t.updated[ord], t.activity[ord], t.users[ord] = sw.UpdatedAt.UnixMicro(), 0, int32(sw.Users)
@@ -155,6 +171,7 @@ func (t *table) has(f Facet, ord uint32, set []bool) bool {
 // setCountries replaces the publisher countries and recomputes every row's country
 // facet from its publishers and its own audience.
 func (t *table) setCountries(countries map[string]string) {
+	t.publishersAt.Store(written.Add(1))
 	t.country = countries
 	pubs := &t.dict[FacetPublisher]
 	for i := range t.ids {

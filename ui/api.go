@@ -181,7 +181,7 @@ func (s *Server) apiListSoftware(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.catalog.SoftwareByIDs(c.Request().Context(), res.IDs)
+	list, err := s.listed(c.Request().Context(), res.IDs, res.Versions)
 	if err != nil {
 		return err
 	}

@@ -229,7 +229,7 @@ func (s *Server) builtTogether(ctx context.Context, l localiser, snap *snapshot)
 	if err != nil {
 		return nil, fmt.Errorf("built together: %w", err)
 	}
-	list, err := s.catalog.SoftwareByIDs(ctx, res.IDs)
+	list, err := s.listed(ctx, res.IDs, res.Versions)
 	if err != nil {
 		return nil, fmt.Errorf("built together: %w", err)
 	}

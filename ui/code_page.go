@@ -104,24 +104,27 @@ func sharedFilters(q url.Values, k search.Kind) url.Values {
 	return out
 }
 
-// codeMatches counts the code entries the results page's search also matches,
-// and links to them.
-func (s *Server) codeMatches(ctx context.Context, c echo.Context, req search.Request) (int, string) {
+// codeAlso asks a search of software to count the code entries that match
+// too, with the filters the two kinds share (nil when the site has none).
+func (s *Server) codeAlso(req search.Request) *search.Also {
 	if s.codes == nil {
-		return 0, ""
+		return nil
 	}
-	q := sharedFilters(searchState(c), search.KindCode)
-	creq := search.Request{Text: req.Text, Kind: search.KindCode, Size: 1, NoFacets: true, Filters: map[search.Facet][]string{}}
+	also := &search.Also{Kind: search.KindCode, Filters: map[search.Facet][]string{}}
 	for f, vs := range req.Filters {
 		if _, ok := search.FacetOf(search.KindCode, f.String()); ok {
-			creq.Filters[f] = vs
+			also.Filters[f] = vs
 		}
 	}
-	res, err := s.index.Search(ctx, creq)
-	if err != nil || res.Total == 0 {
+	return also
+}
+
+// codeMatches is how many code entries match too, and the link to them.
+func (s *Server) codeMatches(c echo.Context, res search.Result) (int, string) {
+	if s.codes == nil || res.AlsoTotal == 0 {
 		return 0, ""
 	}
-	return res.Total, "/code?" + encodeQuery(q)
+	return res.AlsoTotal, "/code?" + encodeQuery(sharedFilters(searchState(c), search.KindCode))
 }
 
 // codeEntryPage is one code entry's page.

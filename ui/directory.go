@@ -21,6 +21,11 @@ type snapshot struct {
 	seq        int64
 	at         time.Time
 	publishers map[string]catalogue.Publisher
+	// publishersVersion is the index's PublishersVersion when publishers were
+	// read from the store, at publishersAt: they are read again only when it
+	// changed or they are older than snapshotTTL.
+	publishersVersion uint64
+	publishersAt      time.Time
 	// sorted publisher IDs by name, for lists.
 	publisherOrder []string
 	home           homeFigures
@@ -32,38 +37,91 @@ type homeFigures struct {
 	Categories []search.ValueCount
 	Updated    []string // IDs, most recently updated first
 	Added      []string // IDs, most recently added first
+	// the index's versions of Updated and Added (see entryCache).
+	UpdatedVersions, AddedVersions []uint64
 }
 
 type snapshots struct {
 	mu  sync.Mutex
 	cur *snapshot
+	// building is closed when the build in flight ends; nil when there is none.
+	building chan struct{}
 }
 
 // snapshot returns the current snapshot, rebuilding it when the index moved on.
+// While one request rebuilds it, the others keep the one it replaces rather
+// than queue behind the build (during a crawl the index moves every few
+// seconds); only the first build is waited for.
 func (s *Server) snapshot(ctx context.Context) (*snapshot, error) {
-	s.snaps.mu.Lock()
-	defer s.snaps.mu.Unlock()
-	seq := s.index.Seq()
-	if cur := s.snaps.cur; cur != nil && cur.seq == seq && time.Since(cur.at) < snapshotTTL {
-		return cur, nil
+	for {
+		seq := s.index.Seq()
+		s.snaps.mu.Lock()
+		cur, building := s.snaps.cur, s.snaps.building
+		if cur != nil && (building != nil || cur.seq == seq && time.Since(cur.at) < snapshotTTL) {
+			s.snaps.mu.Unlock()
+			return cur, nil
+		}
+		if building == nil {
+			done := make(chan struct{})
+			s.snaps.building = done
+			s.snaps.mu.Unlock()
+			snap, err := s.buildSnapshot(ctx, seq, cur)
+			s.snaps.mu.Lock()
+			s.snaps.building = nil
+			if err == nil {
+				s.snaps.cur = snap
+			}
+			s.snaps.mu.Unlock()
+			close(done)
+			return snap, err
+		}
+		s.snaps.mu.Unlock()
+		select {
+		case <-building:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
-	snap, err := s.buildSnapshot(ctx, seq)
-	if err != nil {
-		return nil, err
-	}
-	s.snaps.cur = snap
-	return snap, nil
 }
 
 // homeLists is how many entries the home page lists as recently added and updated.
 const homeLists = 6
 
-func (s *Server) buildSnapshot(ctx context.Context, seq int64) (*snapshot, error) {
-	snap := &snapshot{seq: seq, at: time.Now(), publishers: map[string]catalogue.Publisher{}}
+func (s *Server) buildSnapshot(ctx context.Context, seq int64, prev *snapshot) (*snapshot, error) {
+	snap := &snapshot{seq: seq, at: time.Now()}
+	if pv := s.index.PublishersVersion(); prev != nil && prev.publishersVersion == pv && time.Since(prev.publishersAt) < snapshotTTL {
+		snap.publishers, snap.publisherOrder = prev.publishers, prev.publisherOrder
+		snap.publishersVersion, snap.publishersAt = pv, prev.publishersAt
+	} else if err := s.readPublishers(ctx, snap, pv); err != nil {
+		return nil, err
+	}
+	snap.home.Publishers = len(snap.publishers)
+	res, err := s.index.Search(ctx, search.Request{Sort: "-updated", Size: homeLists, FacetValues: 200})
+	if err != nil {
+		return nil, err
+	}
+	snap.home.Software, snap.home.Updated, snap.home.UpdatedVersions = res.Total, res.IDs, res.Versions
+	for _, f := range res.Facets {
+		if f.Name == search.FacetCategories.String() {
+			snap.home.Categories = f.Values
+		}
+	}
+	added, err := s.index.Search(ctx, search.Request{Sort: "-created", Size: homeLists, NoFacets: true})
+	if err != nil {
+		return nil, err
+	}
+	snap.home.Added, snap.home.AddedVersions = added.IDs, added.Versions
+	return snap, nil
+}
+
+// readPublishers reads every publisher from the store into snap, at the
+// index's publishers version pv.
+func (s *Server) readPublishers(ctx context.Context, snap *snapshot, pv uint64) error {
+	snap.publishers, snap.publishersVersion, snap.publishersAt = map[string]catalogue.Publisher{}, pv, time.Now()
 	for after := ""; ; {
 		list, next, err := s.catalog.Publishers(ctx, catalogue.Page{After: after, Size: 100})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, p := range list {
 			snap.publishers[p.ID] = p
@@ -77,24 +135,7 @@ func (s *Server) buildSnapshot(ctx context.Context, seq int64) (*snapshot, error
 	sort.SliceStable(snap.publisherOrder, func(i, j int) bool {
 		return snap.publishers[snap.publisherOrder[i]].Name < snap.publishers[snap.publisherOrder[j]].Name
 	})
-	snap.home.Publishers = len(snap.publishers)
-
-	res, err := s.index.Search(ctx, search.Request{Sort: "-updated", Size: homeLists, FacetValues: 200})
-	if err != nil {
-		return nil, err
-	}
-	snap.home.Software, snap.home.Updated = res.Total, res.IDs
-	for _, f := range res.Facets {
-		if f.Name == search.FacetCategories.String() {
-			snap.home.Categories = f.Values
-		}
-	}
-	added, err := s.index.Search(ctx, search.Request{Sort: "-created", Size: homeLists, NoFacets: true})
-	if err != nil {
-		return nil, err
-	}
-	snap.home.Added = added.IDs
-	return snap, nil
+	return nil
 }
 
 // publisherName is a publisher's name, or its ID when it is unknown.

@@ -50,11 +50,11 @@ func (s *Server) homePageData(ctx context.Context, l localiser) (homePage, error
 	if err != nil {
 		return homePage{}, err
 	}
-	updated, err := s.catalog.SoftwareByIDs(ctx, snap.home.Updated)
+	updated, err := s.listed(ctx, snap.home.Updated, snap.home.UpdatedVersions)
 	if err != nil {
 		return homePage{}, err
 	}
-	added, err := s.catalog.SoftwareByIDs(ctx, snap.home.Added)
+	added, err := s.listed(ctx, snap.home.Added, snap.home.AddedVersions)
 	if err != nil {
 		return homePage{}, err
 	}

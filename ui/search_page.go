@@ -51,11 +51,12 @@ func (s *Server) searchPageData(c echo.Context, l localiser, req search.Request)
 	if err != nil {
 		return searchPage{}, err
 	}
+	req.Also = s.codeAlso(req)
 	res, err := s.index.Search(ctx, req)
 	if err != nil {
 		return searchPage{}, err
 	}
-	list, err := s.catalog.SoftwareByIDs(ctx, res.IDs)
+	list, err := s.listed(ctx, res.IDs, res.Versions)
 	if err != nil {
 		return searchPage{}, err
 	}
@@ -81,7 +82,7 @@ func (s *Server) searchPageData(c echo.Context, l localiser, req search.Request)
 		}
 		p.ClearAll = "/search?" + encodeQuery(q)
 	}
-	p.CodeCount, p.CodeHref = s.codeMatches(ctx, c, req)
+	p.CodeCount, p.CodeHref = s.codeMatches(c, res)
 	if c.QueryParam("page[size]") != "" {
 		p.PageSize = strconv.Itoa(req.Size)
 	}

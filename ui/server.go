@@ -108,6 +108,8 @@ type Server struct {
 	pages         map[string]*template.Template
 	texts         *i18n.Bundle
 	snaps         snapshots
+	// entries are the entries lists of results show (see entryCache).
+	entries *entryCache
 	// signInLimit brakes sign-in mails per client; messageLimit co-user messages.
 	signInLimit  *clientLimiter
 	messageLimit *clientLimiter
@@ -154,7 +156,7 @@ func New(src Sources, index *search.Index, opts Options) (*Server, error) {
 	if opts.HooksPerMinute <= 0 {
 		opts.HooksPerMinute = 120
 	}
-	s := &Server{catalog: src.Catalog, codes: src.Code, federation: src.Federation, hookSecrets: src.HookSecrets,
+	s := &Server{entries: newEntryCache(entryCacheSize), catalog: src.Catalog, codes: src.Code, federation: src.Federation, hookSecrets: src.HookSecrets,
 		collaboration: src.Collaboration, contributions: src.Contributions, index: index, opts: opts, log: log, pages: pages, texts: texts,
 		signInLimit:  newClientLimiter(time.Hour/time.Duration(opts.SignInPerClient), opts.SignInPerClient),
 		messageLimit: newClientLimiter(time.Hour, 5),
