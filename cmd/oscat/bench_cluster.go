@@ -30,6 +30,7 @@ type benchClusterOptions struct {
 	clients         int
 	duration        time.Duration
 	seed            uint64
+	parts           map[string]bool
 	stdout, stderr  io.Writer
 	bin, root, list string
 	lastWebArgs     []string
@@ -48,7 +49,11 @@ func runBenchCluster(ctx context.Context, args []string, stdout, stderr io.Write
 	fs.IntVar(&o.clients, "clients", 32, "concurrent clients of the results page")
 	fs.DurationVar(&o.duration, "duration", 60*time.Second, "length of the results page's run")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the generated catalogue")
+	parts := fs.String("parts", "crawl,results,ready", "the parts measured, comma-separated: crawl, results, ready")
 	err := parseFlags(fs, args, getenv)
+	if err == nil {
+		o.parts, err = benchParts(*parts)
+	}
 	if err == nil {
 		err = noArguments(fs)
 	}
@@ -86,17 +91,36 @@ func benchCluster(ctx context.Context, o benchClusterOptions) error {
 		return err
 	}
 	for _, workers := range []int{1, 2} {
+		if !o.parts["crawl"] {
+			break
+		}
 		if err := benchClusterCrawl(ctx, o, workers); err != nil {
 			return err
 		}
 	}
-	if err := benchClusterResults(ctx, o); err != nil {
-		return err
+	if o.parts["results"] {
+		if err := benchClusterResults(ctx, o); err != nil {
+			return err
+		}
 	}
-	if o.entries > 0 {
+	if o.parts["ready"] && o.entries > 0 {
 		return benchClusterReady(ctx, o)
 	}
 	return nil
+}
+
+// benchParts reads --parts.
+func benchParts(list string) (map[string]bool, error) {
+	parts := map[string]bool{}
+	for _, p := range strings.Split(list, ",") {
+		switch p = strings.TrimSpace(p); p {
+		case "crawl", "results", "ready":
+			parts[p] = true
+		default:
+			return nil, usageError("--parts: %q is not a part (crawl, results, ready)", p)
+		}
+	}
+	return parts, nil
 }
 
 // benchSchema makes a schema of its own for one part and returns its DSN and

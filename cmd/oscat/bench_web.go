@@ -29,6 +29,7 @@ func runBenchWeb(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.IntVar(&o.requests, "requests", 2000, "requests measured per page kind (all clients together)")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of the results page's throughput run")
 	fs.StringVar(&o.dir, "dir", "", "data folder to fill (default: a temporary folder, removed afterwards)")
+	fs.StringVar(&o.postgres, "postgres", "", "PostgreSQL DSN: keep the catalogue there, in a schema of its own dropped afterwards, instead of SQLite")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the generated catalogue")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	err := parseFlags(fs, args, func(string) string { return "" })
@@ -49,6 +50,7 @@ type benchWebOptions struct {
 	docs, clients, requests int
 	duration                time.Duration
 	dir, cpuProfile         string
+	postgres                string
 	seed                    uint64
 }
 
@@ -62,11 +64,11 @@ func benchWeb(ctx context.Context, out io.Writer, o benchWebOptions) error {
 	}
 	defer cleanup()
 	fmt.Fprintf(out, "machine cpus=%d go=%s load=%s\n", runtime.NumCPU(), runtime.Version(), loadAverage())
-	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: dir})
+	store, closeStore, err := benchWebStore(ctx, dir, o.postgres)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer closeStore()
 	index, err := benchWebIndex(ctx, out, store, dir, o)
 	if err != nil {
 		return err
@@ -103,6 +105,20 @@ func benchWeb(ctx context.Context, out io.Writer, o benchWebOptions) error {
 	}
 	resultsThroughput(ctx, out, client, kinds[1].url, o)
 	return nil
+}
+
+// benchWebStore opens the bench's store: SQLite in dir, or a schema of its own
+// on the PostgreSQL server postgres (dropped by done).
+func benchWebStore(ctx context.Context, dir, postgres string) (*sqlstore.Store, func(), error) {
+	if postgres != "" {
+		_, store, done, err := benchClusterStore(ctx, postgres)
+		return store, done, err
+	}
+	store, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: dir})
+	if err != nil {
+		return nil, nil, err
+	}
+	return store, func() { store.Close() }, nil
 }
 
 // benchWebIndex fills the store with o.docs generated entries and opens the
