@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -12,7 +13,8 @@ import (
 )
 
 // benchClusterResults measures the results page with o.clients clients for
-// o.duration against two web nodes, round robin, while a worker crawls.
+// o.duration against two web nodes, round robin: alone, then while a worker
+// crawls.
 func benchClusterResults(ctx context.Context, o benchClusterOptions) error {
 	dsn, store, done, err := benchClusterStore(ctx, o.postgres)
 	if err != nil {
@@ -37,6 +39,9 @@ func benchClusterResults(ctx context.Context, o benchClusterOptions) error {
 			addrs = append(addrs, addr)
 		}
 	}
+	// First the web nodes alone, then beside a crawl (repeated until the run ends).
+	lat, errs := hammer(ctx, addrs, o.clients, o.duration, o.seed)
+	printResults(o, "none", lat, errs, 0)
 	crawlCtx, stopCrawls := context.WithCancel(ctx)
 	var crawls sync.WaitGroup
 	var crawled atomic.Int64
@@ -47,9 +52,16 @@ func benchClusterResults(ctx context.Context, o benchClusterOptions) error {
 			}
 		}
 	})
-	lat, errs := hammer(ctx, addrs, o.clients, o.duration, o.seed)
+	fmt.Fprintf(o.stderr, "bench cluster: results page, %d clients for %s while a worker crawls\n", o.clients, o.duration)
+	lat, errs = hammer(ctx, addrs, o.clients, o.duration, o.seed+1)
 	stopCrawls()
 	crawls.Wait()
+	printResults(o, "running", lat, errs, crawled.Load())
+	return nil
+}
+
+// printResults prints one run of the results page: its latencies lat and errors.
+func printResults(o benchClusterOptions, crawl string, lat []time.Duration, errs, crawled int64) {
 	slices.Sort(lat)
 	pct := func(q float64) time.Duration {
 		if len(lat) == 0 {
@@ -57,9 +69,8 @@ func benchClusterResults(ctx context.Context, o benchClusterOptions) error {
 		}
 		return lat[min(len(lat)-1, int(q*float64(len(lat))))].Round(100 * time.Microsecond)
 	}
-	fmt.Fprintf(o.stdout, "results page web-nodes=2 clients=%d duration=%s requests=%d errors=%d p50=%s p99=%s rps=%.0f crawls-finished=%d load=%s\n",
-		o.clients, o.duration, len(lat), errs, pct(0.5), pct(0.99), float64(len(lat))/o.duration.Seconds(), crawled.Load(), loadAverage())
-	return nil
+	fmt.Fprintf(o.stdout, "results page web-nodes=2 crawl=%s clients=%d duration=%s requests=%d errors=%d p50=%s p99=%s rps=%.0f crawls-finished=%d load=%s\n",
+		crawl, o.clients, o.duration, len(lat), errs, pct(0.5), pct(0.99), float64(len(lat))/o.duration.Seconds(), crawled, loadAverage())
 }
 
 // hammer asks for results pages from clients goroutines for d, spreading them
@@ -70,6 +81,7 @@ func hammer(ctx context.Context, addrs []string, clients int, d time.Duration, s
 	var mu sync.Mutex
 	var all []time.Duration
 	var errs atomic.Int64
+	var firstErr sync.Once
 	var wg sync.WaitGroup
 	for c := range clients {
 		wg.Go(func() {
@@ -80,6 +92,7 @@ func hammer(ctx context.Context, addrs []string, clients int, d time.Duration, s
 				t := time.Now()
 				if _, err := fetch(ctx, client, u); err != nil {
 					errs.Add(1)
+					firstErr.Do(func() { slog.Warn("results page: the first error", "url", u, "err", err) })
 					continue
 				}
 				mine = append(mine, time.Since(t))

@@ -62,26 +62,60 @@ func fillStore(ctx context.Context, store *sqlstore.Store, docs int, seed uint64
 		return err
 	}
 	now := time.Now().UTC()
+	// Entries are generated in order (the generator is not safe for
+	// concurrent use) and stored by four writers: each entry is two
+	// transactions, and round trips to a PostgreSQL server overlap.
+	type entry struct {
+		i  int
+		sw catalogue.Software
+	}
+	entries := make(chan entry, 64)
+	fillCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for e := range entries {
+				if err := storeGenerated(fillCtx, store, e.sw); err != nil {
+					cancel(fmt.Errorf("store entry %d: %w", e.i, err))
+				}
+			}
+		})
+	}
 	for i := range docs {
-		sw := g.software(i, now)
-		repo := sw.URL
-		if err := store.RegisterRepository(ctx, sw.Publishers[0], repo); err != nil {
-			return err
+		select {
+		case entries <- entry{i, g.software(i, now)}:
+		case <-fillCtx.Done():
 		}
-		raw, err := benchFileYAML(sw)
-		if err != nil {
-			return err
-		}
-		var findings []publiccode.Finding
-		if !sw.Valid {
-			findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "bench", Key: "legal.license", Line: 6, Column: 3,
-				Message: "legal.license is not an SPDX expression"}}
-		}
-		if _, err := store.ApplyCrawl(ctx, catalogue.CrawlResult{RepoURL: repo, Raw: raw, Path: "publiccode.yml", File: sw.File, Findings: findings}); err != nil {
-			return fmt.Errorf("store entry %d: %w", i, err)
+		if fillCtx.Err() != nil {
+			break
 		}
 	}
+	close(entries)
+	wg.Wait()
+	if err := context.Cause(fillCtx); err != nil && fillCtx.Err() != nil {
+		return err
+	}
 	return nil
+}
+
+// storeGenerated stores one generated entry as a crawl of its repository.
+func storeGenerated(ctx context.Context, store *sqlstore.Store, sw catalogue.Software) error {
+	repo := sw.URL
+	if err := store.RegisterRepository(ctx, sw.Publishers[0], repo); err != nil {
+		return err
+	}
+	raw, err := benchFileYAML(sw)
+	if err != nil {
+		return err
+	}
+	var findings []publiccode.Finding
+	if !sw.Valid {
+		findings = []publiccode.Finding{{Severity: publiccode.SeverityError, Code: "bench", Key: "legal.license", Line: 6, Column: 3,
+			Message: "legal.license is not an SPDX expression"}}
+	}
+	_, err = store.ApplyCrawl(ctx, catalogue.CrawlResult{RepoURL: repo, Raw: raw, Path: "publiccode.yml", File: sw.File, Findings: findings})
+	return err
 }
 
 // benchFileYAML writes a generated entry as the publiccode.yml it could come from.
