@@ -197,32 +197,28 @@ func (sh *shard) loadPublishers(ctx context.Context, src Source) error {
 }
 
 // write indexes the listed entries and removes the others among ids, then records
-// seq, all in one Bleve batch.
+// seq, all in one Bleve batch. The table takes the batch's values once Bleve
+// has committed it, together with seq, so a search that sees them and Seq
+// agree (a follower resyncing from a list resumes at Seq).
 func (sh *shard) write(listed []catalogue.Software, removed []string, seq int64) error {
-	b := sh.bleve.NewBatch()
+	ords := make([]uint32, len(listed))
 	sh.table.mu.Lock()
-	for _, sw := range listed {
-		o := sh.ord(sw.ID)
-		if err := b.Index(sw.ID, textDocument(sw, o)); err != nil {
-			sh.table.mu.Unlock()
+	for i, sw := range listed {
+		ords[i] = sh.ord(sw.ID)
+	}
+	err := sh.flushOrds()
+	sh.table.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	b := sh.bleve.NewBatch()
+	for i, sw := range listed {
+		if err := b.Index(sw.ID, textDocument(sw, ords[i])); err != nil {
 			return fmt.Errorf("index %s: %w", sw.ID, err)
 		}
 	}
 	for _, id := range removed {
 		b.Delete(id)
-	}
-	err := sh.flushOrds()
-	if err == nil {
-		for _, sw := range listed {
-			sh.table.put(sh.table.byID[sw.ID], sw)
-		}
-		for _, id := range removed {
-			sh.table.remove(id)
-		}
-	}
-	sh.table.mu.Unlock()
-	if err != nil {
-		return err
 	}
 	if seq > sh.seq {
 		b.SetInternal([]byte(internalSeq), []byte(strconv.FormatInt(seq, 10)))
@@ -230,10 +226,18 @@ func (sh *shard) write(listed []catalogue.Software, removed []string, seq int64)
 	if err := sh.bleve.Batch(b); err != nil {
 		return fmt.Errorf("write search index: %w", err)
 	}
+	sh.table.mu.Lock()
+	for i, sw := range listed {
+		sh.table.put(ords[i], sw)
+	}
+	for _, id := range removed {
+		sh.table.remove(id)
+	}
 	if seq > sh.seq {
 		sh.seq = seq
 		sh.applied.Store(seq)
 	}
+	sh.table.mu.Unlock()
 	return nil
 }
 
