@@ -73,9 +73,12 @@ func TestAttacks_Membership(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := js.browser(t)
-			resp, body := b.post("/signin", url.Values{"email": {tc.email}, "csrf": {b.csrf("/signin")}})
+			resp, body := b.post("/signin", url.Values{"email": {tc.email}, "next": {"/software/x"}, "csrf": {b.csrf("/signin")}})
 			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `role="alert"`) {
 				t.Errorf("signing in as %s: %d, want 400 with a message", tc.email, resp.StatusCode)
+			}
+			if !strings.Contains(body, `name="next" value="/software/x"`) {
+				t.Errorf("the form given back for %s lost where to go after signing in", tc.email)
 			}
 			if _, err := js.store.SignIn(t.Context(), tc.email, "", "", ""); err == nil {
 				t.Errorf("the store made an account for %s", tc.email)

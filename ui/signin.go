@@ -78,7 +78,8 @@ func (s *Server) signInRequest(c echo.Context) error {
 	ctx := c.Request().Context()
 	email, err := catalogue.NormaliseEmail(c.FormValue("email"))
 	if err != nil {
-		return s.signInFailed(c, http.StatusBadRequest, signinPage{Error: "ui.signin.error.email", Email: c.FormValue("email")})
+		return s.signInFailed(c, http.StatusBadRequest, signinPage{Error: "ui.signin.error.email", Email: c.FormValue("email"),
+			Next: localPath(c.FormValue("next"))})
 	}
 	if !s.signInLimit.allow(c.RealIP()) {
 		return s.tooMany(c)
