@@ -87,7 +87,7 @@ func (n *node) beat(ctx context.Context) {
 			self.IndexPosition = n.position()
 		}
 		if err := n.store.Heartbeat(ctx, self); err != nil && ctx.Err() == nil {
-			n.log.Warn("reporting this node in the store failed", "node", self.ID, "err", err)
+			n.log.Warn("reporting this node in the store failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -136,12 +136,12 @@ func (c *coordinator) run(ctx context.Context) {
 		}
 		switch {
 		case ok && !held:
-			c.log.Info("this node now enqueues the scheduled runs", "node", c.holder)
+			c.log.Info("this node now enqueues the scheduled runs")
 			for _, d := range c.duties {
 				d.last = time.Time{}
 			}
 		case !ok && held:
-			c.log.Warn("the schedule lease went to another node", "node", c.holder)
+			c.log.Warn("the schedule lease went to another node")
 		}
 		held = ok && err == nil
 		if c.holding != nil {
