@@ -1,12 +1,7 @@
 package crawler
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/oscat-eu/oscat/catalogue/sqlstore"
@@ -33,22 +28,11 @@ func onBothDatabases(t *testing.T, fn func(t *testing.T, open func() *sqlstore.S
 		if dsn == "" {
 			t.Skip("OSCAT_TEST_POSTGRES is not set; set it to a PostgreSQL DSN to crawl into PostgreSQL too")
 		}
-		admin, err := sql.Open("pgx", dsn)
+		schemaDSN, drop, err := sqlstore.NewSchema(t.Context(), dsn, "oscat_crawl_")
 		must(t, err)
-		t.Cleanup(func() { admin.Close() })
-		var b [6]byte
-		_, _ = rand.Read(b[:])
-		schema := "oscat_crawl_" + hex.EncodeToString(b[:])
-		if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-			t.Fatalf("create schema: %v", err)
-		}
-		t.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
+		t.Cleanup(drop)
 		fn(t, func() *sqlstore.Store {
-			s, err := sqlstore.Open(t.Context(), sqlstore.Config{PostgresDSN: dsn + sep + "search_path=" + schema})
+			s, err := sqlstore.Open(t.Context(), sqlstore.Config{PostgresDSN: schemaDSN})
 			must(t, err)
 			t.Cleanup(func() { s.Close() })
 			return s

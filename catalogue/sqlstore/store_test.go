@@ -1,12 +1,7 @@
 package sqlstore
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/oscat-eu/oscat/catalogue"
@@ -89,24 +84,10 @@ func openPostgresSchema(t *testing.T, dsn string) *Store {
 // DSN whose search path is it.
 func postgresSchemaDSN(t *testing.T, dsn string) string {
 	t.Helper()
-	admin, err := sql.Open("pgx", dsn)
+	schemaDSN, drop, err := NewSchema(t.Context(), dsn, "oscat_test_")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "oscat_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	if !strings.Contains(dsn, "://") {
-		sep = " " // a key=value DSN
-	}
-	return dsn + sep + "search_path=" + schema
+	t.Cleanup(drop)
+	return schemaDSN
 }

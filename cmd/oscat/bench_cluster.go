@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"flag"
 	"fmt"
@@ -121,31 +120,6 @@ func benchParts(list string) (map[string]bool, error) {
 		}
 	}
 	return parts, nil
-}
-
-// benchSchema makes a schema of its own for one part and returns its DSN and
-// the function that drops it.
-func benchSchema(ctx context.Context, dsn string) (string, func(), error) {
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return "", nil, err
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "oscat_bench_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
-		return "", nil, fmt.Errorf("create schema: %w", err)
-	}
-	drop := func() {
-		_, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		admin.Close()
-	}
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + schema, drop, nil
 }
 
 // benchProc is one oscat process of the bench.
@@ -300,7 +274,7 @@ func benchClusterCrawl(ctx context.Context, o benchClusterOptions, n int) error 
 // benchClusterStore makes a schema of its own on the PostgreSQL server and
 // opens the store in it; done closes the store and drops the schema.
 func benchClusterStore(ctx context.Context, postgres string) (string, *sqlstore.Store, func(), error) {
-	dsn, drop, err := benchSchema(ctx, postgres)
+	dsn, drop, err := sqlstore.NewSchema(ctx, postgres, "oscat_bench_")
 	if err != nil {
 		return "", nil, nil, err
 	}

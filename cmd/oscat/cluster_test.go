@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -51,23 +49,12 @@ func clusterDSN(t *testing.T) string {
 	if dsn == "" {
 		t.Skip("cluster tests need PostgreSQL: set OSCAT_TEST_POSTGRES (.ci/run does)")
 	}
-	admin, err := sql.Open("pgx", dsn)
+	schemaDSN, drop, err := sqlstore.NewSchema(t.Context(), dsn, "oscat_cluster_")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "oscat_cluster_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + schema
+	t.Cleanup(drop)
+	return schemaDSN
 }
 
 // proc is one oscat process of a cluster test.
