@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -20,28 +19,14 @@ import (
 	"github.com/oscat-eu/oscat/crawler/localforge"
 )
 
-// heldWorld is a forge with n listable repositories that stops answering after
-// a few fetches, so that a crawl of it is caught midway until srv.Release; it
+// heldWorld is resumeWorld's forge, which stops answering after a few
+// fetches, so that a crawl of it is caught midway until srv.Release; it
 // returns the publishers list.
 func heldWorld(t *testing.T, n int) (string, *localforge.Server) {
 	t.Helper()
-	f, srv := localforge.StartTest(t)
-	if err := f.AddOwner("stad", localforge.Org); err != nil {
-		t.Fatal(err)
-	}
-	for i := range n {
-		name := fmt.Sprintf("app%02d", i)
-		if _, err := f.Push("stad", name, localforge.Commit{Files: map[string][]byte{
-			"publiccode.yml": []byte("publiccodeYmlVersion: \"0\"\nname: App " + name + " parkeren\nurl: https://example.org/stad/" + name + "\n")}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv, list := resumeWorld(t, n)
 	srv.Hold(5)
 	t.Cleanup(srv.Release)
-	list := filepath.Join(t.TempDir(), "publishers.yml")
-	if err := os.WriteFile(list, []byte(fmt.Sprintf("- id: stad\n  name: Stad\n  codeHosting:\n    - {url: %q, group: true, type: gitea}\n", srv.URL+"/stad")), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	return list, srv
 }
 

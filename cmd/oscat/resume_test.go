@@ -77,8 +77,8 @@ func TestCrawl_ResumesAfterKill9(t *testing.T) {
 	}
 }
 
-// resumeWorld is a forge with n repositories of the organisation stad, and a
-// publishers list naming it.
+// resumeWorld is a forge with n listable repositories of the organisation
+// stad (each named "App appNN parkeren"), and a publishers list naming it.
 func resumeWorld(t *testing.T, n int) (*localforge.Server, string) {
 	t.Helper()
 	f, srv := localforge.StartTest(t)
@@ -88,7 +88,7 @@ func resumeWorld(t *testing.T, n int) (*localforge.Server, string) {
 	for i := range n {
 		name := fmt.Sprintf("app%02d", i)
 		if _, err := f.Push("stad", name, localforge.Commit{Files: map[string][]byte{
-			"publiccode.yml": []byte("publiccodeYmlVersion: \"0\"\nname: App " + name + "\nurl: https://example.org/stad/" + name + "\n")}}); err != nil {
+			"publiccode.yml": []byte("publiccodeYmlVersion: \"0\"\nname: App " + name + " parkeren\nurl: https://example.org/stad/" + name + "\n")}}); err != nil {
 			t.Fatal(err)
 		}
 	}
