@@ -64,7 +64,7 @@ func (ix *Index) open(ctx context.Context) error {
 		var sh *shard
 		if sh, err = openShard(ix.dir, name, ix.log); err == nil {
 			if err = sh.fill(ctx, ix.src, false); err == nil {
-				err = passed(ctx, ix.src, sh.seq)
+				err = passed(ctx, ix.src, sh.seq.Load())
 			}
 			if err == nil {
 				ix.sh = sh
@@ -172,7 +172,7 @@ func (ix *Index) Close() error {
 // it on every request, and a catch-up during a crawl can take a while).
 func (ix *Index) Seq() int64 {
 	if sh := ix.shard(); sh != nil {
-		return sh.applied.Load()
+		return sh.seq.Load()
 	}
 	return 0
 }
@@ -197,7 +197,7 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 		return errors.New("search index is closed")
 	}
 	err := sh.catchUp(ctx, ix.src)
-	ix.position.Store(sh.seq)
+	ix.position.Store(sh.seq.Load())
 	return err
 }
 
@@ -254,7 +254,7 @@ func (ix *Index) switchTo(ctx context.Context, name string) error {
 	old := ix.sh
 	ix.sh = sh
 	ix.mu.Unlock()
-	ix.position.Store(sh.seq)
+	ix.position.Store(sh.seq.Load())
 	if old != nil {
 		if err := retire(old); err != nil {
 			ix.log.Warn("close the replaced search index", "folder", old.name, "err", err)

@@ -46,10 +46,9 @@ type shard struct {
 	mapping mapping.IndexMapping
 	table   *table
 	ords    *ordCache
-	seq     int64
-	// applied is seq for readers that must not wait for a catch-up in progress
-	// (seq itself is only touched under the index's writeMu).
-	applied atomic.Int64
+	// seq is the last change-log entry applied: written under the index's
+	// writeMu, read by anyone (Seq does not wait for a catch-up in progress).
+	seq     atomic.Int64
 	pending []string // IDs given ordinals since the last flush
 	// users counts the searches reading the shard; it is closed after they end.
 	users sync.WaitGroup
@@ -86,11 +85,12 @@ func openShard(dir, name string, log *slog.Logger) (*shard, error) {
 		idx.Close()
 		return nil, fmt.Errorf("search index %s was built with mapping %q; this program uses %q", name, v, MappingVersion)
 	}
-	if sh.seq, err = readSeq(idx); err != nil {
+	seq, err := readSeq(idx)
+	if err != nil {
 		idx.Close()
 		return nil, err
 	}
-	sh.applied.Store(sh.seq)
+	sh.seq.Store(seq)
 	if err := sh.readOrds(); err != nil {
 		idx.Close()
 		return nil, err
@@ -220,7 +220,7 @@ func (sh *shard) write(listed []catalogue.Software, removed []string, seq int64)
 	for _, id := range removed {
 		b.Delete(id)
 	}
-	if seq > sh.seq {
+	if seq > sh.seq.Load() {
 		b.SetInternal([]byte(internalSeq), []byte(strconv.FormatInt(seq, 10)))
 	}
 	if err := sh.bleve.Batch(b); err != nil {
@@ -233,9 +233,8 @@ func (sh *shard) write(listed []catalogue.Software, removed []string, seq int64)
 	for _, id := range removed {
 		sh.table.remove(id)
 	}
-	if seq > sh.seq {
-		sh.seq = seq
-		sh.applied.Store(seq)
+	if seq > sh.seq.Load() {
+		sh.seq.Store(seq)
 	}
 	sh.table.mu.Unlock()
 	return nil
@@ -282,7 +281,7 @@ func (sh *shard) fill(ctx context.Context, src Source, reindex bool) error {
 // catchUp applies the change log after the shard's position.
 func (sh *shard) catchUp(ctx context.Context, src Source) error {
 	for {
-		changes, err := src.Changes(ctx, sh.seq, 500)
+		changes, err := src.Changes(ctx, sh.seq.Load(), 500)
 		if err != nil {
 			return err
 		}

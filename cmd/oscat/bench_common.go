@@ -93,10 +93,7 @@ func fillStore(ctx context.Context, store *sqlstore.Store, docs int, seed uint64
 	}
 	close(entries)
 	wg.Wait()
-	if err := context.Cause(fillCtx); err != nil && fillCtx.Err() != nil {
-		return err
-	}
-	return nil
+	return context.Cause(fillCtx) // nil unless a writer failed or ctx ended
 }
 
 // storeGenerated stores one generated entry as a crawl of its repository.
