@@ -253,15 +253,18 @@ func TestSnippet_MarksMatchingWordsAndEscapes(t *testing.T) {
 	ix, s := catalogueFixture(t)
 	res, _ := ix.Search(t.Context(), Request{Text: "parcheggi"})
 	list, _ := s.SoftwareByIDs(t.Context(), res.IDs)
-	got := Snippet(list[0], res.Terms, "it")
+	got, in := Snippet(list[0], res.Terms, "it")
 	if !strings.Contains(got, "<mark>parcheggio</mark>") {
 		t.Errorf("snippet = %q", got)
+	}
+	if in != "it" {
+		t.Errorf("snippet's language = %q, want it", in)
 	}
 	sw := list[0]
 	d := sw.File.Description["it"]
 	d.ShortDescription = "<b>parcheggio</b> & co"
 	sw.File.Description["it"] = d
-	if got := Snippet(sw, []string{"parcheggio"}, "it"); got != "&lt;b&gt;<mark>parcheggio</mark>&lt;/b&gt; &amp; co" {
+	if got, _ := Snippet(sw, []string{"parcheggio"}, "it"); got != "&lt;b&gt;<mark>parcheggio</mark>&lt;/b&gt; &amp; co" {
 		t.Errorf("escaped snippet = %q", got)
 	}
 }

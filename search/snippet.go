@@ -14,14 +14,15 @@ const snippetRunes = 220
 
 // Snippet returns a piece of the entry's description around the first place
 // where one of terms occurs, HTML-escaped, with the matching words wrapped in
-// <mark>: in lang when that description matches, else in the first language
-// that does. A word matches a term when their folded forms share the term's
-// first letters (at least four), so that "parcheggi" marks "parcheggio".
-// Without a match it returns the escaped start of the short description in lang
-// (or the file's first language).
-func Snippet(sw catalogue.Software, terms []string, lang string) string {
+// <mark>, and the language of the description it comes from: lang when that
+// description matches, else the first language that does. A word matches a
+// term when their folded forms share the term's first letters (at least four),
+// so that "parcheggi" marks "parcheggio". Without a match it returns the
+// escaped start of the short description in lang (or the file's first
+// language).
+func Snippet(sw catalogue.Software, terms []string, lang string) (snippet, in string) {
 	if sw.File == nil {
-		return ""
+		return "", ""
 	}
 	first, d := sw.File.PreferredDescription(lang)
 	var keys []string
@@ -39,11 +40,11 @@ func Snippet(sw catalogue.Software, terms []string, lang string) string {
 		dd := sw.File.Description[l]
 		for _, text := range []string{dd.ShortDescription, strings.Join(dd.Features, " · "), dd.LongDescription} {
 			if s, ok := mark(text, keys); ok {
-				return s
+				return s, l
 			}
 		}
 	}
-	return html.EscapeString(clip(strings.Join(strings.Fields(d.ShortDescription), " "), 0, snippetRunes))
+	return html.EscapeString(clip(strings.Join(strings.Fields(d.ShortDescription), " "), 0, snippetRunes)), first
 }
 
 // mark finds the first word of text matching a key and returns the escaped
@@ -56,7 +57,10 @@ func mark(text string, keys []string) (string, bool) {
 	runes := []rune(text)
 	type span struct{ from, to int }
 	var spans []span
-	for i := 0; i < len(runes); {
+	// end is where the window closes once the first match sets it: words past
+	// it are not shown, so the scan stops there.
+	end := len(runes)
+	for i := 0; i < end; {
 		if !isWordRune(runes[i]) {
 			i++
 			continue
@@ -65,12 +69,11 @@ func mark(text string, keys []string) (string, bool) {
 		for j < len(runes) && isWordRune(runes[j]) {
 			j++
 		}
-		w := fold(string(runes[i:j]))
-		for _, k := range keys {
-			if strings.HasPrefix(w, k) {
-				spans = append(spans, span{i, j})
-				break
+		if matchesKey(runes[i:j], keys) {
+			if len(spans) == 0 {
+				end = min(len(runes), max(0, i-60)+snippetRunes)
 			}
+			spans = append(spans, span{i, j})
 		}
 		i = j
 	}
@@ -83,6 +86,7 @@ func mark(text string, keys []string) (string, bool) {
 	}
 	to := min(len(runes), from+snippetRunes)
 	var b strings.Builder
+	b.Grow(len(text) + 32)
 	if from > 0 {
 		b.WriteString("…")
 	}
@@ -102,6 +106,45 @@ func mark(text string, keys []string) (string, bool) {
 		b.WriteString("…")
 	}
 	return b.String(), true
+}
+
+// matchesKey reports whether the folded word starts with one of keys (which
+// are folded). Most words are plain ASCII: those are compared as they are,
+// without folding a copy of each.
+func matchesKey(word []rune, keys []string) bool {
+	ascii := true
+	for _, r := range word {
+		if r >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		w := fold(string(word))
+		for _, k := range keys {
+			if strings.HasPrefix(w, k) {
+				return true
+			}
+		}
+		return false
+	}
+next:
+	for _, k := range keys {
+		if len(k) > len(word) {
+			continue
+		}
+		for i := 0; i < len(k); i++ {
+			r := word[i]
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if rune(k[i]) != r {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

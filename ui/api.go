@@ -190,7 +190,7 @@ func (s *Server) apiListSoftware(c echo.Context) error {
 	for _, sw := range list {
 		it := s.publish(sw)
 		if len(res.Terms) > 0 {
-			it.Snippet = search.Snippet(sw, res.Terms, "en")
+			it.Snippet, _ = search.Snippet(sw, res.Terms, "en")
 		}
 		if withYml {
 			it.PubliccodeYml = sw.Raw

@@ -3,7 +3,6 @@ package ui
 import (
 	"html"
 	"html/template"
-	"regexp"
 	"strings"
 
 	"github.com/oscat-eu/oscat/catalogue"
@@ -58,8 +57,8 @@ func summaries(l localiser, snap *snapshot, list []catalogue.Software, terms []s
 			}
 			lang, d := f.PreferredDescription(l.Lang)
 			if len(terms) > 0 {
-				snip := markdownMarks.Replace(search.Snippet(sw, terms, l.Lang))
-				sm.Text, sm.TextLang = template.HTML(snip), snippetLanguage(sw, snip, lang) //nolint:gosec // Snippet escapes the text itself.
+				snip, in := search.Snippet(sw, terms, l.Lang)
+				sm.Text, sm.TextLang = template.HTML(markdownMarks.Replace(snip)), in //nolint:gosec // Snippet escapes the text itself.
 			} else if d.ShortDescription != "" {
 				sm.Text, sm.TextLang = template.HTML(html.EscapeString(d.ShortDescription)), lang //nolint:gosec // escaped
 			}
@@ -69,32 +68,6 @@ func summaries(l localiser, snap *snapshot, list []catalogue.Software, terms []s
 	return out
 }
 
-var tagRE = regexp.MustCompile(`<[^>]*>`)
-
 // markdownMarks are the emphasis and code marks of Markdown, which a snippet
 // cut from a long description would otherwise show as written.
 var markdownMarks = strings.NewReplacer("**", "", "__", "", "`", "")
-
-// snippetLanguage finds which of the entry's descriptions a snippet was cut
-// from, so that the page can mark its language; preferred wins ties.
-func snippetLanguage(sw catalogue.Software, snip, preferred string) string {
-	plain := strings.Trim(html.UnescapeString(tagRE.ReplaceAllString(snip, "")), "… ")
-	probe := []rune(plain)
-	if len(probe) > 40 {
-		probe = probe[:40]
-	}
-	needle := string(probe)
-	if needle == "" {
-		return preferred
-	}
-	langs := append([]string{preferred}, sw.File.Languages...)
-	for _, l := range langs {
-		d := sw.File.Description[l]
-		for _, t := range []string{d.ShortDescription, strings.Join(d.Features, " · "), d.LongDescription} {
-			if strings.Contains(strings.Join(strings.Fields(t), " "), needle) {
-				return l
-			}
-		}
-	}
-	return preferred
-}
