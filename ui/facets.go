@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"html/template"
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,6 +30,43 @@ type facetValueView struct {
 	// ID is the checkbox's element id, unique on the page.
 	ID string
 }
+
+// facetItems writes values of facet f as the panel's list items: a checkbox
+// named after the facet, and a label with the count. A results page lists
+// over a hundred of them; html/template's reflection and contextual escaping
+// made them a sixth of the page's cost, for markup that has only two contexts,
+// text and double-quoted attribute values, where attrText escapes every
+// character that could end either. Every value is escaped here.
+func facetItems(f facetView, values []facetValueView) template.HTML {
+	var b strings.Builder
+	name := attrText.Replace("filter[" + f.Name + "]")
+	for _, v := range values {
+		id := attrText.Replace(v.ID)
+		b.WriteString(`<li><input type="checkbox" id="`)
+		b.WriteString(id)
+		b.WriteString(`" name="`)
+		b.WriteString(name)
+		b.WriteString(`" value="`)
+		b.WriteString(attrText.Replace(v.Value))
+		b.WriteString(`"`)
+		if v.Selected {
+			b.WriteString(` checked`)
+		}
+		b.WriteString(`> <label for="`)
+		b.WriteString(id)
+		b.WriteString(`">`)
+		b.WriteString(attrText.Replace(v.Label))
+		b.WriteString(` <span class="count">(`)
+		b.WriteString(strconv.Itoa(v.Count))
+		b.WriteString(")</span></label></li>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every value is escaped above
+}
+
+// attrText escapes text for element content and double-quoted attribute
+// values, as html/template does there: the five characters of
+// html.EscapeString, and NUL as U+FFFD.
+var attrText = strings.NewReplacer("&", "&amp;", "'", "&#39;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "\x00", "\uFFFD")
 
 // facetShown is how many values of a facet are listed before "more".
 const facetShown = 6

@@ -48,7 +48,8 @@ type view struct {
 }
 
 // templateFuncs are the helpers templates may call; none of them returns HTML
-// built from untrusted text except through the sanitiser.
+// built from untrusted text except through the sanitiser, or escaping each
+// piece itself (facetItems).
 var templateFuncs = template.FuncMap{
 	"join": strings.Join,
 	"date": func(t any) string {
@@ -66,9 +67,10 @@ var templateFuncs = template.FuncMap{
 		}
 		return ""
 	},
-	"datetime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"markdown": renderMarkdown,
-	"add":      func(a, b int) int { return a + b },
+	"datetime":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"markdown":   renderMarkdown,
+	"add":        func(a, b int) int { return a + b },
+	"facetItems": facetItems,
 }
 
 // loadTemplates parses each page together with the shared layout and partials.
