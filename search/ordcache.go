@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -20,13 +21,18 @@ import (
 // document's number in the segment. Scorch segments never change once written,
 // so each segment's table (local document number → ordinal) is built once, the
 // first time a search meets the segment, and dropped when merges retire it.
-// Every resolver first asks Bleve's own doc-value reader about the last document
-// of each segment; when the answers differ (a Bleve upgrade changed the layout),
-// it falls back to that reader for every hit, and says so once in the log, so a
-// layout change costs speed, never correctness.
+// A resolver for a set of segments not checked yet first asks Bleve's own
+// doc-value reader about the last document of each segment; when the answers
+// differ (a Bleve upgrade changed the layout), it falls back to that reader for
+// every hit, and says so once in the log, so a layout change costs speed, never
+// correctness. The check is made once per set of segments (the snapshot's
+// layout), not once per search: it reads a doc-value chunk per segment.
 type ordCache struct {
 	mu    sync.Mutex
 	bySeg map[segment.Segment][]uint32
+	// checked is the last set of segments, in order, whose layout passed the
+	// check.
+	checked []segment.Segment
 	// layoutChanged is set once the check has failed; from then on every
 	// resolver reads doc values.
 	layoutChanged atomic.Bool
@@ -51,7 +57,7 @@ func (c *ordCache) resolver(reader index.IndexReader) (ordResolver, error) {
 	if !ok || c.layoutChanged.Load() {
 		return docValueResolver(reader)
 	}
-	offsets, tables, err := c.tables(snap)
+	offsets, tables, segs, checked, err := c.tables(snap)
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +76,9 @@ func (c *ordCache) resolver(reader index.IndexReader) (ordResolver, error) {
 		}
 		return tables[i][local], true
 	}
+	if checked {
+		return fast, nil
+	}
 	slow, err := docValueResolver(reader)
 	if err != nil {
 		return nil, err
@@ -80,22 +89,28 @@ func (c *ordCache) resolver(reader index.IndexReader) (ordResolver, error) {
 		}
 		return slow, nil
 	}
+	c.mu.Lock()
+	c.checked = segs
+	c.mu.Unlock()
 	return fast, nil
 }
 
 // tables returns, for each segment of snap, its offset in the snapshot's ID
 // space and its table, building the tables of segments not met before and
-// dropping those of segments merges retired.
-func (c *ordCache) tables(snap *scorch.IndexSnapshot) ([]uint64, [][]uint32, error) {
-	segs := snap.Segments()
-	offsets := make([]uint64, len(segs))
-	tables := make([][]uint32, len(segs))
+// dropping those of segments merges retired; then the segments, and whether
+// their layout was checked already.
+func (c *ordCache) tables(snap *scorch.IndexSnapshot) (offsets []uint64, tables [][]uint32, segs []segment.Segment, checked bool, err error) {
+	snapSegs := snap.Segments()
+	offsets = make([]uint64, len(snapSegs))
+	tables = make([][]uint32, len(snapSegs))
+	segs = make([]segment.Segment, len(snapSegs))
 	var running uint64
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	live := make(map[segment.Segment]bool, len(segs))
-	for i, ss := range segs {
+	live := make(map[segment.Segment]bool, len(snapSegs))
+	for i, ss := range snapSegs {
 		seg := ss.Segment()
+		segs[i] = seg
 		offsets[i] = running
 		running += seg.Count()
 		live[seg] = true
@@ -103,7 +118,7 @@ func (c *ordCache) tables(snap *scorch.IndexSnapshot) ([]uint64, [][]uint32, err
 		if !ok {
 			var err error
 			if t, err = segmentOrds(seg); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, false, err
 			}
 			c.bySeg[seg] = t
 		}
@@ -114,7 +129,7 @@ func (c *ordCache) tables(snap *scorch.IndexSnapshot) ([]uint64, [][]uint32, err
 			delete(c.bySeg, seg)
 		}
 	}
-	return offsets, tables, nil
+	return offsets, tables, segs, slices.Equal(segs, c.checked), nil
 }
 
 // checkLayout compares the fast resolver with Bleve's doc-value reader on the

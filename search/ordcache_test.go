@@ -97,6 +97,9 @@ func TestOrdCache_AgreesWithBleveOnEveryDocument(t *testing.T) {
 	if sh.ords.layoutChanged.Load() {
 		t.Fatal("Bleve's internal document numbering is not the one ordcache.go assumes: update ordcache.go for this Bleve version")
 	}
+	if _, _, _, checked, err := sh.ords.tables(snap); err != nil || !checked {
+		t.Errorf("the same segments are to be checked again (%v): the check is once per layout", err)
+	}
 	seen := 0
 	everyHit(t, sh, func(id index.IndexInternalID, ext string) {
 		seen++
@@ -121,7 +124,7 @@ func TestOrdCache_FallsBackWhenTheLayoutCheckFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reader.Close()
-	offsets, tables, err := sh.ords.tables(reader.(*scorch.IndexSnapshot))
+	offsets, tables, _, _, err := sh.ords.tables(reader.(*scorch.IndexSnapshot))
 	if err != nil {
 		t.Fatal(err)
 	}
