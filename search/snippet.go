@@ -50,7 +50,7 @@ func Snippet(sw catalogue.Software, terms []string, lang string) (snippet, in st
 // mark finds the first word of text matching a key and returns the escaped
 // window around it with every matching word marked.
 func mark(text string, keys []string) (string, bool) {
-	if len(keys) == 0 || text == "" {
+	if len(keys) == 0 || text == "" || !mayMatch(text, keys) {
 		return "", false
 	}
 	text = strings.Join(strings.Fields(text), " ")
@@ -106,6 +106,45 @@ func mark(text string, keys []string) (string, bool) {
 		b.WriteString("…")
 	}
 	return b.String(), true
+}
+
+// mayMatch is false when no word of text can match a key: an ASCII text
+// holds none of them, ignoring case, anywhere. Most texts an entry has do not
+// match; this spares them the runes and words mark makes.
+func mayMatch(text string, keys []string) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	for _, k := range keys {
+		if asciiIndexFold(text, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiIndexFold reports whether the ASCII text holds the lower-case key,
+// ignoring the case of text.
+func asciiIndexFold(text, key string) bool {
+	if key == "" {
+		return true
+	}
+next:
+	for i := 0; i+len(key) <= len(text); i++ {
+		for j := 0; j < len(key); j++ {
+			c := text[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != key[j] {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // matchesKey reports whether the folded word starts with one of keys (which

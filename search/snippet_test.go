@@ -17,6 +17,9 @@ func TestMark_FoldsCaseAndAccentsAndKeepsItsWindow(t *testing.T) {
 		{"La Città di Roma", []string{"citta"}, "<mark>Città</mark>"},
 		{"ÉCOLE et école", []string{"ecol"}, "<mark>ÉCOLE</mark> et <mark>école</mark>"},
 		{"short par", []string{"parc"}, ""},
+		{"Open data of the city", []string{"parc", "данн"}, ""},
+		{"Данные города", []string{"данн"}, "<mark>Данные</mark>"},
+		{"PARCheggio", []string{"zzzz", "parc"}, "<mark>PARCheggio</mark>"},
 		{"parcheggio " + long + "parcheggio", []string{"parc"}, "<mark>parcheggio</mark> altro"},
 		{long + "parcheggio e parcheggi " + long, []string{"parc"}, "…"},
 	} {

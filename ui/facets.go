@@ -39,6 +39,7 @@ type facetValueView struct {
 // character that could end either. Every value is escaped here.
 func facetItems(f facetView, values []facetValueView) template.HTML {
 	var b strings.Builder
+	b.Grow(len(values) * 160)
 	name := attrText.Replace("filter[" + f.Name + "]")
 	for _, v := range values {
 		id := attrText.Replace(v.ID)
