@@ -1,10 +1,12 @@
 package search
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -89,6 +91,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (Result, error) {
 	if req.UpdatedSince.IsZero() {
 		run.since = 0
 	}
+	run.allocCounts()
 	run.filters, run.active = run.compileFilters(req.Filters)
 	if req.Also != nil && req.Also.Kind != req.Kind {
 		run.also, run.alsoKind = true, req.Also.Kind
@@ -154,8 +157,16 @@ type run struct {
 func (r *run) reset() {
 	r.total, r.alsoTotal = 0, 0
 	r.top.hits = r.top.hits[:0]
+	r.allocCounts()
+}
+
+// allocCounts gives every facet's counts, zero, when the run counts facets.
+func (r *run) allocCounts() {
 	for f := range r.counts {
 		r.counts[f] = nil
+		if r.countFacets {
+			r.counts[f] = make([]int32, len(r.t.dict[f].values))
+		}
 	}
 }
 
@@ -215,8 +226,8 @@ func (r *run) consider(ord uint32, score float64) {
 		if fails == 1 {
 			r.count(failed, ord)
 		} else {
-			for f := range numFacets {
-				r.count(f, ord)
+			for _, v := range t.rows[ord] {
+				r.counts[v>>rowIDBits][v&(1<<rowIDBits-1)]++
 			}
 		}
 	}
@@ -238,16 +249,13 @@ func (r *run) consider(ord uint32, score float64) {
 	}
 }
 
+// count counts the document at ord in facet f alone.
 func (r *run) count(f Facet, ord uint32) {
 	v := r.t.first[f][ord]
 	if v == noValue {
 		return
 	}
 	c := r.counts[f]
-	if c == nil {
-		c = make([]int32, len(r.t.dict[f].values))
-		r.counts[f] = c
-	}
 	c[v]++
 	for _, v := range r.t.more[f][ord] {
 		c[v]++
@@ -343,19 +351,11 @@ func (r *run) facetCounts(limit int) []FacetCount {
 				fc.Values = append(fc.Values, ValueCount{Value: r.t.dict[f].values[id], Count: int(n)})
 			}
 		}
-		if r.counts[f] == nil {
-			for id, sel := range r.filters[f] {
-				if sel {
-					fc.Values = append(fc.Values, ValueCount{Value: r.t.dict[f].values[id]})
-				}
-			}
-		}
-		sort.Slice(fc.Values, func(i, j int) bool {
-			a, b := fc.Values[i], fc.Values[j]
+		slices.SortFunc(fc.Values, func(a, b ValueCount) int {
 			if a.Count != b.Count {
-				return a.Count > b.Count
+				return cmp.Compare(b.Count, a.Count)
 			}
-			return a.Value < b.Value
+			return strings.Compare(a.Value, b.Value)
 		})
 		if len(fc.Values) > limit {
 			fc.Values = fc.Values[:limit]

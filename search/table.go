@@ -35,6 +35,10 @@ type table struct {
 	publishersAt atomic.Uint64
 	first        [numFacets][]uint32
 	more         [numFacets][][]uint32
+	// rows hold the same values by document: each of its facets' value IDs,
+	// packed as rowValue does. A hit counted in every facet reads its one
+	// short row, not sixteen columns.
+	rows [][]uint32
 	// audience holds the country facet's IDs of a file's own intended-audience
 	// countries, so that the facet can be recomputed when a publisher's country
 	// changes.
@@ -49,6 +53,13 @@ type table struct {
 
 // noValue marks a document without a value for a facet.
 const noValue = math.MaxUint32
+
+// rowIDBits are the bits of a row value that hold the value ID; the facet is
+// in the bits above (numFacets fits in the four left). A dictionary would
+// need 2^28 values, gigabytes of them, to overflow it.
+const rowIDBits = 28
+
+func rowValue(f Facet, id uint32) uint32 { return uint32(f)<<rowIDBits | id }
 
 // dictionary interns one facet's values.
 type dictionary struct {
@@ -91,6 +102,7 @@ func (t *table) add(id string) uint32 {
 	t.contribs = append(t.contribs, 0)
 	t.versions = append(t.versions, 0)
 	t.audience = append(t.audience, nil)
+	t.rows = append(t.rows, nil)
 	for f := range numFacets {
 		t.first[f] = append(t.first[f], noValue)
 		t.more[f] = append(t.more[f], nil)
@@ -134,6 +146,12 @@ func (t *table) put(ord uint32, sw catalogue.Software) {
 
 func (t *table) set(f Facet, ord uint32, values []string) {
 	t.first[f][ord], t.more[f][ord] = noValue, nil
+	row := make([]uint32, 0, len(t.rows[ord])+len(values))
+	for _, v := range t.rows[ord] {
+		if Facet(v>>rowIDBits) != f {
+			row = append(row, v)
+		}
+	}
 	for i, v := range values {
 		id := t.dict[f].intern(v)
 		if i == 0 {
@@ -141,7 +159,9 @@ func (t *table) set(f Facet, ord uint32, values []string) {
 		} else {
 			t.more[f][ord] = append(t.more[f][ord], id)
 		}
+		row = append(row, rowValue(f, id))
 	}
+	t.rows[ord] = row
 }
 
 // remove marks the document with id as gone.
