@@ -181,9 +181,11 @@ func measurePages(ctx context.Context, out io.Writer, client *http.Client, kinds
 }
 
 // resultsThroughput asks for results pages from o.clients clients for
-// o.duration and prints the requests per second.
+// o.duration and prints the requests per second and their latencies.
 func resultsThroughput(ctx context.Context, out io.Writer, client *http.Client, next func(*rand.Rand) string, o benchWebOptions) {
-	var done, failed atomic.Int64
+	var failed atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
 	runCtx, cancel := context.WithTimeout(ctx, o.duration)
 	defer cancel()
 	start := time.Now()
@@ -191,17 +193,26 @@ func resultsThroughput(ctx context.Context, out io.Writer, client *http.Client, 
 	for c := range o.clients {
 		cw.Go(func() {
 			r := rand.New(rand.NewPCG(o.seed, uint64(c)+100))
+			var mine []time.Duration
 			for runCtx.Err() == nil {
+				t := time.Now()
 				if _, err := fetch(runCtx, client, next(r)); err == nil {
-					done.Add(1)
+					mine = append(mine, time.Since(t))
 				} else if runCtx.Err() == nil {
 					failed.Add(1)
 				}
 			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
 		})
 	}
 	cw.Wait()
-	fmt.Fprintf(out, "throughput results clients=%d rps=%.0f failed=%d load=%s\n", o.clients, float64(done.Load())/time.Since(start).Seconds(), failed.Load(), loadAverage())
+	if len(lat) == 0 {
+		fmt.Fprintf(out, "throughput results clients=%d rps=0 failed=%d load=%s\n", o.clients, failed.Load(), loadAverage())
+		return
+	}
+	fmt.Fprintf(out, "throughput results clients=%d rps=%.0f %s ms failed=%d load=%s\n", o.clients, float64(len(lat))/time.Since(start).Seconds(), percentiles(lat), failed.Load(), loadAverage())
 }
 
 // measure sends n requests from clients goroutines and returns each one's latency.
