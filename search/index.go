@@ -64,7 +64,7 @@ func (ix *Index) open(ctx context.Context) error {
 		var sh *shard
 		if sh, err = openShard(ix.dir, name, ix.log); err == nil {
 			if err = sh.fill(ctx, ix.src, false); err == nil {
-				err = passed(ctx, ix.src, sh.seq.Load())
+				err = usable(ctx, ix.src, sh.seq.Load())
 			}
 			if err == nil {
 				ix.sh = sh
@@ -105,9 +105,22 @@ type prunedLog interface {
 // errPassed says that the change log was pruned past an index's position.
 var errPassed = errors.New("the change log was pruned past the index's position (the node was down longer than the retention)")
 
-// passed fails with errPassed when src's change log was pruned past seq: the
-// index must be rebuilt, since catching up would skip what was pruned.
-func passed(ctx context.Context, src Source, seq int64) error {
+// errAhead says that an index has read further than the change log goes.
+var errAhead = errors.New("the index has read past the change log's head (the store was restored from an earlier backup)")
+
+// usable fails when an index at seq cannot catch up with src by reading its
+// change log: with errPassed when the log was pruned past seq (catching up
+// would skip what was pruned), with errAhead when the log ends before seq (the
+// store is older than the index, which holds entries it no longer has). Either
+// way the index must be rebuilt.
+func usable(ctx context.Context, src Source, seq int64) error {
+	head, err := src.ChangeHead(ctx)
+	if err != nil {
+		return err
+	}
+	if seq > head {
+		return fmt.Errorf("%w: index at %d, head at %d", errAhead, seq, head)
+	}
 	p, ok := src.(prunedLog)
 	if !ok {
 		return nil

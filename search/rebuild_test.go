@@ -1,14 +1,22 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 )
 
 // A rebuild swapped in while searches run (oscat index rebuild through a
@@ -112,5 +120,73 @@ func TestOpen_RebuildsAnIndexTheChangeLogWasPrunedPast(t *testing.T) {
 	}
 	if len(res.IDs) != 4 {
 		t.Errorf("after the log was pruned past it, the index finds %d entries, want 4: %v", len(res.IDs), names(t, s, res.IDs))
+	}
+}
+
+// TestOpen_RebuildsAnIndexAheadOfARestoredStore opens an index that read four
+// listings against a store restored from before three of them: its change log
+// ends before the index's position, so the index is rebuilt and holds only
+// what the store holds.
+func TestOpen_RebuildsAnIndexAheadOfARestoredStore(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	data := t.TempDir()
+	s, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list(t, s, "https://example.org/a/agenda0", "name: Agenda 0\n")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	backup := t.TempDir()
+	for _, name := range []string{"oscat.db", "oscat.db-wal"} {
+		b, err := os.ReadFile(filepath.Join(data, name))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(backup, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s, err = sqlstore.Open(ctx, sqlstore.Config{DataDir: data}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ {
+		list(t, s, fmt.Sprintf("https://example.org/a/agenda%d", i), fmt.Sprintf("name: Agenda %d\n", i))
+	}
+	dir := t.TempDir()
+	ix, err := Open(ctx, dir, s, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	restored, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: backup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restored.Close()
+	var logged bytes.Buffer
+	ix, err = Open(ctx, dir, restored, slog.New(slog.NewTextHandler(&logged, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(ctx, Request{Text: "agenda"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(t, restored, res.IDs); len(res.IDs) != 1 || !slices.Equal(got, []string{"Agenda 0"}) {
+		t.Errorf("against the restored store, the index finds %v (names %v), want only Agenda 0", res.IDs, got)
+	}
+	if !strings.Contains(logged.String(), "read past the change log's head") {
+		t.Errorf("no warning says why the index was rebuilt; the log:\n%s", logged.String())
 	}
 }
