@@ -63,7 +63,7 @@ func (ix *Index) open(ctx context.Context) error {
 	if err == nil {
 		var sh *shard
 		if sh, err = openShard(ix.dir, name, ix.log); err == nil {
-			if err = sh.fill(ctx, ix.src, false); err == nil {
+			if err = sh.load(ctx, ix.src, ix.log); err == nil {
 				err = usable(ctx, ix.src, sh.seq.Load())
 			}
 			if err == nil {
@@ -86,7 +86,7 @@ func (ix *Index) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := sh.fill(ctx, ix.src, false); err != nil {
+	if err := sh.load(ctx, ix.src, ix.log); err != nil {
 		sh.close()
 		return err
 	}
@@ -175,7 +175,14 @@ func (ix *Index) Close() error {
 	if sh == nil {
 		return nil
 	}
-	err := retire(sh)
+	sh.users.Wait()
+	start := time.Now()
+	if err := sh.saveTable(); err != nil {
+		ix.log.Warn("search index: the next start will list the catalogue", "err", err)
+	} else {
+		ix.log.Info("search index: table saved for the next start", "documents", sh.table.size(), "took", time.Since(start).Round(time.Millisecond))
+	}
+	err := sh.close()
 	ix.owner.release()
 	return err
 }
@@ -255,7 +262,7 @@ func (ix *Index) switchTo(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := sh.fill(ctx, ix.src, false); err != nil {
+	if err := sh.load(ctx, ix.src, ix.log); err != nil {
 		sh.close()
 		return err
 	}
@@ -352,6 +359,9 @@ func Build(ctx context.Context, dir string, src Source) (string, error) {
 	if err := sh.catchUp(ctx, src); err != nil {
 		return fail(err)
 	}
+	// The table is complete: the first open reads it instead of listing the
+	// catalogue again. Without it, that open lists the catalogue.
+	_ = sh.saveTable()
 	if err := sh.close(); err != nil {
 		return "", err
 	}

@@ -8,10 +8,23 @@ import (
 	"time"
 
 	"github.com/oscat-eu/oscat/catalogue"
+	"github.com/oscat-eu/oscat/catalogue/sqlstore"
 )
 
 // catalogueFixture lists a small multilingual catalogue and opens its index.
 func catalogueFixture(t *testing.T) (*Index, catalogue.Store) {
+	t.Helper()
+	s := catalogueStore(t)
+	ix, err := Open(t.Context(), t.TempDir(), s, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix, s
+}
+
+// catalogueStore is catalogueFixture's catalogue, without its index.
+func catalogueStore(t *testing.T) *sqlstore.Store {
 	t.Helper()
 	s := openStore(t)
 	if err := s.SyncPublishers(t.Context(), []catalogue.Publisher{
@@ -74,12 +87,7 @@ description:
 		}
 		list(t, s, f.repo, f.yaml)
 	}
-	ix, err := Open(t.Context(), t.TempDir(), s, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	return ix, s
+	return s
 }
 
 func found(t *testing.T, ix *Index, s catalogue.Store, req Request) []string {

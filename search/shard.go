@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -38,7 +39,8 @@ const (
 
 // shard is one index folder: the Bleve index and the table of its documents.
 // The ords file beside Bleve's own files lists document IDs in ordinal order, so
-// that ordinals survive restarts.
+// that ordinals survive restarts; the table file, written when the index
+// closes, holds the table for the next open (see tableFile).
 type shard struct {
 	name    string
 	path    string
@@ -238,6 +240,25 @@ func (sh *shard) write(listed []catalogue.Software, removed []string, seq int64)
 	}
 	sh.table.mu.Unlock()
 	return nil
+}
+
+// load fills the shard's table for searching: from the table saved when the
+// index last closed, when there is one at the shard's position, or else from
+// the source.
+func (sh *shard) load(ctx context.Context, src Source, log *slog.Logger) error {
+	start := time.Now()
+	err := sh.restoreTable()
+	if err == nil {
+		if log != nil {
+			log.Info("search index: read the table saved at close", "folder", sh.name, "documents", sh.table.size(), "took", time.Since(start).Round(time.Millisecond))
+		}
+		// The publishers' countries are the store's, now.
+		return sh.loadPublishers(ctx, src)
+	}
+	if !errors.Is(err, errNoTable) && log != nil {
+		log.Warn("search index: listing the catalogue instead of the saved table", "folder", sh.name, "err", err)
+	}
+	return sh.fill(ctx, src, false)
 }
 
 // fill loads every listed entry from the source into the table and, when
