@@ -5,6 +5,7 @@
 package search
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -63,8 +64,9 @@ func (ix *Index) open(ctx context.Context) error {
 	if err == nil {
 		var sh *shard
 		if sh, err = openShard(ix.dir, name, ix.log); err == nil {
-			if err = sh.load(ctx, ix.src, ix.log); err == nil {
-				err = usable(ctx, ix.src, sh.seq.Load())
+			// An index that must be rebuilt loads no table first.
+			if err = usable(ctx, ix.src, sh.seq.Load()); err == nil {
+				err = sh.load(ctx, ix.src, ix.log)
 			}
 			if err == nil {
 				ix.sh = sh
@@ -308,11 +310,38 @@ func readCurrent(dir string) (string, error) {
 
 // writeCurrent names the index in use, atomically.
 func writeCurrent(dir, name string) error {
-	tmp := filepath.Join(dir, currentFile+".tmp")
-	if err := os.WriteFile(tmp, []byte(name+"\n"), 0o640); err != nil {
+	return writeFileAtomic(filepath.Join(dir, currentFile), func(w *bufio.Writer) error {
+		_, err := w.WriteString(name + "\n")
+		return err
+	})
+}
+
+// writeFileAtomic writes path through a temporary file, synced and renamed, so
+// that a crash leaves the old file or the new one, never part of one.
+func writeFileAtomic(path string, write func(*bufio.Writer) error) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o640)
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, filepath.Join(dir, currentFile))
+	w := bufio.NewWriterSize(f, 1<<16)
+	err = write(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // removeOld deletes index folders other than keep.

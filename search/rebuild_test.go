@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -96,20 +95,14 @@ func TestOpen_RebuildsAnIndexTheChangeLogWasPrunedPast(t *testing.T) {
 	s := openStore(t)
 	list(t, s, "https://example.org/a/agenda0", "name: Agenda 0\n")
 	dir := t.TempDir()
-	ix, err := Open(ctx, dir, s, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Close(); err != nil {
-		t.Fatal(err)
-	}
+	buildClosed(t, dir, s)
 	for i := 1; i <= 3; i++ {
 		list(t, s, fmt.Sprintf("https://example.org/a/agenda%d", i), fmt.Sprintf("name: Agenda %d\n", i))
 	}
 	if n, err := s.PruneChanges(ctx, time.Now().Add(time.Hour), math.MaxInt64); err != nil || n == 0 {
 		t.Fatalf("pruned %d: %v", n, err)
 	}
-	ix, err = Open(ctx, dir, s, quiet)
+	ix, err := Open(ctx, dir, s, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,50 +116,37 @@ func TestOpen_RebuildsAnIndexTheChangeLogWasPrunedPast(t *testing.T) {
 	}
 }
 
-// TestOpen_RebuildsAnIndexAheadOfARestoredStore opens an index that read four
-// listings against a store restored from before three of them: its change log
-// ends before the index's position, so the index is rebuilt and holds only
-// what the store holds.
-func TestOpen_RebuildsAnIndexAheadOfARestoredStore(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	data := t.TempDir()
-	s, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: data})
-	if err != nil {
-		t.Fatal(err)
-	}
-	list(t, s, "https://example.org/a/agenda0", "name: Agenda 0\n")
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	backup := t.TempDir()
-	for _, name := range []string{"oscat.db", "oscat.db-wal"} {
-		b, err := os.ReadFile(filepath.Join(data, name))
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(backup, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if s, err = sqlstore.Open(ctx, sqlstore.Config{DataDir: data}); err != nil {
-		t.Fatal(err)
-	}
-	for i := 1; i <= 3; i++ {
-		list(t, s, fmt.Sprintf("https://example.org/a/agenda%d", i), fmt.Sprintf("name: Agenda %d\n", i))
-	}
-	dir := t.TempDir()
-	ix, err := Open(ctx, dir, s, quiet)
+// buildClosed builds an index of src in dir and closes it, as a node that
+// stops.
+func buildClosed(t *testing.T, dir string, src Source) {
+	t.Helper()
+	ix, err := Open(t.Context(), dir, src, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
+}
+
+// TestOpen_RebuildsAnIndexAheadOfARestoredStore opens an index that read four
+// listings against a store restored from a backup taken before three of them:
+// its change log ends before the index's position, so the index is rebuilt
+// and holds only what the store holds.
+func TestOpen_RebuildsAnIndexAheadOfARestoredStore(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openStore(t)
+	list(t, s, "https://example.org/a/agenda0", "name: Agenda 0\n")
+	backup := t.TempDir()
+	if err := s.BackupInto(ctx, filepath.Join(backup, "oscat.db")); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ {
+		list(t, s, fmt.Sprintf("https://example.org/a/agenda%d", i), fmt.Sprintf("name: Agenda %d\n", i))
+	}
+	dir := t.TempDir()
+	buildClosed(t, dir, s)
 
 	restored, err := sqlstore.Open(ctx, sqlstore.Config{DataDir: backup})
 	if err != nil {
@@ -174,7 +154,7 @@ func TestOpen_RebuildsAnIndexAheadOfARestoredStore(t *testing.T) {
 	}
 	defer restored.Close()
 	var logged bytes.Buffer
-	ix, err = Open(ctx, dir, restored, slog.New(slog.NewTextHandler(&logged, nil)))
+	ix, err := Open(ctx, dir, restored, slog.New(slog.NewTextHandler(&logged, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

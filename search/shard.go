@@ -249,13 +249,11 @@ func (sh *shard) load(ctx context.Context, src Source, log *slog.Logger) error {
 	start := time.Now()
 	err := sh.restoreTable()
 	if err == nil {
-		if log != nil {
-			log.Info("search index: read the table saved at close", "folder", sh.name, "documents", sh.table.size(), "took", time.Since(start).Round(time.Millisecond))
-		}
+		log.Info("search index: read the table saved at close", "folder", sh.name, "documents", sh.table.size(), "took", time.Since(start).Round(time.Millisecond))
 		// The publishers' countries are the store's, now.
 		return sh.loadPublishers(ctx, src)
 	}
-	if !errors.Is(err, errNoTable) && log != nil {
+	if !errors.Is(err, errNoTable) {
 		log.Warn("search index: listing the catalogue instead of the saved table", "folder", sh.name, "err", err)
 	}
 	return sh.fill(ctx, src, false)

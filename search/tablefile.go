@@ -75,34 +75,6 @@ func (sh *shard) saveTable() error {
 	return nil
 }
 
-// writeFileAtomic writes path through a temporary file, synced and renamed, so
-// that a crash leaves the old file or the new one, never part of one.
-func writeFileAtomic(path string, write func(*bufio.Writer) error) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o640)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<16)
-	err = write(w)
-	if err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
-}
-
 // errNoTable says that the shard has no saved table.
 var errNoTable = errors.New("no saved table")
 

@@ -186,19 +186,14 @@ func TestOpen_ListsTheCatalogueWhenTheSavedTableIsNotItsOwn(t *testing.T) {
 			t.Parallel()
 			s := catalogueStore(t)
 			dir := t.TempDir()
-			ix, err := Open(t.Context(), dir, s, quiet)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := ix.Close(); err != nil {
-				t.Fatal(err)
-			}
+			buildClosed(t, dir, s)
 			earlier, err := os.ReadFile(savedTable(t, dir))
 			if err != nil {
 				t.Fatal(err)
 			}
 			// A change after it, while the index is open.
-			if ix, err = Open(t.Context(), dir, s, quiet); err != nil {
+			ix, err := Open(t.Context(), dir, s, quiet)
+			if err != nil {
 				t.Fatal(err)
 			}
 			list(t, s, "https://example.org/roma/protocollo", `name: Protocollo Nuovo
